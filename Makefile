@@ -1,0 +1,153 @@
+# Keel: one non-recursive Makefile. Every output goes under $(BUILD).
+#
+#   make            build/keel.elf and build/keel.iso
+#   make run        boot the ISO in QEMU, serial console on this terminal
+#   make test       host unit tests, then the kernel self-test under BIOS and UEFI
+#   make debug      boot with QEMU waiting for gdb (see scripts/gdbinit)
+#   make bench      print the benchmark figures
+#
+# Variables a user may set are listed in README.md ("Make variables").
+
+MAKEFLAGS += -rR
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+BUILD     ?= build
+FIRMWARE  ?= bios
+BOOT      ?= cdrom
+QEMUFLAGS ?=
+CMDLINE   ?=
+export FIRMWARE BOOT QEMUFLAGS CMDLINE BUILD
+
+# --- Toolchain -------------------------------------------------------------
+# Preference: CC given on the command line; else an x86_64-elf cross compiler
+# (the one scripts/build-toolchain.sh installs under $(TOOLCHAIN_PREFIX), or one
+# on PATH); else the host's gcc in freestanding mode.
+TOOLCHAIN_PREFIX ?= $(HOME)/.local/keel-toolchain
+CROSS_CC := $(firstword $(wildcard $(TOOLCHAIN_PREFIX)/bin/x86_64-elf-gcc) \
+                        $(shell command -v x86_64-elf-gcc 2>/dev/null))
+ifeq ($(origin CC),default)
+  ifneq ($(CROSS_CC),)
+    CC := $(CROSS_CC)
+  else
+    CC := gcc
+  endif
+endif
+CC_IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -q clang && echo 1)
+ifeq ($(origin LD),default)
+  ifneq ($(filter %x86_64-elf-gcc,$(CC)),)
+    LD := $(patsubst %gcc,%ld,$(CC))
+  else ifeq ($(CC_IS_CLANG),1)
+    LD := $(if $(shell command -v ld.lld 2>/dev/null),ld.lld,ld)
+  else
+    LD := ld
+  endif
+endif
+NASM    ?= nasm
+HOSTCC  ?= gcc
+
+# --- Sources ---------------------------------------------------------------
+C_SRCS     := $(shell find kernel arch drivers lib -name '*.c' | LC_ALL=C sort)
+ASM_SRCS   := $(shell find boot arch -name '*.asm' | LC_ALL=C sort)
+KTEST_SRCS := $(shell find tests/kernel -name '*.c' | LC_ALL=C sort)
+# The in-kernel tests ship in the kernel, so the same ISO can test a real PC.
+OBJS := $(ASM_SRCS:%=$(BUILD)/%.o) $(C_SRCS:%=$(BUILD)/%.o) $(KTEST_SRCS:%=$(BUILD)/%.o)
+
+KERNEL := $(BUILD)/keel.elf
+ISO    := $(BUILD)/keel.iso
+
+# The kernel is linked in the top 2 GiB (see linker.ld), so -mcmodel=kernel.
+override CPPFLAGS := -I. -MMD -MP $(CPPFLAGS)
+override KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
+	-fno-stack-protector -fno-stack-check -fno-pic -fno-pie -fno-lto \
+	-fno-omit-frame-pointer -mno-red-zone -mno-mmx -mno-sse -mno-sse2 \
+	-mno-80387 -mcmodel=kernel $(CFLAGS)
+ifneq ($(CC_IS_CLANG),1)
+  # GCC turns byte loops into memset/memcpy calls even when freestanding;
+  # inside lib/string.c that would be infinite recursion.
+  override KCFLAGS += -fno-tree-loop-distribute-patterns
+else
+  override KCFLAGS += --target=x86_64-unknown-none-elf
+endif
+override NASMFLAGS := -f elf64 -g -F dwarf -w+all -w-reloc-rel-dword -I. $(NASMFLAGS)
+override KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	--no-dynamic-linker -T linker.ld $(LDFLAGS)
+
+.PHONY: all iso run test debug bench clean host-test kernel-test toolchain
+all: $(KERNEL) $(ISO)
+iso: $(ISO)
+
+$(BUILD)/.compiler: FORCE
+	@mkdir -p $(@D)
+	@echo "$(CC) $(LD) $(KCFLAGS)" | cmp -s - $@ || echo "$(CC) $(LD) $(KCFLAGS)" > $@
+	@echo "  using $(CC) ($(shell $(CC) --version | head -n1)), $(LD)"
+FORCE:
+
+$(KERNEL): $(OBJS) linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(OBJS)
+	@grub-file --is-x86-multiboot2 $@ || { echo "$@ is not a Multiboot2 kernel"; rm -f $@; exit 1; }
+
+$(BUILD)/%.c.o: %.c Makefile $(BUILD)/.compiler
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(KCFLAGS) -c $< -o $@
+
+# NASM 2.16.01's -MD leaves %include files out; a separate -M pass gets them.
+$(BUILD)/%.asm.o: %.asm Makefile
+	@mkdir -p $(@D)
+	$(NASM) $(NASMFLAGS) -M -MT $@ -MF $(@:.o=.d) -MP $<
+	$(NASM) $(NASMFLAGS) $< -o $@
+
+$(ISO): $(KERNEL) scripts/mkiso.sh
+	scripts/mkiso.sh $@ $(KERNEL)
+
+# --- Host unit tests (cmocka, sanitizers) ----------------------------------
+# tests/host/<path>_test.c tests <path>.c (if it exists) and may use all of
+# lib/. Host objects are renamed with objcopy (tests/host/rename.syms) so that
+# our memcpy, snprintf, ... can be tested beside the host C library's.
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+HOST_CODE_CFLAGS := $(HOST_CFLAGS) -ffreestanding -fno-builtin -I. -MMD -MP -DKEEL_HOST
+HOST_TEST_SRCS := $(shell find tests/host -name '*_test.c' | LC_ALL=C sort)
+HOST_TESTS := $(HOST_TEST_SRCS:tests/host/%.c=$(BUILD)/host/%)
+HOST_LIB_OBJS := $(shell find lib -name '*.c' | LC_ALL=C sort | sed 's|^|$(BUILD)/host/code/|; s|$$|.o|')
+
+$(BUILD)/host/code/%.c.o: %.c Makefile tests/host/rename.syms
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CODE_CFLAGS) -c $< -o $@.tmp
+	objcopy --redefine-syms=tests/host/rename.syms $@.tmp $@
+	@rm -f $@.tmp
+
+$(BUILD)/host/%_test.o: tests/host/%_test.c Makefile
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -I. -MMD -MP -c $< -o $@
+
+# A test links the code it is named after, when that file exists.
+.SECONDEXPANSION:
+$(BUILD)/host/%_test: $(BUILD)/host/%_test.o $(HOST_LIB_OBJS) \
+		$$(if $$(filter-out lib/%,$$(wildcard $$*.c)),$(BUILD)/host/code/$$*.c.o)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ -lcmocka
+
+host-test: $(HOST_TESTS)
+	@scripts/run-host-tests.sh $(HOST_TESTS)
+
+# --- QEMU ------------------------------------------------------------------
+run: $(ISO)
+	scripts/run-qemu.sh $(ISO)
+
+debug: $(ISO)
+	scripts/run-qemu.sh --debug $(ISO)
+
+kernel-test: $(KERNEL)
+	scripts/run-tests.sh $(KERNEL)
+
+test: $(KERNEL) $(HOST_TESTS)
+	@scripts/test-all.sh $(KERNEL) $(HOST_TESTS)
+
+toolchain:
+	scripts/build-toolchain.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include mk/*.mk
+-include $(OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d) $(HOST_TESTS:=.d)
