@@ -1,0 +1,33 @@
+/*
+ * lib/errno.h - the error numbers Keel's functions return, negated
+ * (Linux's convention: 0 on success, -ENOMEM etc. on failure).
+ */
+#pragma once
+
+#define ENOENT	2	/* no such thing: absent device, unknown name */
+#define EIO	5	/* the hardware did not do what it should */
+#define ENOMEM	12	/* out of memory */
+#define EBUSY	16	/* already in use */
+#define EEXIST	17	/* already exists (for example, already mapped) */
+#define EINVAL	22	/* invalid argument */
+#define ENOSPC	28	/* no room left in a caller's buffer or table */
+#define ERANGE	34	/* value out of range */
+#define EBADMSG	74	/* malformed data (for example, a bad boot tag) */
+
+/* A short name for an error number ("ENOMEM"), for messages. */
+static inline const char *errno_name(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case 0: return "OK";
+	case ENOENT: return "ENOENT";
+	case EIO: return "EIO";
+	case ENOMEM: return "ENOMEM";
+	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case EINVAL: return "EINVAL";
+	case ENOSPC: return "ENOSPC";
+	case ERANGE: return "ERANGE";
+	case EBADMSG: return "EBADMSG";
+	default: return "E?";
+	}
+}
