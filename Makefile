@@ -69,7 +69,7 @@ ifneq ($(CC_IS_CLANG),1)
 else
   override KCFLAGS += --target=x86_64-unknown-none-elf
 endif
-override NASMFLAGS := -f elf64 -g -F dwarf -w+all -w-reloc-rel-dword -I. $(NASMFLAGS)
+override NASMFLAGS := -f elf64 -g -F dwarf -w+all -I. $(NASMFLAGS)
 override KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-dynamic-linker -T linker.ld $(LDFLAGS)
 

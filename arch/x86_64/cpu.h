@@ -1,0 +1,122 @@
+/*
+ * arch/x86_64/cpu.h - one static inline wrapper per x86 instruction, named
+ * after the instruction. The only place in Keel with inline assembly.
+ */
+#pragma once
+
+#include <stdint.h>
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %[v], %[p]" : : [v] "a"(v), [p] "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %[p], %[v]" : [v] "=a"(v) : [p] "Nd"(port));
+	return v;
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %[v], %[p]" : : [v] "a"(v), [p] "Nd"(port));
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %[v], %[p]" : : [v] "a"(v), [p] "Nd"(port));
+}
+
+static inline void cli(void)
+{
+	__asm__ volatile("cli" : : : "memory");
+}
+
+static inline void sti(void)
+{
+	__asm__ volatile("sti" : : : "memory");
+}
+
+static inline void hlt(void)
+{
+	__asm__ volatile("hlt" : : : "memory");
+}
+
+static inline void pause(void)
+{
+	__asm__ volatile("pause");
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr"
+			 : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+			 : "memory");
+}
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	struct cpuid_regs r;
+
+	__asm__ volatile("cpuid"
+			 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+			 : "a"(leaf), "c"(subleaf));
+	return r;
+}
+
+#define CR_READ(n)                                                        \
+	static inline uint64_t read_cr##n(void)                           \
+	{                                                                 \
+		uint64_t v;                                               \
+		__asm__ volatile("mov %%cr" #n ", %[v]" : [v] "=r"(v));   \
+		return v;                                                 \
+	}
+CR_READ(0)
+CR_READ(2)
+CR_READ(3)
+CR_READ(4)
+#undef CR_READ
+
+static inline void write_cr3(uint64_t pml4)
+{
+	__asm__ volatile("mov %[v], %%cr3" : : [v] "r"(pml4) : "memory");
+}
+
+static inline void lidt_null(void)
+{
+	/* A zero-limit IDT: the next exception cannot be delivered, so it
+	 * becomes a double and then a triple fault. Used by a runner test. */
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} idtr = { 0, 0 };
+
+	__asm__ volatile("lidt %[p]" : : [p] "m"(idtr) : "memory");
+}
+
+static inline void int3(void)
+{
+	__asm__ volatile("int3");
+}

@@ -1,0 +1,45 @@
+/*
+ * kernel/arch.h - what generic kernel code asks of the architecture.
+ * arch/x86_64/arch.c implements it; generic code includes nothing else
+ * from arch/ for these jobs.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Stop this CPU for good with interrupts off. */
+__attribute__((noreturn)) void arch_halt(void);
+
+/* Mask interrupts on this CPU. */
+void arch_irq_disable(void);
+
+/* Wait for the next interrupt (or return at once: the caller loops). */
+void arch_idle(void);
+
+/* A hint inside busy-wait loops. */
+void arch_relax(void);
+
+/* A free-running cycle counter (the TSC on x86). */
+uint64_t arch_cycles(void);
+
+/*
+ * Ask the emulator to exit with @code (QEMU isa-debug-exit: the exit status
+ * becomes code * 2 + 1). On a machine without that device nothing happens,
+ * so the caller must halt after it.
+ */
+void arch_exit_emulator(uint32_t code);
+
+/* Provoke a triple fault, which resets the machine (or stops QEMU with
+ * -no-reboot). For the runner's own tests. */
+__attribute__((noreturn)) void arch_triple_fault(void);
+
+/* Short CPU facts for the boot summary. */
+struct arch_cpu_info {
+	char vendor[13];
+	bool has_nx;		/* no-execute pages (EFER.NXE set at boot) */
+	bool has_1g_pages;
+	uint8_t phys_addr_bits;
+	uint8_t virt_addr_bits;
+};
+void arch_cpu_info(struct arch_cpu_info *info);

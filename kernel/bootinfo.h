@@ -1,0 +1,22 @@
+/*
+ * kernel/bootinfo.h - the boot information, copied out of the loader's
+ * memory before anything can overwrite it.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/multiboot2.h"
+
+/*
+ * Copy and parse the Multiboot2 information at physical @info_phys. Problems
+ * are reported on the console; a malformed tag list yields what came before
+ * the bad tag. Never returns NULL. Call once, early in kmain().
+ */
+const struct boot_info *bootinfo_load(uint32_t info_phys);
+
+/* The information loaded by bootinfo_load(). */
+const struct boot_info *bootinfo(void);
+
+/* Where the loader's copy was (physical), so memory code can reserve it. */
+uint64_t bootinfo_phys(void);

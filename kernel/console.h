@@ -1,0 +1,30 @@
+/*
+ * kernel/console.h - where kernel messages go: the serial console (a 16550
+ * UART, COM1 unless the command line picks another) and, when running in an
+ * emulator that has it, the debug port 0xe9.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct uart;
+
+/* Probe the debug port and COM1 at the default baud rate. Call first. */
+void console_init_early(void);
+
+/*
+ * Move the serial console to the UART at @base with @baud (from the command
+ * line). @base == 0 turns the serial console off. Returns 0 or the error of
+ * uart_init(), in which case the console keeps its old UART.
+ */
+int console_set_uart(uint16_t base, uint32_t baud);
+
+/* Write @len bytes to every console. */
+void console_write(const char *s, size_t len);
+
+/* The serial console's UART, or NULL when there is none. */
+struct uart *console_uart(void);
+
+/* True when output also goes to the emulator debug port. */
+int console_has_debugcon(void);

@@ -1,0 +1,97 @@
+/*
+ * kernel/ktest.h - Keel's in-kernel tests.
+ *
+ * A test is a function defined with KTEST(name) { ... } anywhere in the
+ * kernel (by convention in tests/kernel/). Each one leaves a record in the
+ * .ktests section, which linker.ld collects between __ktests_start and
+ * __ktests_end, so there is no list to keep up to date.
+ *
+ * The command line word "ktest" runs them all, "ktest=PATTERN" the ones whose
+ * name matches PATTERN ('*' and '?' wildcards). Results are printed as KTAP
+ * version 1 (Linux Documentation/dev-tools/ktap.rst) and, at the end, the
+ * kernel tells QEMU's isa-debug-exit device how it went (KTEST_EXIT_*).
+ *
+ * Tests flagged KTEST_EXPLICIT fail, panic or reset the machine on purpose
+ * (they test the test runner); they run only when named exactly.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Codes written to isa-debug-exit; QEMU exits with status code * 2 + 1. */
+#define KTEST_EXIT_PASS 0x10	/* status 33 */
+#define KTEST_EXIT_FAIL 0x11	/* status 35 */
+#define KTEST_EXIT_PANIC 0x12	/* status 37 */
+
+#define KTEST_EXPLICIT 0x1
+
+struct ktest_ctx;
+
+struct ktest {
+	const char *name;
+	void (*fn)(struct ktest_ctx *t);
+	uint32_t flags;
+};
+
+#define KTEST_FLAGS(name_, flags_)                                          \
+	static void ktest_fn_##name_(struct ktest_ctx *t);                  \
+	static const struct ktest ktest_rec_##name_                         \
+		__attribute__((used, section(".ktests"), aligned(8))) = {   \
+			#name_, ktest_fn_##name_, (flags_)                  \
+		};                                                          \
+	static void ktest_fn_##name_(__attribute__((unused)) struct ktest_ctx *t)
+
+#define KTEST(name_) KTEST_FLAGS(name_, 0)
+
+/* Record a failure with its place and message; the test goes on. */
+__attribute__((format(printf, 4, 5)))
+void ktest_fail_at(struct ktest_ctx *t, const char *file, int line,
+		   const char *fmt, ...);
+
+/* Mark the test skipped, with a reason (the test should return after). */
+__attribute__((format(printf, 2, 3)))
+void ktest_skip(struct ktest_ctx *t, const char *fmt, ...);
+
+/* Fail and return from the test when @cond is false. */
+#define KT_ASSERT(cond)                                                     \
+	do {                                                                \
+		if (!(cond)) {                                              \
+			ktest_fail_at(t, __FILE__, __LINE__, "%s", #cond);  \
+			return;                                             \
+		}                                                           \
+	} while (0)
+
+/* Fail and return when @a != @b, printing both as unsigned 64-bit. */
+#define KT_ASSERT_EQ(a, b)                                                  \
+	do {                                                                \
+		uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);            \
+		if (a_ != b_) {                                             \
+			ktest_fail_at(t, __FILE__, __LINE__,                \
+				      "%s == %s: 0x%llx != 0x%llx", #a, #b, \
+				      (unsigned long long)a_,               \
+				      (unsigned long long)b_);              \
+			return;                                             \
+		}                                                           \
+	} while (0)
+
+/* Fail (and go on) when the strings differ. */
+#define KT_EXPECT_STREQ(a, b)                                               \
+	ktest_expect_streq(t, __FILE__, __LINE__, #a, (a), (b))
+void ktest_expect_streq(struct ktest_ctx *t, const char *file, int line,
+			const char *expr, const char *a, const char *b);
+
+/*
+ * Run the tests whose name matches @pattern (NULL: all), print KTAP, and end
+ * the emulator with the result. Returns only on a machine without the exit
+ * device; the return value is 0 when every test passed.
+ */
+int ktest_run(const char *pattern);
+
+/* True while ktest_run() is running (panic() uses it). */
+bool ktest_running(void);
+
+/* The expected-RAM figure and other facts tests need come from the boot. */
+struct boot_info;
+void ktest_set_boot_info(const struct boot_info *info);
+const struct boot_info *ktest_boot_info(void);

@@ -1,0 +1,110 @@
+/*
+ * kernel/main.c - kmain(), where the C kernel starts, and the boot order.
+ */
+#include <stdint.h>
+
+#include "lib/cmdline.h"
+#include "drivers/uart16550.h"
+#include "kernel/arch.h"
+#include "kernel/bootinfo.h"
+#include "kernel/console.h"
+#include "kernel/ktest.h"
+#include "kernel/options.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/version.h"
+
+/* Multiboot2 memory types (spec 3.6.8). */
+static const char *const mmap_type_names[] = {
+	[1] = "usable", [2] = "reserved", [3] = "ACPI reclaimable",
+	[4] = "ACPI NVS", [5] = "bad RAM",
+};
+
+static const char *mmap_type_name(uint32_t type)
+{
+	if (type < sizeof(mmap_type_names) / sizeof(mmap_type_names[0]) &&
+	    mmap_type_names[type])
+		return mmap_type_names[type];
+	return "reserved (other)";
+}
+
+static void print_memory_map(const struct boot_info *info)
+{
+	uint64_t usable = 0;
+
+	if (!info->mmap) {
+		kprintf("memory map: none from the boot loader\n");
+		return;
+	}
+	kprintf("memory map (%u entries):\n", info->mmap_count);
+	for (uint32_t i = 0; i < info->mmap_count; i++) {
+		const struct mb2_mmap_entry *e = (const void *)
+			(info->mmap + (uint64_t)i * info->mmap_entry_size);
+
+		kprintf("  [0x%016llx, 0x%016llx) %s\n",
+			(unsigned long long)e->base,
+			(unsigned long long)(e->base + e->length),
+			mmap_type_name(e->type));
+		if (e->type == 1)
+			usable += e->length;
+	}
+	kprintf("usable memory: %llu KiB (%llu MiB)\n",
+		(unsigned long long)usable >> 10,
+		(unsigned long long)usable >> 20);
+}
+
+static void print_console(void)
+{
+	struct uart *u = console_uart();
+
+	if (u)
+		kprintf("console: UART at %#x, %u baud, %s\n", u->base, u->baud,
+			u->has_fifo ? "16550A with FIFO" : "no FIFO");
+	else
+		kprintf("console: no UART\n");
+	if (console_has_debugcon())
+		kprintf("console: debug port 0xe9\n");
+}
+
+static void print_summary(const struct boot_info *info)
+{
+	struct arch_cpu_info cpu;
+
+	arch_cpu_info(&cpu);
+	kprintf("loader: %s\n", info->loader_name ? info->loader_name : "(not named)");
+	kprintf("firmware: %s\n", info->efi ? "UEFI" : "BIOS");
+	kprintf("command line: \"%s\"\n", info->cmdline);
+	kprintf("cpu: %s, %u-bit physical addresses, NX %s\n", cpu.vendor,
+		cpu.phys_addr_bits, cpu.has_nx ? "on" : "unavailable");
+	print_console();
+	print_memory_map(info);
+}
+
+/*
+ * Called by boot/boot.asm in long mode on the kernel stack, with the
+ * Multiboot2 magic and the physical address of the boot information.
+ */
+void kmain(uint32_t magic, uint32_t info_phys)
+{
+	const struct boot_info *info;
+	const struct cmdline *cl;
+
+	console_init_early();		/* COM1 and port 0xe9, for messages */
+	kprintf("\nKeel %s (x86_64) booting\n", KEEL_VERSION);
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		panic("not started by a Multiboot2 loader (magic %#x)", magic);
+	info = bootinfo_load(info_phys);	/* before anything reuses it */
+	options_init(info->cmdline);	/* may move the serial console */
+	print_summary(info);
+
+	cl = options();
+	if (cmdline_has(cl, "ktest")) {
+		ktest_set_boot_info(info);
+		ktest_run(cmdline_value(cl, "ktest"));
+		kprintf("Keel: self-test finished; halting\n");
+		arch_halt();
+	}
+	kprintf("Keel: boot complete; idling\n");
+	for (;;)
+		arch_idle();
+}

@@ -1,0 +1,283 @@
+/*
+ * kernel/multiboot2.c - copy and parse the Multiboot2 boot information
+ * (Multiboot2 specification 2.0, section 3.6). Pure code: it touches only
+ * the buffers it is given, so the host tests run it on hostile input.
+ */
+#include "kernel/multiboot2.h"
+
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define MB2_HEADER_SIZE 8	/* total_size, reserved */
+#define MB2_TAG_HEADER_SIZE 8	/* type, size */
+
+static uint32_t read_u32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static uint64_t read_u64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+long mb2_copy(void *dst, size_t cap, const void *src)
+{
+	uint32_t total;
+
+	if (!src || ((uintptr_t)src & 7))
+		return -EINVAL;
+	total = read_u32(src);
+	if (total < MB2_HEADER_SIZE + MB2_TAG_HEADER_SIZE)
+		return -EBADMSG;
+	if (total > cap)
+		return -ENOSPC;
+	memcpy(dst, src, total);
+	return total;
+}
+
+/* A tag as the walker hands it to a handler: body excludes the header. */
+struct tag {
+	uint32_t type;
+	const uint8_t *body;
+	uint32_t body_size;
+};
+
+/* A handler returns NULL or a description of what is wrong with the tag. */
+typedef const char *(*tag_handler)(const struct tag *tag, struct boot_info *info);
+
+/* A string tag must hold its NUL; the string is the body. */
+static const char *checked_string(const struct tag *tag, const char **out)
+{
+	if (!tag->body_size || !memchr(tag->body, 0, tag->body_size))
+		return "string is not NUL-terminated inside its tag";
+	*out = (const char *)tag->body;
+	return NULL;
+}
+
+static const char *on_cmdline(const struct tag *tag, struct boot_info *info)
+{
+	return checked_string(tag, &info->cmdline);
+}
+
+static const char *on_loader_name(const struct tag *tag, struct boot_info *info)
+{
+	return checked_string(tag, &info->loader_name);
+}
+
+static const char *on_module(const struct tag *tag, struct boot_info *info)
+{
+	(void)tag;
+	info->modules++;
+	return NULL;
+}
+
+static const char *on_meminfo(const struct tag *tag, struct boot_info *info)
+{
+	info->has_meminfo = true;
+	info->mem_lower_kib = read_u32(tag->body);
+	info->mem_upper_kib = read_u32(tag->body + 4);
+	return NULL;
+}
+
+/*
+ * Memory map (3.6.8): entry_size, entry_version, then entries. entry_size is
+ * a multiple of 8 and at least 24; larger entries have fields Keel skips.
+ */
+static const char *on_mmap(const struct tag *tag, struct boot_info *info)
+{
+	uint32_t entry_size = read_u32(tag->body);
+
+	if (entry_size < sizeof(struct mb2_mmap_entry) || entry_size % 8)
+		return "memory map entry_size is below 24 or not a multiple of 8";
+	if ((tag->body_size - 8) % entry_size)
+		return "memory map ends inside an entry";
+	info->mmap = tag->body + 8;
+	info->mmap_entry_size = entry_size;
+	info->mmap_count = (tag->body_size - 8) / entry_size;
+	return NULL;
+}
+
+static const char *on_framebuffer(const struct tag *tag, struct boot_info *info)
+{
+	struct mb2_framebuffer *fb = &info->fb;
+
+	fb->addr = read_u64(tag->body);
+	fb->pitch = read_u32(tag->body + 8);
+	fb->width = read_u32(tag->body + 12);
+	fb->height = read_u32(tag->body + 16);
+	fb->bpp = tag->body[20];
+	fb->type = tag->body[21];
+	info->has_framebuffer = true;
+	return NULL;
+}
+
+/* ELF sections (3.6.7): num, entsize, shndx (32 bits each, as GRUB 2 writes
+ * them), then the section headers. Kept for the symbol table. */
+static const char *on_elf_sections(const struct tag *tag, struct boot_info *info)
+{
+	uint32_t num = read_u32(tag->body);
+	uint32_t entsize = read_u32(tag->body + 4);
+
+	if (entsize < 64 || (uint64_t)num * entsize > tag->body_size - 12)
+		return "ELF section headers run past the tag";
+	info->elf_count = num;
+	info->elf_entsize = entsize;
+	info->elf_shndx = read_u32(tag->body + 8);
+	info->elf_sections = tag->body + 12;
+	return NULL;
+}
+
+static const char *on_efi32(const struct tag *tag, struct boot_info *info)
+{
+	info->efi = true;
+	info->efi_system_table = read_u32(tag->body);
+	return NULL;
+}
+
+static const char *on_efi64(const struct tag *tag, struct boot_info *info)
+{
+	info->efi = true;
+	info->efi_system_table = read_u64(tag->body);
+	return NULL;
+}
+
+/* ACPI RSDP copies (3.6.14, 3.6.15): 20 bytes for ACPI 1.0, 36 and up for
+ * 2.0 (ACPI 6.5, 5.2.5.3). */
+static const char *on_acpi(const struct tag *tag, struct boot_info *info)
+{
+	uint8_t version = tag->type == MB2_TAG_ACPI_NEW ? 2 : 1;
+
+	/* Prefer the newer RSDP when the loader passes both. */
+	if (info->rsdp && info->rsdp_version > version)
+		return NULL;
+	info->rsdp = tag->body;
+	info->rsdp_size = tag->body_size;
+	info->rsdp_version = version;
+	return NULL;
+}
+
+/* EFI memory map (3.6.16): descriptor size and version, then descriptors. */
+static const char *on_efi_mmap(const struct tag *tag, struct boot_info *info)
+{
+	uint32_t desc_size = read_u32(tag->body);
+
+	if (desc_size < 40 || desc_size % 8)
+		return "EFI descriptor size is below 40 or not a multiple of 8";
+	info->efi = true;
+	info->efi_desc_size = desc_size;
+	info->efi_desc_version = read_u32(tag->body + 4);
+	info->efi_mmap = tag->body + 8;
+	info->efi_mmap_count = (tag->body_size - 8) / desc_size;
+	return NULL;
+}
+
+static const char *on_efi_bs(const struct tag *tag, struct boot_info *info)
+{
+	(void)tag;
+	info->efi = true;
+	info->efi_boot_services = true;
+	return NULL;
+}
+
+/* What Keel does with each tag type, and the least body size it needs. */
+static const struct {
+	uint32_t type;
+	uint32_t min_body;
+	tag_handler handle;
+	const char *name;
+} tag_table[] = {
+	{ MB2_TAG_END, 0, NULL, "end" },
+	{ MB2_TAG_CMDLINE, 1, on_cmdline, "command line" },
+	{ MB2_TAG_LOADER_NAME, 1, on_loader_name, "boot loader name" },
+	{ MB2_TAG_MODULE, 8, on_module, "module" },
+	{ MB2_TAG_BASIC_MEMINFO, 8, on_meminfo, "basic memory information" },
+	{ MB2_TAG_BOOTDEV, 12, NULL, "BIOS boot device" },
+	{ MB2_TAG_MMAP, 8, on_mmap, "memory map" },
+	{ MB2_TAG_VBE, 0, NULL, "VBE information" },
+	{ MB2_TAG_FRAMEBUFFER, 22, on_framebuffer, "framebuffer" },
+	{ MB2_TAG_ELF_SECTIONS, 12, on_elf_sections, "ELF sections" },
+	{ MB2_TAG_APM, 0, NULL, "APM table" },
+	{ MB2_TAG_EFI32, 4, on_efi32, "EFI 32-bit system table" },
+	{ MB2_TAG_EFI64, 8, on_efi64, "EFI 64-bit system table" },
+	{ MB2_TAG_SMBIOS, 0, NULL, "SMBIOS tables" },
+	{ MB2_TAG_ACPI_OLD, 20, on_acpi, "ACPI 1.0 RSDP" },
+	{ MB2_TAG_ACPI_NEW, 36, on_acpi, "ACPI 2.0 RSDP" },
+	{ MB2_TAG_NETWORK, 0, NULL, "network information" },
+	{ MB2_TAG_EFI_MMAP, 8, on_efi_mmap, "EFI memory map" },
+	{ MB2_TAG_EFI_BS, 0, on_efi_bs, "EFI boot services not terminated" },
+	{ MB2_TAG_EFI32_IH, 4, NULL, "EFI 32-bit image handle" },
+	{ MB2_TAG_EFI64_IH, 8, NULL, "EFI 64-bit image handle" },
+	{ MB2_TAG_LOAD_BASE_ADDR, 4, NULL, "image load base address" },
+};
+
+const char *mb2_tag_name(uint32_t type)
+{
+	if (type < sizeof(tag_table) / sizeof(tag_table[0]))
+		return tag_table[type].name;
+	return "unknown";
+}
+
+/* Check one tag against the table and let its handler read it. */
+static const char *handle_tag(const struct tag *tag, struct boot_info *info)
+{
+	if (tag->type >= sizeof(tag_table) / sizeof(tag_table[0]))
+		return NULL;	/* newer than this kernel: skip it (3.6) */
+	if (tag->body_size < tag_table[tag->type].min_body)
+		return "tag is too small for its type";
+	if (!tag_table[tag->type].handle)
+		return NULL;
+	return tag_table[tag->type].handle(tag, info);
+}
+
+static int fail(struct mb2_error *err, const char *what, size_t offset,
+		uint32_t type)
+{
+	err->what = what;
+	err->offset = (uint32_t)offset;
+	err->type = type;
+	return -EBADMSG;
+}
+
+int mb2_parse(const void *buf, size_t size, struct boot_info *info,
+	      struct mb2_error *err)
+{
+	const uint8_t *base = buf;
+	size_t off = MB2_HEADER_SIZE;
+	size_t total;
+
+	memset(info, 0, sizeof(*info));
+	info->cmdline = "";
+	if (size < MB2_HEADER_SIZE)
+		return fail(err, "shorter than its header", 0, 0);
+	total = read_u32(base);
+	info->total_size = (uint32_t)total;
+	if (total > size)
+		return fail(err, "total_size is larger than the copy", 0, 0);
+
+	while (off + MB2_TAG_HEADER_SIZE <= total) {
+		struct tag tag = { read_u32(base + off), NULL, 0 };
+		uint32_t tag_size = read_u32(base + off + 4);
+		const char *why;
+
+		if (tag_size < MB2_TAG_HEADER_SIZE || tag_size > total - off)
+			return fail(err, "tag size runs outside the information",
+				    off, tag.type);
+		info->tags++;
+		if (tag.type == MB2_TAG_END)
+			return 0;
+		tag.body = base + off + MB2_TAG_HEADER_SIZE;
+		tag.body_size = tag_size - MB2_TAG_HEADER_SIZE;
+		why = handle_tag(&tag, info);
+		if (why)
+			return fail(err, why, off, tag.type);
+		off += (tag_size + 7) & ~(size_t)7;
+	}
+	return fail(err, "the tag list has no end tag", off, 0);
+}

@@ -1,0 +1,33 @@
+/*
+ * kernel/panic.c - the last thing the kernel says.
+ */
+#include "kernel/panic.h"
+
+#include <stdarg.h>
+
+#include "kernel/arch.h"
+#include "kernel/ktest.h"
+#include "kernel/printk.h"
+
+void panic_at(const char *file, int line, const char *fmt, ...)
+{
+	static int panicking;
+	va_list ap;
+
+	arch_irq_disable();
+	/* A panic while panicking (say, in kprintf) must not loop. */
+	if (panicking++)
+		arch_halt();
+
+	kprintf("\nPANIC: ");
+	va_start(ap, fmt);
+	vkprintf(fmt, ap);
+	va_end(ap);
+	kprintf(" at %s:%d\n", file, line);
+
+	if (ktest_running()) {
+		kprintf("# ktest: kernel panic, self-test aborted\n");
+		arch_exit_emulator(KTEST_EXIT_PANIC);
+	}
+	arch_halt();
+}

@@ -1,0 +1,48 @@
+/*
+ * kernel/printk.c - kprintf: format through lib/vsnprintf's callback core
+ * into a small buffer, and hand full buffers to the console.
+ */
+#include "kernel/printk.h"
+
+#include "lib/vsnprintf.h"
+#include "kernel/console.h"
+
+struct printk_buf {
+	char data[128];
+	unsigned int len;
+};
+
+static void flush(struct printk_buf *b)
+{
+	console_write(b->data, b->len);
+	b->len = 0;
+}
+
+static void put(char c, void *ctx)
+{
+	struct printk_buf *b = ctx;
+
+	b->data[b->len++] = c;
+	if (b->len == sizeof(b->data))
+		flush(b);
+}
+
+int vkprintf(const char *fmt, va_list ap)
+{
+	struct printk_buf b = { .len = 0 };
+	int n = vcbprintf(put, &b, fmt, ap);
+
+	flush(&b);
+	return n;
+}
+
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vkprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}

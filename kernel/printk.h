@@ -1,0 +1,11 @@
+/*
+ * kernel/printk.h - formatted output to the console.
+ */
+#pragma once
+
+#include <stdarg.h>
+
+/* printf-style output to every console (lib/vsnprintf.h lists the
+ * conversions). Returns the number of characters written. */
+__attribute__((format(printf, 1, 2))) int kprintf(const char *fmt, ...);
+int vkprintf(const char *fmt, va_list ap);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# scripts/mkiso.sh - make a hybrid ISO of Keel with grub-mkrescue.
+#
+#   scripts/mkiso.sh OUT.iso KERNEL.elf [--cmdline "extra words"] [--only "cmdline"]
+#
+# The image carries both the BIOS (i386-pc) and the UEFI (x86_64-efi) GRUB, so
+# it boots either firmware from a CD, a hard disk or a USB stick (dd it raw).
+# Default menu: "Keel" and "Keel self-test" (command line "ktest"), with
+# --cmdline words appended to both. --only makes a one-entry menu with exactly
+# that command line; the test runner uses it.
+set -euo pipefail
+
+out=$1
+kernel=$2
+shift 2
+extra=""
+only=""
+have_only=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--cmdline) extra=$2; shift 2 ;;
+	--only) only=$2; have_only=1; shift 2 ;;
+	*) echo "mkiso.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+
+for tool in grub-mkrescue xorriso mformat; do
+	command -v "$tool" >/dev/null || {
+		echo "mkiso.sh: $tool is missing; run scripts/install-deps.sh" >&2
+		exit 1
+	}
+done
+for platform in i386-pc x86_64-efi; do
+	[ -d "/usr/lib/grub/$platform" ] || {
+		echo "mkiso.sh: GRUB for $platform is missing (/usr/lib/grub/$platform);" \
+			"run scripts/install-deps.sh" >&2
+		exit 1
+	}
+done
+
+root=$(mktemp -d "${TMPDIR:-/tmp}/keel-iso.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/boot/grub"
+cp "$kernel" "$root/boot/keel.elf"
+
+# Serial first: GRUB's own messages go to COM1 as well as to the screen, so a
+# headless machine (and the test runner) sees them. No menu delay.
+{
+	cat <<-'CFG'
+	set timeout=0
+	set default=0
+	serial --unit=0 --speed=115200 --word=8 --parity=no --stop=1
+	terminal_input serial console
+	terminal_output serial console
+	CFG
+	if [ $have_only = 1 ]; then
+		printf 'menuentry "Keel (%s)" {\n\tmultiboot2 /boot/keel.elf %s\n\tboot\n}\n' \
+			"$only" "$only"
+	else
+		printf 'menuentry "Keel" {\n\tmultiboot2 /boot/keel.elf %s\n\tboot\n}\n' "$extra"
+		printf 'menuentry "Keel self-test" {\n\tmultiboot2 /boot/keel.elf ktest %s\n\tboot\n}\n' "$extra"
+	fi
+} > "$root/boot/grub/grub.cfg"
+
+mkdir -p "$(dirname "$out")"
+log=$(mktemp)
+if ! grub-mkrescue -o "$out" "$root" >"$log" 2>&1; then
+	cat "$log" >&2
+	rm -f "$log"
+	exit 1
+fi
+rm -f "$log"
