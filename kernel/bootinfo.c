@@ -14,6 +14,7 @@
 static uint8_t copy[BOOTINFO_MAX] __attribute__((aligned(8)));
 static struct boot_info info;
 static uint64_t info_phys_addr;
+static size_t copy_size;
 
 static void report_copy_error(long err, uint32_t phys)
 {
@@ -37,7 +38,8 @@ const struct boot_info *bootinfo_load(uint32_t phys)
 		mb2_parse(copy, 0, &info, &err);	/* empty info */
 		return &info;
 	}
-	if (mb2_parse(copy, (size_t)size, &info, &err) < 0)
+	copy_size = (size_t)size;
+	if (mb2_parse(copy, copy_size, &info, &err) < 0)
 		kprintf("Keel: boot information is malformed: %s (tag type %u, "
 			"\"%s\", at offset %u); using the %u tags before it\n",
 			err.what, err.type, mb2_tag_name(err.type), err.offset,
@@ -53,4 +55,10 @@ const struct boot_info *bootinfo(void)
 uint64_t bootinfo_phys(void)
 {
 	return info_phys_addr;
+}
+
+const void *bootinfo_raw(size_t *size)
+{
+	*size = copy_size;
+	return copy;
 }

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel/multiboot2.h"
@@ -17,6 +18,9 @@ const struct boot_info *bootinfo_load(uint32_t info_phys);
 
 /* The information loaded by bootinfo_load(). */
 const struct boot_info *bootinfo(void);
+
+/* The kernel's copy of the raw information and its size (for tests). */
+const void *bootinfo_raw(size_t *size);
 
 /* Where the loader's copy was (physical), so memory code can reserve it. */
 uint64_t bootinfo_phys(void);

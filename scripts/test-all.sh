@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# scripts/test-all.sh - what "make test" runs: the host unit tests, the kernel
+# self-test under BIOS and UEFI, and the runner's tests of itself.
+#
+#   scripts/test-all.sh KERNEL.elf [HOST_TEST_BINARY...]
+#
+# Each step prints a last line "N passed, N failed"; this script adds them up
+# and ends with the same line for the whole run. Exit status 0 only when
+# nothing failed. FIRMWARE, BOOT, MEMORY and QEMUFLAGS apply to the self-test
+# boots (QEMUFLAGS not to the runner's own tests, which need a plain machine).
+set -uo pipefail
+here=$(dirname "$0")
+kernel=$1
+shift
+
+total_pass=0
+total_fail=0
+failed_steps=()
+run_start=$EPOCHREALTIME
+
+# step TITLE COMMAND...: run a step, show its output, add up its last line.
+step() {
+	local title=$1 out last p f t0
+	shift
+	printf '\n== %s\n' "$title"
+	t0=$EPOCHREALTIME
+	out=$("$@" 2>&1)
+	printf '%s\n' "$out"
+	last=$(printf '%s\n' "$out" | tail -n1)
+	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		p=${BASH_REMATCH[1]}
+		f=${BASH_REMATCH[2]}
+	else
+		echo "(this step printed no 'N passed, N failed' line)"
+		p=0
+		f=1
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	[ "$f" -gt 0 ] && failed_steps+=("$title")
+	awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "(%.1f s)\n", b - a }'
+}
+
+# The runner's own tests boot a plain machine whatever the user set.
+plain() {
+	FIRMWARE=bios BOOT=cdrom QEMUFLAGS= MEMORY= "$@"
+}
+
+step "host unit tests" "$here/run-host-tests.sh" "$@"
+step "self-test, BIOS" env FIRMWARE=bios "$here/run-tests.sh" --name self-test-bios "$kernel"
+step "self-test, UEFI" env FIRMWARE=uefi "$here/run-tests.sh" --name self-test-uefi "$kernel"
+step "self-test, BIOS, ISO as a USB stick" env FIRMWARE=bios BOOT=usb \
+	"$here/run-tests.sh" --name self-test-bios-usb "$kernel"
+step "self-test, UEFI, ISO as a hard disk" env FIRMWARE=uefi BOOT=disk \
+	"$here/run-tests.sh" --name self-test-uefi-disk "$kernel"
+step "self-test, no UART (output on port 0xe9)" plain \
+	"$here/run-tests.sh" --console debugcon --name self-test-no-uart "$kernel"
+step "runner: a failing test is a failure" plain "$here/run-tests.sh" \
+	--cmdline ktest=runner_must_fail --expect fail --name runner-fail "$kernel"
+step "runner: a panic is a failure" plain "$here/run-tests.sh" \
+	--cmdline ktest=runner_panic --expect panic --name runner-panic "$kernel"
+step "runner: a triple fault is a failure" plain "$here/run-tests.sh" \
+	--cmdline ktest=runner_triple_fault --expect triple --name runner-triple "$kernel"
+step "boot stub: a 32-bit CPU is refused with a message" env FIRMWARE=bios BOOT=cdrom \
+	MEMORY= QEMUFLAGS="-cpu qemu32" "$here/run-tests.sh" --timeout 30 \
+	--expect "text:does not support long mode" --name stub-no-long-mode "$kernel"
+
+echo
+if [ ${#failed_steps[@]} -gt 0 ]; then
+	echo "failed steps:"
+	printf '  %s\n' "${failed_steps[@]}"
+fi
+awk -v a="$run_start" -v b="$EPOCHREALTIME" 'BEGIN { printf "make test took %.1f s\n", b - a }'
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

@@ -1,0 +1,52 @@
+/*
+ * tests/kernel/cmdline_test.c - a hostile command line cannot hurt the kernel.
+ */
+#include <stdint.h>
+
+#include "lib/cmdline.h"
+#include "lib/string.h"
+#include "kernel/ktest.h"
+
+static char junk[5001];
+static struct cmdline parsed;
+
+/* xorshift64: a fixed seed gives the same junk on every boot. */
+static uint64_t next_random(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
+KTEST(cmdline_5000_random_bytes_are_harmless)
+{
+	static const char *const known[] = { "ktest", "serial" };
+	uint64_t seed = 0x6b65656c;
+
+	for (int round = 0; round < 8; round++) {
+		for (size_t i = 0; i < sizeof(junk) - 1; i++)
+			junk[i] = (char)(next_random(&seed) % 255 + 1);
+		junk[sizeof(junk) - 1] = '\0';
+		cmdline_parse(&parsed, junk, known, 2);
+		KT_ASSERT(parsed.truncated);
+		KT_ASSERT_EQ(parsed.raw_len, 5000);
+		KT_ASSERT(parsed.nargs <= CMDLINE_MAX_ARGS);
+		for (size_t i = 0; i < parsed.nargs; i++)
+			KT_ASSERT(strlen(parsed.args[i].name) < CMDLINE_MAX_BYTES);
+	}
+}
+
+KTEST(cmdline_flags_values_and_unknowns)
+{
+	static const char *const known[] = { "ktest", "serial" };
+
+	cmdline_parse(&parsed, "  ktest=uart_*\tserial=com2 bogus bogus x=", known, 2);
+	KT_ASSERT_EQ(parsed.nargs, 5);
+	KT_EXPECT_STREQ(cmdline_value(&parsed, "ktest"), "uart_*");
+	KT_EXPECT_STREQ(cmdline_value(&parsed, "serial"), "com2");
+	KT_EXPECT_STREQ(cmdline_value(&parsed, "x"), "");
+	KT_ASSERT(cmdline_has(&parsed, "bogus"));
+	KT_ASSERT(cmdline_first_unknown(&parsed, 2));
+	KT_ASSERT(!cmdline_first_unknown(&parsed, 3));	/* reported once */
+}
