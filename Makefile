@@ -15,9 +15,19 @@ MAKEFLAGS += -rR
 BUILD     ?= build
 FIRMWARE  ?= bios
 BOOT      ?= cdrom
+MEMORY    ?= 256M
 QEMUFLAGS ?=
 CMDLINE   ?=
-export FIRMWARE BOOT QEMUFLAGS CMDLINE BUILD
+export FIRMWARE BOOT MEMORY QEMUFLAGS CMDLINE BUILD
+
+# V=1 shows every command; by default each step prints one short line.
+ifeq ($(V),1)
+  Q :=
+  say = @:
+else
+  Q := @
+  say = @printf '  %-7s %s\n' $(1) $(2)
+endif
 
 # --- Toolchain -------------------------------------------------------------
 # Preference: CC given on the command line; else an x86_64-elf cross compiler
@@ -77,28 +87,45 @@ override KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 all: $(KERNEL) $(ISO)
 iso: $(ISO)
 
-$(BUILD)/.compiler: FORCE
+# Install (or name) missing tools once, before the first build step.
+DEPS_STAMP := $(BUILD)/.deps-ok
+$(DEPS_STAMP): scripts/install-deps.sh
+	@scripts/install-deps.sh $(if $(CC_IS_CLANG),--with-clang)
+	@mkdir -p $(@D) && touch $@
+
+# Rebuild everything when the compiler or its flags change.
+$(BUILD)/.compiler: FORCE | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@echo "$(CC) $(LD) $(KCFLAGS)" | cmp -s - $@ || echo "$(CC) $(LD) $(KCFLAGS)" > $@
-	@echo "  using $(CC) ($(shell $(CC) --version | head -n1)), $(LD)"
+	@echo "  using $(CC) ($(shell $(CC) --version | head -n1)) and $(LD)"
 FORCE:
 
 $(KERNEL): $(OBJS) linker.ld
-	$(LD) $(KLDFLAGS) -o $@ $(OBJS)
+	$(call say,LD,$@)
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(OBJS)
 	@grub-file --is-x86-multiboot2 $@ || { echo "$@ is not a Multiboot2 kernel"; rm -f $@; exit 1; }
 
 $(BUILD)/%.c.o: %.c Makefile $(BUILD)/.compiler
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(KCFLAGS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(KCFLAGS) -c $< -o $@
 
 # NASM 2.16.01's -MD leaves %include files out; a separate -M pass gets them.
-$(BUILD)/%.asm.o: %.asm Makefile
+$(BUILD)/%.asm.o: %.asm Makefile | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(NASM) $(NASMFLAGS) -M -MT $@ -MF $(@:.o=.d) -MP $<
-	$(NASM) $(NASMFLAGS) $< -o $@
+	$(call say,NASM,$<)
+	$(Q)$(NASM) $(NASMFLAGS) -M -MT $@ -MF $(@:.o=.d) -MP $<
+	$(Q)$(NASM) $(NASMFLAGS) $< -o $@
 
 $(ISO): $(KERNEL) scripts/mkiso.sh
-	scripts/mkiso.sh $@ $(KERNEL)
+	$(call say,ISO,$@)
+	$(Q)scripts/mkiso.sh $@ $(KERNEL)
+
+# make run CMDLINE="..." boots an image whose menu entries carry those words.
+RUN_ISO := $(if $(CMDLINE),$(BUILD)/run/keel.iso,$(ISO))
+$(BUILD)/run/keel.iso: $(KERNEL) scripts/mkiso.sh FORCE
+	$(call say,ISO,$@)
+	$(Q)scripts/mkiso.sh $@ $(KERNEL) --cmdline "$(CMDLINE)"
 
 # --- Host unit tests (cmocka, sanitizers) ----------------------------------
 # tests/host/<path>_test.c tests <path>.c (if it exists) and may use all of
@@ -111,34 +138,38 @@ HOST_TEST_SRCS := $(shell find tests/host -name '*_test.c' | LC_ALL=C sort)
 HOST_TESTS := $(HOST_TEST_SRCS:tests/host/%.c=$(BUILD)/host/%)
 HOST_LIB_OBJS := $(shell find lib -name '*.c' | LC_ALL=C sort | sed 's|^|$(BUILD)/host/code/|; s|$$|.o|')
 
-$(BUILD)/host/code/%.c.o: %.c Makefile tests/host/rename.syms
+$(BUILD)/host/code/%.c.o: %.c Makefile tests/host/rename.syms | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOST_CODE_CFLAGS) -c $< -o $@.tmp
-	objcopy --redefine-syms=tests/host/rename.syms $@.tmp $@
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOSTCC) $(HOST_CODE_CFLAGS) -c $< -o $@.tmp
+	$(Q)objcopy --redefine-syms=tests/host/rename.syms $@.tmp $@
 	@rm -f $@.tmp
 
-$(BUILD)/host/%_test.o: tests/host/%_test.c Makefile
+$(BUILD)/host/%_test.o: tests/host/%_test.c Makefile | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOST_CFLAGS) -I. -MMD -MP -c $< -o $@
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -I. -MMD -MP -c $< -o $@
 
 # A test links the code it is named after, when that file exists.
 .SECONDEXPANSION:
 $(BUILD)/host/%_test: $(BUILD)/host/%_test.o $(HOST_LIB_OBJS) \
 		$$(if $$(filter-out lib/%,$$(wildcard $$*.c)),$(BUILD)/host/code/$$*.c.o)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ -lcmocka
+	$(call say,HOSTLD,$@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ -lcmocka
 
 host-test: $(HOST_TESTS)
 	@scripts/run-host-tests.sh $(HOST_TESTS)
 
 # --- QEMU ------------------------------------------------------------------
-run: $(ISO)
-	scripts/run-qemu.sh $(ISO)
+run: $(RUN_ISO)
+	@scripts/run-qemu.sh $(RUN_ISO)
 
-debug: $(ISO)
-	scripts/run-qemu.sh --debug $(ISO)
+debug: $(RUN_ISO)
+	@scripts/run-qemu.sh --debug $(RUN_ISO)
 
+# Only the kernel self-test, under $(FIRMWARE), with $(CMDLINE) added.
 kernel-test: $(KERNEL)
-	scripts/run-tests.sh $(KERNEL)
+	@scripts/run-tests.sh $(KERNEL)
 
 test: $(KERNEL) $(HOST_TESTS)
 	@scripts/test-all.sh $(KERNEL) $(HOST_TESTS)
