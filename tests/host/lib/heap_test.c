@@ -1,0 +1,682 @@
+/*
+ * tests/host/lib/heap_test.c - host tests of the allocator core, lib/heap.c.
+ * Each test gets a fresh heap in its own arena; misuse reports are recorded
+ * and a test that expects none leaves the heap consistent (heap_check).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/heap.h"
+
+#define ARENA_SIZE	(256 * 1024)
+#define SEED		0x4b65656cu
+
+struct recorder {
+	unsigned count;
+	const char *what;
+	void *addr;
+};
+
+struct fixture {
+	struct heap *h;
+	void *arena;
+	size_t size;
+	struct recorder rec;
+	bool check_at_end;	/* cleared by tests that leave a corrupt block */
+	/* Memory the grow hook hands out, and how much of it is left. */
+	char *spare;
+	size_t spare_left;
+	size_t grow_step;
+};
+
+static void record(struct heap *h, const char *what, void *addr, void *caller)
+{
+	struct fixture *fx = h->ctx;
+
+	(void)caller;
+	fx->rec.count++;
+	fx->rec.what = what;
+	fx->rec.addr = addr;
+}
+
+/* Hands out the spare region in grow_step pieces, right after each other. */
+static void *grow_from_spare(struct heap *h, size_t min_size, size_t *size)
+{
+	struct fixture *fx = h->ctx;
+	size_t n = min_size > fx->grow_step ? min_size : fx->grow_step;
+	char *p = fx->spare;
+
+	n = (n + 4095) & ~(size_t)4095;
+	if (n > fx->spare_left)
+		return NULL;
+	fx->spare += n;
+	fx->spare_left -= n;
+	*size = n;
+	return p;
+}
+
+static const struct heap_ops test_ops = { .report = record };
+static const struct heap_ops grow_ops = { .grow = grow_from_spare, .report = record };
+
+static struct fixture *fixture_new(size_t size, const struct heap_ops *ops)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	assert_non_null(fx);
+	fx->size = size;
+	fx->arena = aligned_alloc(4096, size);
+	assert_non_null(fx->arena);
+	fx->h = heap_create(fx->arena, size, ops, fx, SEED);
+	assert_non_null(fx->h);
+	fx->check_at_end = true;
+	return fx;
+}
+
+static int setup(void **state)
+{
+	*state = fixture_new(ARENA_SIZE, &test_ops);
+	return 0;
+}
+
+static int setup_debug(void **state)
+{
+	struct fixture *fx = fixture_new(ARENA_SIZE, &test_ops);
+
+	heap_set_debug(fx->h, true);
+	*state = fx;
+	return 0;
+}
+
+/* A 16 KiB heap that grows through grow_from_spare. */
+static int setup_growing(void **state)
+{
+	*state = fixture_new(16 * 1024, &grow_ops);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned bad = fx->check_at_end ? heap_check(fx->h) : 0;
+	unsigned reports = fx->check_at_end ? fx->rec.count : 0;
+
+	free(fx->arena);
+	free(fx);
+	assert_int_equal(bad, 0);
+	assert_int_equal(reports, 0);
+	return 0;
+}
+
+/* Expect exactly one report of what at addr since the last call. */
+static void expect_report(struct fixture *fx, const char *what, void *addr)
+{
+	assert_int_equal(fx->rec.count, 1);
+	assert_string_equal(fx->rec.what, what);
+	assert_ptr_equal(fx->rec.addr, addr);
+	fx->rec.count = 0;
+}
+
+static uint64_t rng_next(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void heap_test_two_values_keep_contents(void **state)
+{
+	struct fixture *fx = *state;
+	uint64_t *a = heap_alloc(fx->h, sizeof(*a));
+	uint64_t *b = heap_alloc(fx->h, sizeof(*b));
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_ptr_not_equal(a, b);
+	*a = 0x1111111111111111;
+	*b = 0x2222222222222222;
+	assert_true(*a == 0x1111111111111111 && *b == 0x2222222222222222);
+	heap_free(fx->h, a);
+	assert_true(*b == 0x2222222222222222);
+	heap_free(fx->h, b);
+}
+
+/* before: NULL; after: 1000 elements 0..999 grown one at a time, sum 499500. */
+static void heap_test_realloc_vector_sums_right(void **state)
+{
+	struct fixture *fx = *state;
+	uint64_t *v = NULL;
+	uint64_t sum = 0;
+
+	for (uint64_t i = 0; i < 1000; i++) {
+		uint64_t *w = heap_realloc(fx->h, v, (i + 1) * sizeof(*v));
+
+		assert_non_null(w);
+		v = w;
+		v[i] = i;
+	}
+	for (size_t i = 0; i < 1000; i++)
+		sum += v[i];
+	assert_int_equal(sum, 499500);
+	heap_free(fx->h, v);
+}
+
+/* Sizes cycle through quick and TLSF classes; nothing may leak. */
+static void heap_test_alloc_free_reuses_memory(void **state)
+{
+	struct fixture *fx = *state;
+
+	for (size_t i = 0; i < fx->size; i++) {
+		void *p = heap_alloc(fx->h, 1 + (i * 37) % 3000);
+
+		assert_non_null(p);
+		heap_free(fx->h, p);
+	}
+}
+
+static void heap_test_reuse_with_long_lived_block(void **state)
+{
+	struct fixture *fx = *state;
+	char *keep = heap_alloc(fx->h, 100);
+
+	assert_non_null(keep);
+	memset(keep, 'k', 100);
+	for (size_t i = 0; i < fx->size; i++) {
+		void *p = heap_alloc(fx->h, 1 + (i * 53) % 5000);
+
+		assert_non_null(p);
+		heap_free(fx->h, p);
+	}
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(keep[i], 'k');
+	heap_free(fx->h, keep);
+}
+
+struct shadow {
+	unsigned char *p;
+	size_t size;
+	unsigned char fill;
+};
+
+static void shadow_fill(struct shadow *s)
+{
+	memset(s->p, s->fill, s->size);
+}
+
+static void shadow_verify(const struct shadow *s)
+{
+	for (size_t i = 0; i < s->size; i++)
+		assert_int_equal(s->p[i], s->fill);
+}
+
+static int by_address(const void *a, const void *b)
+{
+	const struct shadow *x = a;
+	const struct shadow *y = b;
+
+	return (x->p > y->p) - (x->p < y->p);
+}
+
+/* Live blocks, sorted by address, must not overlap. */
+static void shadow_no_overlap(const struct shadow *live, size_t n)
+{
+	struct shadow *sorted = malloc(n * sizeof(*sorted) + 1);
+	size_t m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (live[i].p)
+			sorted[m++] = live[i];
+	}
+	qsort(sorted, m, sizeof(*sorted), by_address);
+	for (size_t i = 1; i < m; i++)
+		assert_true(sorted[i - 1].p + sorted[i - 1].size <= sorted[i].p);
+	free(sorted);
+}
+
+/* One random operation on slot s: allocate, free or resize. */
+static void random_op(struct fixture *fx, struct shadow *s, uint64_t *rng)
+{
+	uint64_t r = rng_next(rng);
+	size_t size = (r >> 8) % 4 ? (r >> 16) % 600 : (r >> 16) % 20000;
+	size_t align = (size_t)16 << (r >> 40) % 9;
+	unsigned char *p;
+
+	if (s->p && (r & 3) == 0) {
+		shadow_verify(s);
+		p = heap_realloc(fx->h, s->p, size);
+		if (!p && size)
+			return;
+		if (p)
+			for (size_t i = 0; i < (size < s->size ? size : s->size); i++)
+				assert_int_equal(p[i], s->fill);
+	} else if (s->p) {
+		shadow_verify(s);
+		heap_free(fx->h, s->p);
+		p = NULL;
+	} else {
+		p = (r & 4) ? heap_alloc_aligned(fx->h, size, align) : heap_alloc(fx->h, size);
+		if (p && (r & 4))
+			assert_int_equal((uintptr_t)p % align, 0);
+	}
+	if (p)
+		assert_int_equal((uintptr_t)p % 16, 0);
+	s->p = p;
+	s->size = p ? size : 0;
+	s->fill = (unsigned char)(r >> 56);
+	if (p)
+		shadow_fill(s);
+}
+
+static void random_workload(struct fixture *fx, unsigned ops)
+{
+	enum { SLOTS = 200 };
+	struct shadow live[SLOTS] = { 0 };
+	uint64_t rng = SEED;
+
+	for (unsigned i = 1; i <= ops; i++) {
+		random_op(fx, &live[rng_next(&rng) % SLOTS], &rng);
+		if (i % 1000 == 0) {
+			shadow_no_overlap(live, SLOTS);
+			assert_int_equal(heap_check(fx->h), 0);
+		}
+	}
+	for (int i = 0; i < SLOTS; i++) {
+		if (live[i].p) {
+			shadow_verify(&live[i]);
+			heap_free(fx->h, live[i].p);
+		}
+	}
+}
+
+static void heap_test_random_ops_keep_blocks_apart_and_intact(void **state)
+{
+	random_workload(*state, 30000);
+}
+
+static void heap_test_random_ops_in_debug_mode(void **state)
+{
+	random_workload(*state, 10000);
+}
+
+/* before: heap filled with mixed blocks, freed in random order; after: one
+ * block of half the arena fits. */
+static void heap_test_freed_heap_serves_half_its_size(void **state)
+{
+	struct fixture *fx = *state;
+	enum { MAX = 8192 };
+	void **ptrs = calloc(MAX, sizeof(*ptrs));
+	uint64_t rng = SEED;
+	size_t n = 0;
+	void *big;
+
+	while (n < MAX && (ptrs[n] = heap_alloc(fx->h, 8 + rng_next(&rng) % 700)))
+		n++;
+	for (size_t i = n; i > 1; i--) {
+		size_t j = rng_next(&rng) % i;
+		void *t = ptrs[i - 1];
+
+		ptrs[i - 1] = ptrs[j];
+		ptrs[j] = t;
+	}
+	for (size_t i = 0; i < n; i++)
+		heap_free(fx->h, ptrs[i]);
+	big = heap_alloc(fx->h, fx->size / 2);
+	assert_non_null(big);
+	heap_free(fx->h, big);
+	free(ptrs);
+}
+
+static void heap_test_out_of_memory_returns_null_and_heap_works_after(void **state)
+{
+	struct fixture *fx = *state;
+	void *blocks[64];
+	size_t n = 0;
+
+	assert_null(heap_alloc(fx->h, fx->size));
+	assert_null(heap_alloc(fx->h, SIZE_MAX));
+	while (n < 64 && (blocks[n] = heap_alloc(fx->h, 8192)))
+		n++;
+	assert_true(n > 0 && n < 64);
+	assert_null(heap_alloc(fx->h, 8192));
+	heap_free(fx->h, blocks[n / 2]);
+	blocks[n / 2] = heap_alloc(fx->h, 8192);
+	assert_non_null(blocks[n / 2]);
+	for (size_t i = 0; i < n; i++)
+		heap_free(fx->h, blocks[i]);
+	assert_int_equal(fx->rec.count, 0);
+}
+
+static void heap_test_double_free_of_small_block_reported(void **state)
+{
+	struct fixture *fx = *state;
+	void *p = heap_alloc(fx->h, 40);
+
+	heap_free(fx->h, p);
+	heap_free(fx->h, p);
+	expect_report(fx, "double free", p);
+}
+
+static void heap_test_double_free_of_large_block_reported(void **state)
+{
+	struct fixture *fx = *state;
+	void *a = heap_alloc(fx->h, 5000);
+	void *b = heap_alloc(fx->h, 5000);
+
+	/* b merges into a's free block, so only its stale header remains. */
+	heap_free(fx->h, a);
+	heap_free(fx->h, b);
+	heap_free(fx->h, b);
+	expect_report(fx, "double free", b);
+	heap_free(fx->h, a);
+	expect_report(fx, "double free", a);
+}
+
+static void heap_test_free_of_foreign_pointer_reported(void **state)
+{
+	struct fixture *fx = *state;
+	char *p = heap_alloc(fx->h, 64);
+	int local;
+
+	memset(p, 0, 64);
+	heap_free(fx->h, &local);
+	expect_report(fx, "invalid free", &local);
+	heap_free(fx->h, p + 8);
+	expect_report(fx, "invalid free", p + 8);
+	heap_free(fx->h, p + 32);
+	expect_report(fx, "invalid free", p + 32);
+	heap_free(fx->h, p);
+}
+
+static void heap_test_write_past_end_reported(void **state)
+{
+	struct fixture *fx = *state;
+	char *p = heap_alloc(fx->h, 48);
+
+	p[48] = 'x';
+	heap_free(fx->h, p);
+	expect_report(fx, "overflow", p + 48);
+	fx->check_at_end = false;
+}
+
+static void heap_test_realloc_of_freed_block_reported(void **state)
+{
+	struct fixture *fx = *state;
+	void *p = heap_alloc(fx->h, 24);
+
+	heap_free(fx->h, p);
+	assert_null(heap_realloc(fx->h, p, 100));
+	expect_report(fx, "realloc of freed block", p);
+}
+
+static void heap_test_debug_write_one_past_request_reported(void **state)
+{
+	struct fixture *fx = *state;
+	char *p = heap_alloc(fx->h, 21);
+
+	p[21] = 'x';
+	heap_free(fx->h, p);
+	expect_report(fx, "overflow", p + 21);
+	fx->check_at_end = false;
+}
+
+static void heap_test_debug_write_after_free_reported(void **state)
+{
+	struct fixture *fx = *state;
+	char *p = heap_alloc(fx->h, 200);
+	char *q;
+
+	heap_free(fx->h, p);
+	p[100] = 'x';
+	q = heap_alloc(fx->h, 200);
+	assert_ptr_equal(q, p);
+	expect_report(fx, "write after free", p + 100);
+	heap_free(fx->h, q);
+}
+
+static void heap_test_debug_freed_memory_is_poisoned(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned char *p = heap_alloc(fx->h, 300);
+
+	memset(p, 0, 300);
+	heap_free(fx->h, p);
+	for (size_t i = 16; i < 300; i++)
+		assert_int_equal(p[i], HEAP_POISON);
+}
+
+static void heap_test_debug_double_free_reported(void **state)
+{
+	struct fixture *fx = *state;
+	void *a = heap_alloc(fx->h, 100);
+	void *b = heap_alloc(fx->h, 100);
+
+	heap_free(fx->h, a);
+	heap_free(fx->h, b);
+	heap_free(fx->h, b);
+	expect_report(fx, "double free", b);
+}
+
+static void heap_test_realloc_failure_keeps_old_block(void **state)
+{
+	struct fixture *fx = *state;
+	char *p = heap_alloc(fx->h, 1000);
+
+	memset(p, 'z', 1000);
+	assert_null(heap_realloc(fx->h, p, fx->size));
+	assert_null(heap_realloc(fx->h, p, SIZE_MAX));
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(p[i], 'z');
+	heap_free(fx->h, p);
+	assert_int_equal(fx->rec.count, 0);
+}
+
+static void heap_test_realloc_null_allocates_and_zero_frees(void **state)
+{
+	struct fixture *fx = *state;
+	struct heap_stats st;
+	void *p = heap_realloc(fx->h, NULL, 10);
+
+	assert_non_null(p);
+	assert_null(heap_realloc(fx->h, p, 0));
+	heap_get_stats(fx->h, &st);
+	assert_int_equal(st.in_use, 0);
+}
+
+static void heap_test_free_null_does_nothing(void **state)
+{
+	struct fixture *fx = *state;
+
+	heap_free(fx->h, NULL);
+	assert_int_equal(fx->rec.count, 0);
+}
+
+static void heap_test_calloc_overflow_returns_null(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_null(heap_calloc(fx->h, SIZE_MAX / 2, 3));
+	assert_null(heap_calloc(fx->h, (size_t)1 << 33, (size_t)1 << 31));
+}
+
+static void heap_test_calloc_zeroes_reused_memory(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned char *p = heap_alloc(fx->h, 256);
+
+	memset(p, 0xff, 256);
+	heap_free(fx->h, p);
+	p = heap_calloc(fx->h, 32, 8);
+	assert_non_null(p);
+	for (int i = 0; i < 256; i++)
+		assert_int_equal(p[i], 0);
+	heap_free(fx->h, p);
+}
+
+static void heap_test_aligned_allocations_16_to_4096(void **state)
+{
+	struct fixture *fx = *state;
+	void *p[2][9];
+
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 9; i++) {
+			size_t align = (size_t)16 << i;
+
+			p[round][i] = heap_alloc_aligned(fx->h, 24 + 100 * i, align);
+			assert_non_null(p[round][i]);
+			assert_int_equal((uintptr_t)p[round][i] % align, 0);
+			memset(p[round][i], i, 24 + 100 * i);
+		}
+	}
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 9; i++)
+			heap_free(fx->h, p[round][i]);
+}
+
+static void heap_test_aligned_rejects_bad_alignment(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_null(heap_alloc_aligned(fx->h, 16, 0));
+	assert_null(heap_alloc_aligned(fx->h, 16, 48));
+}
+
+static void heap_test_small_freed_blocks_serve_large_request(void **state)
+{
+	struct fixture *fx = *state;
+	enum { MAX = 16384 };
+	void **ptrs = calloc(MAX, sizeof(*ptrs));
+	size_t n = 0;
+	void *big;
+
+	while (n < MAX && (ptrs[n] = heap_alloc(fx->h, 32)))
+		n++;
+	assert_null(heap_alloc(fx->h, 4096));
+	/* The first frees land on quick lists: spread them over the arena so
+	 * that only merging them in makes room. */
+	for (size_t i = 0; i < n; i += n / 64) {
+		heap_free(fx->h, ptrs[i]);
+		ptrs[i] = NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		heap_free(fx->h, ptrs[i]);
+	big = heap_alloc(fx->h, fx->size * 3 / 4);
+	assert_non_null(big);
+	heap_free(fx->h, big);
+	free(ptrs);
+}
+
+static void heap_test_stats_track_use_and_peak(void **state)
+{
+	struct fixture *fx = *state;
+	struct heap_stats st;
+	void *a = heap_alloc(fx->h, 100);
+	void *b = heap_alloc(fx->h, 5000);
+
+	heap_get_stats(fx->h, &st);
+	assert_int_equal(st.mapped, fx->size);
+	assert_true(st.in_use >= 5100 && st.in_use <= 5100 + 64);
+	heap_free(fx->h, b);
+	heap_get_stats(fx->h, &st);
+	assert_true(st.in_use >= 100 && st.in_use <= 132);
+	assert_true(st.peak_in_use >= 5100);
+	heap_free(fx->h, a);
+	heap_get_stats(fx->h, &st);
+	assert_int_equal(st.in_use, 0);
+	assert_true(st.free + st.cached + sizeof(struct heap) + 128 >= fx->size);
+}
+
+/* before: a 16 KiB heap and 1 MiB of spare memory; after: 512 KiB served. */
+static void heap_test_grow_hook_extends_heap(void **state)
+{
+	struct fixture *fx = *state;
+	char *spare = aligned_alloc(4096, 1 << 20);
+	void *p[8];
+	struct heap_stats st;
+	size_t left;
+
+	fx->spare = spare;
+	fx->spare_left = 1 << 20;
+	fx->grow_step = 64 * 1024;
+	for (int i = 0; i < 8; i++) {
+		p[i] = heap_alloc(fx->h, 64 * 1024);
+		assert_non_null(p[i]);
+		memset(p[i], i, 64 * 1024);
+	}
+	heap_get_stats(fx->h, &st);
+	assert_true(st.mapped > 512 * 1024);
+	for (int i = 0; i < 8; i++)
+		heap_free(fx->h, p[i]);
+	/* The pieces were contiguous, so they merged into one free block. */
+	left = fx->spare_left;
+	p[0] = heap_alloc(fx->h, 512 * 1024);
+	assert_non_null(p[0]);
+	assert_int_equal(fx->spare_left, left);
+	heap_free(fx->h, p[0]);
+	assert_int_equal(heap_check(fx->h), 0);
+	fx->check_at_end = false;
+	free(spare);
+}
+
+static void heap_test_separate_arena_is_used(void **state)
+{
+	struct fixture *fx = *state;
+	char *extra = aligned_alloc(4096, 65536);
+	void *p;
+
+	while (heap_alloc(fx->h, 30000))
+		;
+	assert_true(heap_add_arena(fx->h, extra, 65536));
+	p = heap_alloc(fx->h, 60000);
+	assert_true((char *)p > extra && (char *)p < extra + 65536);
+	assert_int_equal(heap_check(fx->h), 0);
+	assert_int_equal(fx->rec.count, 0);
+	/* The heap owns extra now: leave it alone before freeing extra. */
+	fx->check_at_end = false;
+	free(extra);
+}
+
+#define HEAP_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define HEAP_DEBUG_TEST(name) cmocka_unit_test_setup_teardown(name, setup_debug, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		HEAP_TEST(heap_test_two_values_keep_contents),
+		HEAP_TEST(heap_test_realloc_vector_sums_right),
+		HEAP_TEST(heap_test_alloc_free_reuses_memory),
+		HEAP_TEST(heap_test_reuse_with_long_lived_block),
+		HEAP_TEST(heap_test_random_ops_keep_blocks_apart_and_intact),
+		HEAP_DEBUG_TEST(heap_test_random_ops_in_debug_mode),
+		HEAP_TEST(heap_test_freed_heap_serves_half_its_size),
+		HEAP_TEST(heap_test_out_of_memory_returns_null_and_heap_works_after),
+		HEAP_TEST(heap_test_double_free_of_small_block_reported),
+		HEAP_TEST(heap_test_double_free_of_large_block_reported),
+		HEAP_TEST(heap_test_free_of_foreign_pointer_reported),
+		HEAP_TEST(heap_test_write_past_end_reported),
+		HEAP_TEST(heap_test_realloc_of_freed_block_reported),
+		HEAP_DEBUG_TEST(heap_test_debug_write_one_past_request_reported),
+		HEAP_DEBUG_TEST(heap_test_debug_write_after_free_reported),
+		HEAP_DEBUG_TEST(heap_test_debug_freed_memory_is_poisoned),
+		HEAP_DEBUG_TEST(heap_test_debug_double_free_reported),
+		HEAP_TEST(heap_test_realloc_failure_keeps_old_block),
+		HEAP_TEST(heap_test_realloc_null_allocates_and_zero_frees),
+		HEAP_TEST(heap_test_free_null_does_nothing),
+		HEAP_TEST(heap_test_calloc_overflow_returns_null),
+		HEAP_TEST(heap_test_calloc_zeroes_reused_memory),
+		HEAP_TEST(heap_test_aligned_allocations_16_to_4096),
+		HEAP_TEST(heap_test_aligned_rejects_bad_alignment),
+		HEAP_TEST(heap_test_small_freed_blocks_serve_large_request),
+		HEAP_TEST(heap_test_stats_track_use_and_peak),
+		cmocka_unit_test_setup_teardown(heap_test_grow_hook_extends_heap,
+						setup_growing, teardown),
+		HEAP_TEST(heap_test_separate_arena_is_used),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
