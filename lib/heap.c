@@ -297,6 +297,8 @@ static bool quick_flush(struct heap *h)
 
 /* --- Arenas ---------------------------------------------------------------- */
 
+static void debug_release(struct heap *h, struct heap_block *b, size_t bs);
+
 static void update_hull(struct heap *h, uintptr_t start, uintptr_t end)
 {
 	uintptr_t lo = start + ARENA_HDR + HDR;
@@ -320,10 +322,9 @@ static void extend_arena(struct heap *h, struct heap_arena *a, uintptr_t end)
 	a->end = end;
 	update_hull(h, a->start, end);
 	if (h->debug)
-		memset(payload(s), HEAP_POISON, bs - HDR);
-	s = release(h, s, bs);
-	if (h->debug)
-		s->sf |= B_POISONED;
+		debug_release(h, s, bs);
+	else
+		release(h, s, bs);
 }
 
 static void new_arena(struct heap *h, uintptr_t start, uintptr_t end)
