@@ -100,15 +100,30 @@ $(BUILD)/.compiler: FORCE | $(DEPS_STAMP)
 	@echo "  using $(CC) ($(shell $(CC) --version | head -n1)) and $(LD)"
 FORCE:
 
-$(KERNEL): $(OBJS) linker.ld
+# Two links: the first with an empty symbol table, the second with the table
+# of the first (scripts/gen-ksyms.sh). The check proves no function moved.
+$(BUILD)/ksyms-empty.asm: scripts/gen-ksyms.sh
+	@mkdir -p $(@D)
+	$(Q)scripts/gen-ksyms.sh --empty > $@
+$(BUILD)/keel.pass1.elf: $(OBJS) $(BUILD)/ksyms-empty.asm.o linker.ld
 	$(call say,LD,$@)
-	$(Q)$(LD) $(KLDFLAGS) -o $@ $(OBJS)
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms-empty.asm.o
+$(BUILD)/ksyms.asm: $(BUILD)/keel.pass1.elf scripts/gen-ksyms.sh
+	$(Q)scripts/gen-ksyms.sh $< > $@
+$(KERNEL): $(OBJS) $(BUILD)/ksyms.asm.o linker.ld
+	$(call say,LD,$@)
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms.asm.o
+	$(Q)scripts/gen-ksyms.sh $@ | cmp -s - $(BUILD)/ksyms.asm || \
+		{ echo "$@: functions moved between the two links"; rm -f $@; exit 1; }
 	@grub-file --is-x86-multiboot2 $@ || { echo "$@ is not a Multiboot2 kernel"; rm -f $@; exit 1; }
 
 $(BUILD)/%.c.o: %.c Makefile $(BUILD)/.compiler
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(CPPFLAGS) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/%.asm.o: $(BUILD)/%.asm
+	$(Q)$(NASM) $(NASMFLAGS) $< -o $@
 
 # NASM 2.16.01's -MD leaves %include files out; a separate -M pass gets them.
 $(BUILD)/%.asm.o: %.asm Makefile | $(DEPS_STAMP)

@@ -38,6 +38,7 @@ enum uart_reg {
 #define UART_MCR_OUT2		0x08	/* gates the IRQ line on PCs */
 #define UART_MCR_LOOP		0x10
 #define UART_LSR_DATA_READY	0x01
+#define UART_IER_RX		0x01	/* interrupt on received data */
 #define UART_LSR_THR_EMPTY	0x20
 
 /*
@@ -76,7 +77,9 @@ int uart_init(struct uart *u, uint16_t base, uint32_t baud)
 {
 	uint32_t divisor;
 
-	*u = (struct uart){ .base = base, .baud = baud };
+	/* COM1 and COM3 share IRQ 4, COM2 and COM4 IRQ 3 (PC convention). */
+	*u = (struct uart){ .base = base, .baud = baud,
+			    .irq = (base == UART_COM2 || base == UART_COM4) ? 3 : 4 };
 	if (baud == 0 || UART_CLOCK_HZ % baud)
 		return -EINVAL;
 	if (!probe(u))
@@ -161,4 +164,10 @@ int uart_loopback_test(struct uart *u)
 	}
 	reg_write(u, UART_MCR, mcr);
 	return err;
+}
+
+void uart_enable_rx_irq(struct uart *u)
+{
+	if (u->present)
+		reg_write(u, UART_IER, UART_IER_RX);
 }

@@ -22,6 +22,7 @@ struct uart {
 	bool present;		/* the scratch-register probe found a UART */
 	bool has_fifo;		/* FIFOs reported enabled (a 16550A or later) */
 	uint32_t tx_timeouts;	/* characters sent without the THR emptying */
+	unsigned int irq;	/* the PC's line for this port: 4 or 3 */
 };
 
 /*
@@ -49,3 +50,7 @@ int uart_loopback_test(struct uart *u);
 
 /* Non-blocking read: the next received byte, or -1 if none is waiting. */
 int uart_getc(struct uart *u);
+
+/* Ask the UART to interrupt when a byte arrives (IER bit 0). The caller has
+ * registered a handler on u->irq that calls uart_getc() until it is empty. */
+void uart_enable_rx_irq(struct uart *u);

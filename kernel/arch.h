@@ -34,6 +34,23 @@ void arch_exit_emulator(uint32_t code);
  * -no-reboot). For the runner's own tests. */
 __attribute__((noreturn)) void arch_triple_fault(void);
 
+/* Set up the CPU tables (GDT, TSS, IDT), exception reporting and the
+ * interrupt controller, with every device interrupt masked. */
+void arch_init(void);
+
+struct arch_timer {
+	uint64_t period_ps;	/* picoseconds between ticks */
+};
+
+/* Start the periodic tick at about @hz; each tick calls timer_tick(). */
+struct arch_timer arch_timer_start(uint32_t hz);
+
+/* The cycle counter's frequency in Hz, measured against a known clock. */
+uint64_t arch_cycles_calibrate(void);
+
+/* Print a backtrace of the caller. */
+void arch_backtrace(void);
+
 /* Short CPU facts for the boot summary. */
 struct arch_cpu_info {
 	char vendor[13];

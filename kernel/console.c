@@ -3,12 +3,16 @@
  */
 #include "kernel/console.h"
 
+#include "lib/errno.h"
+#include "lib/ring.h"
 #include "drivers/debugcon.h"
 #include "drivers/uart16550.h"
+#include "kernel/irq.h"
 
 static struct uart serial_uart;
 static struct uart *serial;	/* NULL: no serial console */
 static int use_debugcon;
+static struct ring input;
 
 void console_init_early(void)
 {
@@ -50,4 +54,37 @@ struct uart *console_uart(void)
 int console_has_debugcon(void)
 {
 	return use_debugcon;
+}
+
+/* The UART's receive interrupt: move every waiting byte to the ring. */
+static void on_uart_irq(void *ctx)
+{
+	struct uart *u = ctx;
+	int c;
+
+	while ((c = uart_getc(u)) >= 0)
+		ring_put(&input, (uint8_t)c);
+}
+
+int console_enable_input(void)
+{
+	int err;
+
+	if (!serial)
+		return -ENOENT;
+	err = irq_register(serial->irq, on_uart_irq, serial);
+	if (err)
+		return err;
+	uart_enable_rx_irq(serial);
+	return 0;
+}
+
+int console_getc(void)
+{
+	return ring_get(&input);
+}
+
+uint32_t console_input_dropped(void)
+{
+	return input.dropped;
 }

@@ -23,6 +23,18 @@ int console_set_uart(uint16_t base, uint32_t baud);
 /* Write @len bytes to every console. */
 void console_write(const char *s, size_t len);
 
+/*
+ * Take serial input by interrupt from now on: received bytes go to a ring
+ * buffer that console_getc() reads. Returns 0, or -ENOENT with no UART.
+ */
+int console_enable_input(void);
+
+/* Non-blocking: the next byte typed on the serial console, or -1. */
+int console_getc(void);
+
+/* Bytes lost because nobody read them in time. */
+uint32_t console_input_dropped(void);
+
 /* The serial console's UART, or NULL when there is none. */
 struct uart *console_uart(void);
 

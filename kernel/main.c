@@ -8,10 +8,12 @@
 #include "kernel/arch.h"
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
+#include "kernel/irq.h"
 #include "kernel/ktest.h"
 #include "kernel/options.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/timer.h"
 #include "kernel/version.h"
 
 /* Multiboot2 memory types (spec 3.6.8). */
@@ -76,8 +78,27 @@ static void print_summary(const struct boot_info *info)
 	kprintf("command line: \"%s\"\n", info->cmdline);
 	kprintf("cpu: %s, %u-bit physical addresses, NX %s\n", cpu.vendor,
 		cpu.phys_addr_bits, cpu.has_nx ? "on" : "unavailable");
+	kprintf("timer: %llu.%03llu Hz tick, cycle counter at %llu MHz\n",
+		(unsigned long long)timer_rate_mhz() / 1000,
+		(unsigned long long)timer_rate_mhz() % 1000,
+		(unsigned long long)timer_cycles_hz() / 1000000);
 	print_console();
 	print_memory_map(info);
+}
+
+/* Idle with interrupts on, echoing serial input (CR as a new line). */
+static __attribute__((noreturn)) void idle_echo(void)
+{
+	for (;;) {
+		int c;
+
+		while ((c = console_getc()) >= 0) {
+			char ch = c == '\r' ? '\n' : (char)c;
+
+			console_write(&ch, 1);
+		}
+		arch_idle();
+	}
 }
 
 /*
@@ -95,6 +116,10 @@ void kmain(uint32_t magic, uint32_t info_phys)
 		panic("not started by a Multiboot2 loader (magic %#x)", magic);
 	info = bootinfo_load(info_phys);	/* before anything reuses it */
 	options_init(info->cmdline);	/* may move the serial console */
+	arch_init();			/* CPU tables, exceptions, PIC */
+	timer_init(options_u32("timer_hz", TIMER_DEFAULT_HZ));
+	console_enable_input();		/* serial input by interrupt */
+	irq_enable();
 	print_summary(info);
 
 	cl = options();
@@ -104,7 +129,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 		kprintf("Keel: self-test finished; halting\n");
 		arch_halt();
 	}
-	kprintf("Keel: boot complete; idling\n");
-	for (;;)
-		arch_idle();
+	kprintf("Keel: boot complete; what you type on the serial console "
+		"is echoed\n");
+	idle_echo();
 }

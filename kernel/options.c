@@ -11,7 +11,9 @@
 #include "kernel/console.h"
 #include "kernel/printk.h"
 
-static const char *const known_options[] = { "ktest", "serial", "baud" };
+static const char *const known_options[] = {
+	"ktest", "serial", "baud", "timer_hz", "bench",
+};
 
 static struct cmdline cmdline;
 
@@ -125,4 +127,19 @@ void options_init(const char *raw)
 const struct cmdline *options(void)
 {
 	return &cmdline;
+}
+
+uint32_t options_u32(const char *name, uint32_t fallback)
+{
+	const char *s = cmdline_value(&cmdline, name);
+	uint32_t v;
+
+	if (!s)
+		return fallback;
+	if (parse_u32(s, &v)) {
+		kprintf("Keel: %s=%s is not a number; using %u\n", name, s,
+			fallback);
+		return fallback;
+	}
+	return v;
 }

@@ -6,15 +6,22 @@
  *   serial=PORT       serial console: com1 (default), com2, com3, com4, an
  *                     I/O port such as 0x3f8, or none
  *   baud=N            serial speed, a divisor of 115200 (default 115200)
+ *   timer_hz=N        timer tick rate (default 1000)
+ *   bench             run the in-kernel benchmarks, then exit QEMU
  */
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lib/cmdline.h"
 
 /* Parse @raw, apply the console options and report unknown ones. */
 void options_init(const char *raw);
+
+/* The value of @name as a number, or @fallback when it is absent or not a
+ * number (which is reported). */
+uint32_t options_u32(const char *name, uint32_t fallback);
 
 /* The parsed command line. */
 const struct cmdline *options(void);

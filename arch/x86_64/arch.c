@@ -5,9 +5,53 @@
 
 #include "lib/string.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/exception.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/pit.h"
+#include "kernel/irq.h"
+#include "kernel/timer.h"
+
+void irq_arch_init(void);
 
 /* QEMU's isa-debug-exit device, as the test runner configures it. */
 #define DEBUG_EXIT_PORT 0xf4
+
+void arch_init(void)
+{
+	gdt_init();		/* our own segments and the TSS with IST stacks */
+	idt_init();		/* all 256 vectors into isr.asm */
+	exception_init();	/* breakpoint and double-fault handlers */
+	irq_arch_init();	/* PIC remapped to 32-47, every line masked */
+}
+
+static void on_timer_irq(void *ctx)
+{
+	(void)ctx;
+	timer_tick();
+}
+
+struct arch_timer arch_timer_start(uint32_t hz)
+{
+	uint32_t divisor = pit_start(hz);
+
+	irq_register(0, on_timer_irq, NULL);
+	/* period = divisor / PIT_HZ seconds */
+	return (struct arch_timer){ divisor * 1000000000000ULL / PIT_HZ };
+}
+
+uint64_t arch_cycles_calibrate(void)
+{
+	return pit_calibrate_tsc(50);
+}
+
+void arch_backtrace(void)
+{
+	/* Start at our caller: its return address and its saved frame. */
+	const uint64_t *fp = __builtin_frame_address(0);
+
+	backtrace_print((uint64_t)(uintptr_t)__builtin_return_address(0), fp[0]);
+}
 
 void arch_halt(void)
 {

@@ -104,6 +104,46 @@ static inline void write_cr3(uint64_t pml4)
 	__asm__ volatile("mov %[v], %%cr3" : : [v] "r"(pml4) : "memory");
 }
 
+struct __attribute__((packed)) descriptor_ptr {
+	uint16_t limit;
+	uint64_t base;
+};
+
+static inline void lgdt(const void *base, uint16_t limit)
+{
+	struct descriptor_ptr p = { limit, (uint64_t)(uintptr_t)base };
+
+	__asm__ volatile("lgdt %[p]" : : [p] "m"(p) : "memory");
+}
+
+static inline void lidt(const void *base, uint16_t limit)
+{
+	struct descriptor_ptr p = { limit, (uint64_t)(uintptr_t)base };
+
+	__asm__ volatile("lidt %[p]" : : [p] "m"(p) : "memory");
+}
+
+static inline void ltr(uint16_t selector)
+{
+	__asm__ volatile("ltr %[s]" : : [s] "r"(selector) : "memory");
+}
+
+/* Load the data segment registers, then CS through a far return (there is
+ * no far jump to an immediate selector in 64-bit mode). */
+static inline void reload_segments(uint16_t code, uint16_t data)
+{
+	__asm__ volatile("mov %[d], %%ds\n\t"
+			 "mov %[d], %%es\n\t"
+			 "mov %[d], %%ss\n\t"
+			 "pushq %[c]\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:"
+			 : : [c] "r"((uint64_t)code), [d] "r"(data)
+			 : "rax", "memory");
+}
+
 static inline void lidt_null(void)
 {
 	/* A zero-limit IDT: the next exception cannot be delivered, so it

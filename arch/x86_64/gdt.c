@@ -1,0 +1,86 @@
+/*
+ * arch/x86_64/gdt.c - build and load Keel's GDT and TSS.
+ */
+#include "arch/x86_64/gdt.h"
+
+#include "lib/string.h"
+#include "arch/x86_64/cpu.h"
+
+static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
+static struct tss tss __attribute__((aligned(16)));
+
+/* IST stacks, page aligned so a guard page can sit below each. */
+static uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(4096)));
+
+uint64_t gdt_segment(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
+{
+	uint64_t d = 0;
+
+	d |= (uint64_t)(limit & 0xffff);
+	d |= (uint64_t)(base & 0xffffff) << 16;
+	d |= (uint64_t)access << 40;
+	d |= (uint64_t)((limit >> 16) & 0xf) << 48;
+	d |= (uint64_t)(flags & 0xf) << 52;
+	d |= (uint64_t)((base >> 24) & 0xff) << 56;
+	return d;
+}
+
+void gdt_tss_descriptor(uint64_t base, uint32_t limit, uint64_t out[2])
+{
+	out[0] = gdt_segment((uint32_t)base, limit,
+			     GDT_ACCESS_PRESENT | GDT_ACCESS_TSS_AVAIL, 0);
+	out[1] = base >> 32;	/* bits 63:32 of the base; the rest reserved */
+}
+
+#define SEG (GDT_ACCESS_PRESENT | GDT_ACCESS_SEGMENT | GDT_ACCESS_RW | \
+	     GDT_ACCESS_ACCESSED)
+
+/* The segments in GDT order; the TSS follows in the last two slots. */
+static const struct {
+	uint16_t selector;
+	uint8_t access;
+	uint8_t flags;
+} segments[] = {
+	{ GDT_KERNEL_CODE, SEG | GDT_ACCESS_CODE,
+		GDT_FLAG_GRANULARITY | GDT_FLAG_LONG },
+	{ GDT_KERNEL_DATA, SEG, GDT_FLAG_GRANULARITY | GDT_FLAG_DB32 },
+	{ GDT_USER_DATA, SEG | GDT_ACCESS_DPL3,
+		GDT_FLAG_GRANULARITY | GDT_FLAG_DB32 },
+	{ GDT_USER_CODE, SEG | GDT_ACCESS_DPL3 | GDT_ACCESS_CODE,
+		GDT_FLAG_GRANULARITY | GDT_FLAG_LONG },
+};
+#undef SEG
+
+static void setup_tss(void)
+{
+	memset(&tss, 0, sizeof(tss));
+	for (int i = 0; i < IST_COUNT; i++)
+		tss.ist[i] = (uint64_t)(uintptr_t)(ist_stacks[i] + IST_STACK_SIZE);
+	tss.iomap_base = sizeof(tss);
+}
+
+void gdt_init(void)
+{
+	gdt[0] = 0;
+	for (size_t i = 0; i < sizeof(segments) / sizeof(segments[0]); i++)
+		gdt[segments[i].selector >> 3] = gdt_segment(0, 0xfffff,
+			segments[i].access, segments[i].flags);
+	setup_tss();
+	gdt_tss_descriptor((uint64_t)(uintptr_t)&tss, sizeof(tss) - 1,
+			   &gdt[GDT_TSS >> 3]);
+
+	lgdt(gdt, sizeof(gdt) - 1);
+	reload_segments(GDT_KERNEL_CODE, GDT_KERNEL_DATA);
+	ltr(GDT_TSS);
+}
+
+void gdt_ist_stack(int ist, uintptr_t *bottom, uintptr_t *top)
+{
+	*bottom = (uintptr_t)ist_stacks[ist - 1];
+	*top = *bottom + IST_STACK_SIZE;
+}
+
+const uint64_t *gdt_table(void)
+{
+	return gdt;
+}

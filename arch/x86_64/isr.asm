@@ -1,0 +1,84 @@
+; arch/x86_64/isr.asm - the 256 interrupt entry stubs and the common path.
+;
+; The CPU pushes SS, RSP, RFLAGS, CS, RIP and, for some exceptions, an error
+; code (SDM Vol. 3A, 6.14.1). Each stub makes the frame uniform by pushing a
+; zero where the CPU pushed no error code, then the vector number, and jumps
+; to isr_common, which saves the general registers in the reverse order of
+; struct trap_frame (arch/x86_64/trap.h) and calls trap_dispatch(frame).
+
+extern trap_dispatch
+global isr_stub_table
+
+section .text
+
+; Exceptions that push an error code: #DF, #TS, #NP, #SS, #GP, #PF, #AC,
+; #CP, #VC, #SX (SDM Vol. 3A, table 6-1; AMD APM Vol. 2, 8.2).
+%macro isr_stub 1
+isr_stub_%1:
+%if %1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17 || %1 == 21 || %1 == 29 || %1 == 30
+	; the CPU pushed an error code
+%else
+	push 0
+%endif
+	push %1
+	jmp isr_common
+%endmacro
+
+%assign v 0
+%rep 256
+	isr_stub v
+%assign v v + 1
+%endrep
+
+isr_common:
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	cld				; the SysV ABI expects DF clear
+	mov rdi, rsp			; arg 1: struct trap_frame *
+	; Align the stack to 16 bytes for the call: the CPU aligned it on entry
+	; only for IST stacks and for interrupts from ring 3, and the frame is
+	; 22 * 8 bytes. RBX (saved above, callee-saved in C) keeps the old
+	; value; RBP is left alone so backtraces can walk through the frame.
+	mov rbx, rsp
+	and rsp, ~0xf
+	call trap_dispatch
+	mov rsp, rbx
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
+	add rsp, 16			; vector and error code
+	iretq
+
+section .rodata
+align 8
+isr_stub_table:
+%assign v 0
+%rep 256
+	dq isr_stub_ %+ v
+%assign v v + 1
+%endrep

@@ -1,0 +1,108 @@
+/*
+ * arch/x86_64/pic.c - program the 8259A pair: initialization command words
+ * ICW1-ICW4, then operation command words for masks (OCW1), EOI (OCW2) and
+ * reading the in-service register (OCW3).
+ */
+#include "arch/x86_64/pic.h"
+
+#include <stddef.h>
+
+#include "arch/x86_64/cpu.h"
+
+#define PIC1_CMD 0x20
+#define PIC1_DATA 0x21
+#define PIC2_CMD 0xa0
+#define PIC2_DATA 0xa1
+
+#define ICW1_INIT 0x10
+#define ICW1_ICW4 0x01		/* ICW4 follows */
+#define ICW4_8086 0x01
+#define OCW2_EOI 0x20		/* non-specific end of interrupt */
+#define OCW3_READ_ISR 0x0b
+
+static uint16_t mask = 0xffff;	/* bit n set: IRQ n masked */
+static uint64_t eois;
+
+/* The PIC needs a moment between command words on old hardware; a write
+ * to the unused port 0x80 takes about a microsecond. */
+static void io_wait(void)
+{
+	outb(0x80, 0);
+}
+
+static void write_masks(void)
+{
+	outb(PIC1_DATA, mask & 0xff);
+	outb(PIC2_DATA, mask >> 8);
+}
+
+void pic_init(uint8_t base)
+{
+	static const struct {
+		uint16_t port;
+		uint8_t value;
+	} init_sequence[] = {
+		{ PIC1_CMD, ICW1_INIT | ICW1_ICW4 },
+		{ PIC2_CMD, ICW1_INIT | ICW1_ICW4 },
+		{ PIC1_DATA, 0 },	/* ICW2: vector base, filled in below */
+		{ PIC2_DATA, 8 },
+		{ PIC1_DATA, 1 << PIC_CASCADE_IRQ },	/* ICW3: slave on IRQ 2 */
+		{ PIC2_DATA, PIC_CASCADE_IRQ },		/* ICW3: its cascade id */
+		{ PIC1_DATA, ICW4_8086 },
+		{ PIC2_DATA, ICW4_8086 },
+	};
+
+	for (size_t i = 0; i < sizeof(init_sequence) / sizeof(init_sequence[0]); i++) {
+		uint8_t v = init_sequence[i].value;
+
+		if (i == 2 || i == 3)
+			v += base;
+		outb(init_sequence[i].port, v);
+		io_wait();
+	}
+	mask = 0xffff & ~(1u << PIC_CASCADE_IRQ);
+	write_masks();
+}
+
+void pic_unmask(unsigned int irq)
+{
+	mask &= ~(1u << irq);
+	write_masks();
+}
+
+void pic_mask(unsigned int irq)
+{
+	mask |= 1u << irq;
+	write_masks();
+}
+
+void pic_eoi(unsigned int irq)
+{
+	if (irq >= 8)
+		outb(PIC2_CMD, OCW2_EOI);
+	outb(PIC1_CMD, OCW2_EOI);
+	eois++;
+}
+
+static uint8_t read_isr(uint16_t cmd_port)
+{
+	outb(cmd_port, OCW3_READ_ISR);
+	return inb(cmd_port);
+}
+
+bool pic_filter_spurious(unsigned int irq)
+{
+	if (irq == 7 && !(read_isr(PIC1_CMD) & 0x80))
+		return true;
+	if (irq == 15 && !(read_isr(PIC2_CMD) & 0x80)) {
+		outb(PIC1_CMD, OCW2_EOI);	/* the cascade line was real */
+		eois++;
+		return true;
+	}
+	return false;
+}
+
+uint64_t pic_eoi_count(void)
+{
+	return eois;
+}

@@ -1,0 +1,65 @@
+/*
+ * arch/x86_64/pit.c - 8254 channel 0 for the tick, channel 2 for calibration.
+ */
+#include "arch/x86_64/pit.h"
+
+#include "arch/x86_64/cpu.h"
+
+#define PIT_CH0 0x40
+#define PIT_CH2 0x42
+#define PIT_CMD 0x43
+#define PIT_PORT_B 0x61			/* PC port B: channel 2 gate and output */
+#define PORT_B_GATE2 0x01
+#define PORT_B_SPEAKER 0x02
+#define PORT_B_OUT2 0x20
+
+/* Command byte: channel (7:6), access lobyte/hibyte (5:4), mode (3:1). */
+#define PIT_CMD_CH0 (0u << 6)
+#define PIT_CMD_CH2 (2u << 6)
+#define PIT_CMD_LOHI (3u << 4)
+#define PIT_MODE0 (0u << 1)		/* interrupt on terminal count */
+#define PIT_MODE2 (2u << 1)		/* rate generator */
+
+uint32_t pit_start(uint32_t hz)
+{
+	uint32_t divisor;
+
+	if (hz < 19)
+		hz = 19;		/* the divisor is 16 bits */
+	divisor = (PIT_HZ + hz / 2) / hz;
+	if (divisor > 0xffff)
+		divisor = 0xffff;
+	if (divisor < 1)
+		divisor = 1;
+	outb(PIT_CMD, PIT_CMD_CH0 | PIT_CMD_LOHI | PIT_MODE2);
+	outb(PIT_CH0, divisor & 0xff);
+	outb(PIT_CH0, divisor >> 8);
+	return divisor;
+}
+
+uint64_t pit_calibrate_tsc(uint32_t ms)
+{
+	uint32_t count = PIT_HZ * ms / 1000;
+	uint64_t start, end;
+	uint8_t b;
+
+	if (count > 0xffff)
+		count = 0xffff;
+	/* Gate channel 2 off, speaker off; load a one-shot count. */
+	b = inb(PIT_PORT_B) & ~(PORT_B_GATE2 | PORT_B_SPEAKER);
+	outb(PIT_PORT_B, b);
+	outb(PIT_CMD, PIT_CMD_CH2 | PIT_CMD_LOHI | PIT_MODE0);
+	outb(PIT_CH2, count & 0xff);
+	outb(PIT_CH2, count >> 8);
+	/* Raising the gate starts the count; OUT2 goes high at zero. */
+	outb(PIT_PORT_B, b | PORT_B_GATE2);
+	start = rdtsc();
+	while (!(inb(PIT_PORT_B) & PORT_B_OUT2)) {
+		/* Give up after ~10^10 cycles: several seconds on any CPU. */
+		if (rdtsc() - start > 10000000000ULL)
+			return 0;
+	}
+	end = rdtsc();
+	outb(PIT_PORT_B, b);
+	return (end - start) * PIT_HZ / count;
+}

@@ -1,0 +1,24 @@
+/*
+ * arch/x86_64/pit.h - the 8254 programmable interval timer (Intel 82C54
+ * data sheet): channel 0 drives IRQ 0, channel 2 can be polled through
+ * port 0x61, which makes it a clock for calibrating the TSC.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#define PIT_HZ 1193182		/* 14.31818 MHz / 12 */
+
+/*
+ * Program channel 0 as a rate generator (mode 2) at the rate closest to
+ * @hz (19..1193182). Returns the divisor it used; the true rate is
+ * PIT_HZ / divisor.
+ */
+uint32_t pit_start(uint32_t hz);
+
+/*
+ * Count TSC cycles during @ms milliseconds of channel 2 (polled, interrupts
+ * not needed) and return the TSC frequency in Hz, or 0 when channel 2 never
+ * finished (no PIT).
+ */
+uint64_t pit_calibrate_tsc(uint32_t ms);

@@ -1,0 +1,24 @@
+/*
+ * arch/x86_64/tlb.c - the instructions behind arch/x86_64/tlb.h. Kept apart
+ * from paging.c so that the mapper has no inline assembly and its host
+ * tests can stand in for these two functions.
+ */
+#include "arch/x86_64/tlb.h"
+
+#include "arch/x86_64/cpu.h"
+
+/* TODO: move to arch/x86_64/cpu.h beside the other instruction wrappers. */
+static inline void invlpg(vaddr_t va)
+{
+	__asm__ volatile("invlpg (%[va])" : : [va] "r"(va) : "memory");
+}
+
+void tlb_flush_page(vaddr_t va)
+{
+	invlpg(va);
+}
+
+void tlb_flush_all(void)
+{
+	write_cr3(read_cr3());
+}

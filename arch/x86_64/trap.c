@@ -1,0 +1,43 @@
+/*
+ * arch/x86_64/trap.c - route every interrupt and exception to its handler.
+ */
+#include "arch/x86_64/trap.h"
+
+#include "arch/x86_64/fault.h"
+#include "kernel/printk.h"
+
+static trap_handler handlers[IDT_VECTORS];
+static uint64_t counts[IDT_VECTORS];
+
+trap_handler trap_set_handler(unsigned int vector, trap_handler handler)
+{
+	trap_handler old = handlers[vector % IDT_VECTORS];
+
+	handlers[vector % IDT_VECTORS] = handler;
+	return old;
+}
+
+uint64_t trap_count(unsigned int vector)
+{
+	return counts[vector % IDT_VECTORS];
+}
+
+void trap_dispatch(struct trap_frame *frame)
+{
+	unsigned int v = frame->vector % IDT_VECTORS;
+
+	counts[v]++;
+	if (handlers[v]) {
+		handlers[v](frame);
+		return;
+	}
+	if (v < VEC_IRQ_BASE) {
+		/* A test that provoked this exception on purpose resumes. */
+		if (fault_catch_take(frame))
+			return;
+		exception_die(frame);
+	}
+	/* An interrupt nobody asked for: say so once per vector. */
+	if (counts[v] == 1)
+		kprintf("Keel: unexpected interrupt on vector %u (ignored)\n", v);
+}
