@@ -70,7 +70,8 @@ ISO    := $(BUILD)/keel.iso
 override CPPFLAGS := -I. -MMD -MP $(CPPFLAGS)
 override KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
 	-fno-stack-protector -fno-stack-check -fno-pic -fno-pie -fno-lto \
-	-fno-omit-frame-pointer -mno-red-zone -mno-mmx -mno-sse -mno-sse2 \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-optimize-sibling-calls -mno-red-zone -mno-mmx -mno-sse -mno-sse2 \
 	-mno-80387 -mcmodel=kernel $(CFLAGS)
 ifneq ($(CC_IS_CLANG),1)
   # GCC turns byte loops into memset/memcpy calls even when freestanding;

@@ -13,6 +13,8 @@ static struct uart serial_uart;
 static struct uart *serial;	/* NULL: no serial console */
 static int use_debugcon;
 static struct ring input;
+static char *capture_buf;
+static size_t capture_size, capture_len;
 
 void console_init_early(void)
 {
@@ -38,8 +40,26 @@ int console_set_uart(uint16_t base, uint32_t baud)
 	return 0;
 }
 
+void console_capture(char *buf, size_t size)
+{
+	capture_buf = size ? buf : NULL;
+	capture_size = size;
+	capture_len = 0;
+	if (capture_buf)
+		capture_buf[0] = '\0';
+}
+
+static void capture(const char *s, size_t len)
+{
+	while (len-- && capture_len + 1 < capture_size)
+		capture_buf[capture_len++] = *s++;
+	capture_buf[capture_len] = '\0';
+}
+
 void console_write(const char *s, size_t len)
 {
+	if (capture_buf)
+		capture(s, len);
 	if (serial)
 		uart_write(serial, s, len);
 	if (use_debugcon)

@@ -35,6 +35,13 @@ int console_getc(void);
 /* Bytes lost because nobody read them in time. */
 uint32_t console_input_dropped(void);
 
+/*
+ * Also copy everything written to the consoles into @buf (NUL-terminated,
+ * cut at @size - 1 bytes) until called again with NULL. For tests that check
+ * what the kernel prints.
+ */
+void console_capture(char *buf, size_t size);
+
 /* The serial console's UART, or NULL when there is none. */
 struct uart *console_uart(void);
 

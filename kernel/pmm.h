@@ -80,7 +80,7 @@ struct pmm {
 	size_t nr_regions;
 	size_t hint;			/* region of the last alloc or free */
 	uint64_t *levels[PMM_MAX_LEVELS];	/* [0] one bit per frame */
-	unsigned int nr_levels;
+	size_t nr_levels;
 	uint64_t cursor;		/* level-0 words below it are all 0 */
 	uint64_t total_frames;
 	uint64_t free_frames;

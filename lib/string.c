@@ -122,3 +122,14 @@ size_t strlcpy(char *restrict dst, const char *restrict src, size_t size)
 	}
 	return len;
 }
+
+char *strstr(const char *haystack, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *haystack; haystack++) {
+		if (strncmp(haystack, needle, n) == 0)
+			return (char *)haystack;
+	}
+	return n ? NULL : (char *)haystack;
+}

@@ -20,3 +20,6 @@ char *strchr(const char *s, int c);
 /* Copies at most size - 1 bytes and always terminates (when size > 0).
  * Returns strlen(src), so truncation is detected by a result >= size. */
 size_t strlcpy(char *restrict dst, const char *restrict src, size_t size);
+
+/* The first occurrence of @needle in @haystack, or NULL. */
+char *strstr(const char *haystack, const char *needle);

@@ -6,6 +6,8 @@
 #     --cmdline WORDS   kernel command line (default: "ktest", plus $CMDLINE)
 #     --name NAME       label for the output and the log files
 #     --timeout SEC     give up after SEC seconds (default 60; 120 for UEFI)
+#     --must-show TEXT  TEXT must appear on serial (may be repeated); a
+#                       missing message makes the boot a failure
 #     --console C       where the kernel's output is read: serial (COM1,
 #                       default) or debugcon (port 0xe9; the machine then has
 #                       no UART at all)
@@ -31,6 +33,7 @@ name=""
 timeout=""
 expect=pass
 console=serial
+must_show=()
 while [ $# -gt 1 ]; do
 	case $1 in
 	--cmdline) cmdline=$2; shift 2 ;;
@@ -38,6 +41,7 @@ while [ $# -gt 1 ]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--expect) expect=$2; shift 2 ;;
 	--console) console=$2; shift 2 ;;
+	--must-show) must_show+=("$2"); shift 2 ;;
 	*) echo "run-tests.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -66,6 +70,10 @@ serial) QEMU_ARGS+=(-serial stdio) ;;
 debugcon) QEMU_ARGS+=(-debugcon stdio) ;;
 *) echo "run-tests.sh: --console must be serial or debugcon" >&2; exit 2 ;;
 esac
+# Bytes the runner types on COM1 once the kernel asks for them
+# (tests/kernel/uart_test.c), through a FIFO on QEMU's standard input.
+serial_input="keel-serial-rx-0123456789"
+QEMU_ARGS+=(-fw_cfg "name=opt/keel/serial-input,string=$serial_input")
 QEMU_ARGS+=(-display none -pidfile "$pidfile"
 	-d int,cpu_reset -D "$qemulog"
 	-fw_cfg "name=opt/keel/cmdline,string=${cmdline//,/,,}"
@@ -84,6 +92,7 @@ watch_serial() {
 		case $line in
 		"Keel "[0-9]*" booting"*) echo "banner $EPOCHREALTIME" >>"$times" ;;
 		"# ktest end:"*) echo "end $EPOCHREALTIME" >>"$times" ;;
+		"# ktest: waiting for serial input"*) printf '%s' "$serial_input" >&3 ;;
 		esac
 		if [ -n "$want_text" ] && [[ $line == *"$want_text"* ]]; then
 			echo "text $EPOCHREALTIME" >>"$times"
@@ -94,9 +103,15 @@ watch_serial() {
 
 : >"$serial"
 : >"$times"
+fifo=$dir/$name.stdin
+rm -f "$fifo"
+mkfifo "$fifo"
+exec 3<>"$fifo"			# held open: QEMU never sees end of input
 start=$EPOCHREALTIME
-timeout "$timeout" "${QEMU_ARGS[@]}" </dev/null 2>"$dir/$name.stderr" | watch_serial
+timeout "$timeout" "${QEMU_ARGS[@]}" <"$fifo" 2>"$dir/$name.stderr" | watch_serial
 status=${PIPESTATUS[0]}
+exec 3>&-
+rm -f "$fifo"
 
 since() {	# seconds from QEMU start to event $1, or "-"
 	local t
@@ -164,6 +179,13 @@ judge() {
 }
 
 judge
+for text in "${must_show[@]}"; do
+	if ! grep -qF -- "$text" "$serial"; then
+		outcome=missing
+		reason="the expected message \"$text\" is not on serial ($reason)"
+		break
+	fi
+done
 timing="banner at $(since banner), end at $(since end)"
 label="$name"
 if [ "$expect" = pass ]; then

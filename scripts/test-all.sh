@@ -61,6 +61,12 @@ step "runner: a panic is a failure" plain "$here/run-tests.sh" \
 	--cmdline ktest=runner_panic --expect panic --name runner-panic "$kernel"
 step "runner: a triple fault is a failure" plain "$here/run-tests.sh" \
 	--cmdline ktest=runner_triple_fault --expect triple --name runner-triple "$kernel"
+step "an unhandled exception is explained" plain "$here/run-tests.sh" \
+	--cmdline ktest=runner_unhandled_page_fault --expect panic \
+	--must-show "EXCEPTION: page fault (#PF), vector 14, error code 0x2: page not present, write, kernel mode" \
+	--must-show "in runner_fault_here+" \
+	--must-show "PANIC: unhandled page fault (#PF) in runner_fault_here" \
+	--name unhandled-page-fault "$kernel"
 step "boot stub: a 32-bit CPU is refused with a message" env FIRMWARE=bios BOOT=cdrom \
 	MEMORY= QEMUFLAGS="-cpu qemu32" "$here/run-tests.sh" --timeout 30 \
 	--expect "text:does not support long mode" --name stub-no-long-mode "$kernel"

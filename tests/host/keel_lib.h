@@ -19,6 +19,7 @@ size_t keel_strnlen(const char *s, size_t max);
 int keel_strcmp(const char *a, const char *b);
 int keel_strncmp(const char *a, const char *b, size_t n);
 char *keel_strchr(const char *s, int c);
+char *keel_strstr(const char *haystack, const char *needle);
 size_t keel_strlcpy(char *restrict dst, const char *restrict src, size_t size);
 
 /* lib/vsnprintf.h */

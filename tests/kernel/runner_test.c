@@ -4,6 +4,8 @@
  * failure. KTEST_EXPLICIT: they run only when named exactly, for example
  * "ktest=runner_must_fail".
  */
+#include <stdint.h>
+
 #include "kernel/arch.h"
 #include "kernel/ktest.h"
 #include "kernel/panic.h"
@@ -21,4 +23,16 @@ KTEST_FLAGS(runner_panic, KTEST_EXPLICIT)
 KTEST_FLAGS(runner_triple_fault, KTEST_EXPLICIT)
 {
 	arch_triple_fault();
+}
+
+static __attribute__((noinline)) void runner_fault_here(void)
+{
+	*(volatile uint64_t *)0x0000100000000000ULL = 1;
+}
+
+/* An exception nobody handles: the report must name the fault and the
+ * function, then the kernel panics. */
+KTEST_FLAGS(runner_unhandled_page_fault, KTEST_EXPLICIT)
+{
+	runner_fault_here();
 }

@@ -1,0 +1,105 @@
+/*
+ * tests/kernel/timer_test.c - the PIT tick against the TSC, and the PIC's
+ * handling of spurious interrupts.
+ *
+ * The TSC is calibrated by polling PIT channel 2; the tick comes from
+ * channel 0 through IRQ 0. Counting ticks over a TSC-timed interval checks
+ * that interrupts arrive at the programmed rate. Tolerance: 20%, because
+ * under TCG the guest clock and the host clock drift apart when the host is
+ * busy.
+ */
+#include "arch/x86_64/pic.h"
+#include "arch/x86_64/trap.h"
+#include "kernel/arch.h"
+#include "kernel/irq.h"
+#include "kernel/ktest.h"
+#include "kernel/timer.h"
+
+#define TOLERANCE_PERCENT 20
+
+static bool within(uint64_t value, uint64_t expected)
+{
+	uint64_t slack = expected * TOLERANCE_PERCENT / 100;
+
+	return value + slack >= expected && value <= expected + slack;
+}
+
+KTEST(timer_cycle_counter_is_calibrated)
+{
+	/* Any x86_64 CPU, emulated or not, counts between 100 MHz and 10 GHz. */
+	KT_ASSERT(timer_cycles_hz() > 100000000ULL);
+	KT_ASSERT(timer_cycles_hz() < 10000000000ULL);
+}
+
+KTEST(timer_ticks_at_configured_rate)
+{
+	uint64_t hz = timer_rate_mhz() / 1000;
+	uint64_t window = timer_cycles_hz() / 5;	/* 200 ms */
+	uint64_t start, t0;
+
+	KT_ASSERT(hz > 0 && timer_cycles_hz() > 0);
+	t0 = timer_ticks();
+	start = arch_cycles();
+	while (arch_cycles() - start < window)
+		arch_idle();
+	KT_ASSERT(within(timer_ticks() - t0, hz / 5));
+}
+
+KTEST(timer_sleep_lasts_long_enough)
+{
+	uint64_t start = arch_cycles();
+	uint64_t up = timer_uptime_ns();
+	uint64_t elapsed_ms;
+
+	sleep_ms(50);
+	elapsed_ms = (arch_cycles() - start) * 1000 / timer_cycles_hz();
+	KT_ASSERT(timer_uptime_ns() - up >= 50000000ULL);
+	KT_ASSERT(elapsed_ms + 50 * TOLERANCE_PERCENT / 100 >= 50);
+	KT_ASSERT(elapsed_ms < 50 * 3);
+}
+
+KTEST(timer_uptime_is_monotonic)
+{
+	uint64_t last = timer_uptime_ns();
+
+	for (int i = 0; i < 20; i++) {
+		uint64_t now;
+
+		arch_idle();
+		now = timer_uptime_ns();
+		KT_ASSERT(now >= last);
+		last = now;
+	}
+	KT_ASSERT(last > 0);
+}
+
+/* A software "int 0x27" looks exactly like a spurious IRQ 7: the vector
+ * arrives but the PIC has no IRQ 7 in service. No EOI may follow. */
+KTEST(irq_spurious_irq7_gets_no_eoi)
+{
+	uint64_t spurious = irq_spurious_count();
+	uint64_t eois, handled;
+
+	irq_disable();	/* no timer EOI in between */
+	eois = pic_eoi_count();
+	handled = irq_count(7);
+	__asm__ volatile("int %[v]" : : [v] "i"(VEC_IRQ_BASE + 7));
+	KT_ASSERT_EQ(pic_eoi_count(), eois);
+	irq_enable();
+	KT_ASSERT_EQ(irq_spurious_count(), spurious + 1);
+	KT_ASSERT_EQ(irq_count(7), handled);
+}
+
+/* A spurious IRQ 15 still owes the master PIC an EOI for the cascade. */
+KTEST(irq_spurious_irq15_eois_master_only)
+{
+	uint64_t spurious = irq_spurious_count();
+	uint64_t eois;
+
+	irq_disable();
+	eois = pic_eoi_count();
+	__asm__ volatile("int %[v]" : : [v] "i"(VEC_IRQ_BASE + 15));
+	KT_ASSERT_EQ(pic_eoi_count(), eois + 1);
+	irq_enable();
+	KT_ASSERT_EQ(irq_spurious_count(), spurious + 1);
+}
