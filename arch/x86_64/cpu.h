@@ -144,6 +144,23 @@ static inline void reload_segments(uint16_t code, uint16_t data)
 			 : "rax", "memory");
 }
 
+static inline uint16_t read_cs(void)
+{
+	uint16_t v;
+
+	__asm__ volatile("mov %%cs, %[v]" : [v] "=r"(v));
+	return v;
+}
+
+/* Store the task register's selector. */
+static inline uint16_t str(void)
+{
+	uint16_t v;
+
+	__asm__ volatile("str %[v]" : [v] "=r"(v));
+	return v;
+}
+
 static inline void lidt_null(void)
 {
 	/* A zero-limit IDT: the next exception cannot be delivered, so it
