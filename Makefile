@@ -84,7 +84,7 @@ override NASMFLAGS := -f elf64 -g -F dwarf -w+all -I. $(NASMFLAGS)
 override KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-dynamic-linker -T linker.ld $(LDFLAGS)
 
-.PHONY: all iso run test debug bench clean host-test kernel-test toolchain
+.PHONY: all iso run test debug bench clean host-test kernel-test kernel-bench toolchain
 all: $(KERNEL) $(ISO)
 iso: $(ISO)
 
@@ -189,6 +189,12 @@ kernel-test: $(KERNEL)
 
 test: $(KERNEL) $(HOST_TESTS)
 	@scripts/test-all.sh $(KERNEL) $(HOST_TESTS)
+
+# Benchmarks print figures; nothing is asserted on timing. mk/*.mk add their
+# own host benchmarks as prerequisites of bench.
+bench: kernel-bench
+kernel-bench: $(KERNEL)
+	@scripts/run-bench.sh $(KERNEL)
 
 toolchain:
 	scripts/build-toolchain.sh

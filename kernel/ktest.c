@@ -75,6 +75,8 @@ void ktest_expect_streq(struct ktest_ctx *t, const char *file, int line,
 
 static bool selected(const struct ktest *k, const char *pattern)
 {
+	if (k->flags & KTEST_BENCH)
+		return false;
 	if (k->flags & KTEST_EXPLICIT)
 		return pattern && strcmp(pattern, k->name) == 0;
 	return !pattern || glob_match(pattern, k->name);
@@ -124,6 +126,35 @@ int ktest_run(const char *pattern)
 			pattern ? pattern : "*");
 		failed = 1;
 	}
+	running = false;
+	arch_exit_emulator(failed ? KTEST_EXIT_FAIL : KTEST_EXIT_PASS);
+	return failed ? -1 : 0;
+}
+
+void kbench_report(const char *name, uint64_t value, const char *unit)
+{
+	kprintf("bench: %-40s %12llu %s\n", name, (unsigned long long)value,
+		unit);
+}
+
+int kbench_run(void)
+{
+	size_t failed = 0;
+
+	running = true;
+	kprintf("# bench start\n");
+	for (const struct ktest *k = __ktests_start; k < __ktests_end; k++) {
+		struct ktest_ctx ctx = { .failed = false };
+
+		if (!(k->flags & KTEST_BENCH))
+			continue;
+		k->fn(&ctx);
+		if (ctx.failed) {
+			kprintf("# bench %s failed: %s\n", k->name, ctx.reason);
+			failed++;
+		}
+	}
+	kprintf("# bench end: %zu failed\n", failed);
 	running = false;
 	arch_exit_emulator(failed ? KTEST_EXIT_FAIL : KTEST_EXIT_PASS);
 	return failed ? -1 : 0;

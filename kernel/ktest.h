@@ -25,6 +25,7 @@
 #define KTEST_EXIT_PANIC 0x12	/* status 37 */
 
 #define KTEST_EXPLICIT 0x1
+#define KTEST_BENCH 0x2		/* a benchmark: run by "bench", not "ktest" */
 
 struct ktest_ctx;
 
@@ -43,6 +44,18 @@ struct ktest {
 	static void ktest_fn_##name_(__attribute__((unused)) struct ktest_ctx *t)
 
 #define KTEST(name_) KTEST_FLAGS(name_, 0)
+
+/*
+ * KBENCH(name) { ... } defines a benchmark: it runs when the command line
+ * says "bench" (make bench) and prints its figures with kbench_report().
+ */
+#define KBENCH(name_) KTEST_FLAGS(name_, KTEST_BENCH)
+
+/* Print one figure: "bench: <name> <value> <unit>". */
+void kbench_report(const char *name, uint64_t value, const char *unit);
+
+/* Run every benchmark, then end the emulator as ktest_run() does. */
+int kbench_run(void);
 
 /* Record a failure with its place and message; the test goes on. */
 __attribute__((format(printf, 4, 5)))

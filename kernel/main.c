@@ -123,6 +123,10 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	print_summary(info);
 
 	cl = options();
+	if (cmdline_has(cl, "bench")) {
+		kbench_run();
+		arch_halt();
+	}
 	if (cmdline_has(cl, "ktest")) {
 		ktest_set_boot_info(info);
 		ktest_run(cmdline_value(cl, "ktest"));

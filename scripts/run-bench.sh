@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# scripts/run-bench.sh - boot Keel with "bench" and print the figures its
+# benchmarks report (KBENCH in tests/kernel/*_bench.c).
+#
+#   scripts/run-bench.sh KERNEL.elf
+#
+# Uses FIRMWARE, BOOT, MEMORY and QEMUFLAGS like the tests. Figures are TSC
+# cycles of the emulated CPU: under TCG they show relative costs, not what
+# real hardware takes.
+set -uo pipefail
+here=$(dirname "$0")
+kernel=$1
+out=$("$here/run-tests.sh" --cmdline "bench${CMDLINE:+ $CMDLINE}" \
+	--name "bench-${FIRMWARE:-bios}" "$kernel")
+status=$?
+serial=${BUILD:-build}/test/bench-${FIRMWARE:-bios}.serial
+echo "Kernel benchmarks (${FIRMWARE:-bios}, ${MEMORY:-256M}, ${QEMUFLAGS:-default CPU}):"
+grep '^bench: ' "$serial" | sed 's/^bench: /  /'
+grep '^# bench .* failed:' "$serial"
+if [ $status -ne 0 ] && ! grep -q '^# bench end: 0 failed' "$serial"; then
+	printf '%s\n' "$out" | tail -n 5
+	exit 1
+fi
