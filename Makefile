@@ -11,6 +11,8 @@
 MAKEFLAGS += -rR
 .SUFFIXES:
 .DELETE_ON_ERROR:
+# Keep intermediate objects (host test code), so nothing rebuilds twice.
+.SECONDARY:
 
 BUILD     ?= build
 FIRMWARE  ?= bios

@@ -71,9 +71,18 @@ static const char *on_loader_name(const struct tag *tag, struct boot_info *info)
 	return checked_string(tag, &info->loader_name);
 }
 
+/* Module (3.6.6): mod_start, mod_end, then its command line. */
 static const char *on_module(const struct tag *tag, struct boot_info *info)
 {
-	(void)tag;
+	uint32_t start = read_u32(tag->body);
+	uint32_t end = read_u32(tag->body + 4);
+
+	if (end < start)
+		return "module ends before it starts";
+	if (info->modules < MB2_MAX_MODULES) {
+		info->module[info->modules].start = start;
+		info->module[info->modules].end = end;
+	}
 	info->modules++;
 	return NULL;
 }
@@ -98,6 +107,8 @@ static const char *on_mmap(const struct tag *tag, struct boot_info *info)
 		return "memory map entry_size is below 24 or not a multiple of 8";
 	if ((tag->body_size - 8) % entry_size)
 		return "memory map ends inside an entry";
+	info->mmap_tag = tag->body - MB2_TAG_HEADER_SIZE;
+	info->mmap_tag_size = tag->body_size + MB2_TAG_HEADER_SIZE;
 	info->mmap = tag->body + 8;
 	info->mmap_entry_size = entry_size;
 	info->mmap_count = (tag->body_size - 8) / entry_size;
@@ -171,6 +182,8 @@ static const char *on_efi_mmap(const struct tag *tag, struct boot_info *info)
 	if (desc_size < 40 || desc_size % 8)
 		return "EFI descriptor size is below 40 or not a multiple of 8";
 	info->efi = true;
+	info->efi_mmap_tag = tag->body - MB2_TAG_HEADER_SIZE;
+	info->efi_mmap_tag_size = tag->body_size + MB2_TAG_HEADER_SIZE;
 	info->efi_desc_size = desc_size;
 	info->efi_desc_version = read_u32(tag->body + 4);
 	info->efi_mmap = tag->body + 8;

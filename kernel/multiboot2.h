@@ -40,6 +40,8 @@ enum mb2_tag_type {
 	MB2_TAG_LOAD_BASE_ADDR = 21,
 };
 
+#define MB2_MAX_MODULES 16
+
 /* One entry of the memory map tag (spec 3.6.8); entries may be larger. */
 struct mb2_mmap_entry {
 	uint64_t base;
@@ -64,6 +66,8 @@ struct boot_info {
 	const char *cmdline;		/* "" when the tag is missing */
 	const char *loader_name;	/* NULL when the tag is missing */
 
+	const uint8_t *mmap_tag;	/* the memory map tag itself, or NULL */
+	uint32_t mmap_tag_size;
 	const uint8_t *mmap;		/* memory map entries, or NULL */
 	uint32_t mmap_entry_size;
 	uint32_t mmap_count;
@@ -81,6 +85,8 @@ struct boot_info {
 
 	bool efi;			/* booted through UEFI */
 	uint64_t efi_system_table;
+	const uint8_t *efi_mmap_tag;	/* the EFI memory map tag, or NULL */
+	uint32_t efi_mmap_tag_size;
 	const uint8_t *efi_mmap;	/* EFI memory descriptors, or NULL */
 	uint32_t efi_desc_size;
 	uint32_t efi_desc_version;
@@ -93,6 +99,9 @@ struct boot_info {
 	uint32_t elf_shndx;
 
 	uint32_t modules;		/* how many module tags */
+	struct {			/* the first MB2_MAX_MODULES of them */
+		uint32_t start, end;	/* physical, [start, end) */
+	} module[MB2_MAX_MODULES];
 	uint32_t tags;			/* how many tags in all */
 	uint32_t total_size;
 };
