@@ -76,14 +76,17 @@ check_long_mode:
 	mov esi, msg_no_long_mode
 	jmp boot_fail
 
-; Map the first BOOT_MAP_GIB GiB with 2 MiB pages, once at 0 and the first
-; 2 GiB again at KERNEL_VMA. The tables live in the kernel's .bss, which the
-; loader has zeroed. kernel/vm.c replaces them with the real address space.
+; Map the first BOOT_MAP_GIB GiB with 2 MiB pages three times: at 0 (so this
+; code survives turning paging on), at PHYS_OFFSET (the start of the direct
+; map the kernel keeps) and, the first 2 GiB only, at KERNEL_VMA. The tables
+; live in the kernel's .bss, which the loader has zeroed.
+; arch/x86_64/vm.c replaces them with the real address space.
 setup_boot_tables:
-	; PML4[0] -> low PDPT, PML4[511] -> high PDPT.
+	; PML4[0] and PML4[256] -> low PDPT, PML4[511] -> high PDPT.
 	mov eax, boot_pdpt_low - KERNEL_VMA
 	or eax, PTE_PRESENT | PTE_WRITABLE
 	mov [boot_pml4 - KERNEL_VMA], eax
+	mov [boot_pml4 - KERNEL_VMA + PHYS_OFFSET_PML4_INDEX * 8], eax
 	mov eax, boot_pdpt_high - KERNEL_VMA
 	or eax, PTE_PRESENT | PTE_WRITABLE
 	mov [boot_pml4 - KERNEL_VMA + 511 * 8], eax
@@ -272,7 +275,11 @@ boot_pdpt_low:	resb 4096
 boot_pdpt_high:	resb 4096
 boot_pd:	resb 4096 * BOOT_MAP_GIB
 
-; The kernel stack, page aligned so that a guard page can go below it.
+; The kernel stack, with a page below it that the kernel's page tables leave
+; unmapped: running off the stack's end then faults instead of overwriting.
+global boot_stack_guard
+boot_stack_guard:
+	resb 4096
 boot_stack_bottom:
 	resb KERNEL_STACK_SIZE
 boot_stack_top:

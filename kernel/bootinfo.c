@@ -32,7 +32,7 @@ const struct boot_info *bootinfo_load(uint32_t phys)
 	long size;
 
 	info_phys_addr = phys;
-	size = mb2_copy(copy, sizeof(copy), phys ? boot_phys_to_virt(phys) : NULL);
+	size = mb2_copy(copy, sizeof(copy), phys ? phys_to_virt(phys) : NULL);
 	if (size < 0) {
 		report_copy_error(size, phys);
 		mb2_parse(copy, 0, &info, &err);	/* empty info */

@@ -2,7 +2,11 @@
  * kernel/layout.h - where the kernel sits. Matches linker.ld and
  * boot/boot.inc.
  *
- *   0x0000000000000000 .. 4 GiB     identity map from boot (boot/boot.asm)
+ *   0x0000000000000000              nothing (a NULL dereference faults); the
+ *                                   boot tables identity-map 4 GiB here
+ *                                   until arch/x86_64/vm.c replaces them
+ *   0xffff800000000000 .. +64 TiB   direct map of physical memory (PHYS_OFFSET)
+ *   0xffffc00000000000 .. +1 TiB    kernel heap (grows on demand)
  *   0xffffffff80000000 .. +2 GiB    kernel image (higher half), phys 0 .. 2 GiB
  */
 #pragma once
@@ -12,13 +16,30 @@
 #define KERNEL_VMA 0xffffffff80000000ULL
 #define KERNEL_STACK_SIZE (16 * 1024)
 
-/* The first 4 GiB of physical memory are identity-mapped by the boot page
- * tables; the Multiboot2 information lies there (its address is 32-bit). */
-#define BOOT_IDENTITY_LIMIT (4ULL << 30)
+#define PHYS_OFFSET 0xffff800000000000ULL
+#define DIRECT_MAP_MAX (64ULL << 40)
+#define HEAP_START 0xffffc00000000000ULL
+#define HEAP_MAX (1ULL << 40)
 
-static inline void *boot_phys_to_virt(uint64_t phys)
+/* The boot page tables already map the first 4 GiB at PHYS_OFFSET, so the
+ * direct map works from kmain() on for memory below this limit, and for all
+ * RAM once arch/x86_64/vm.c has built the kernel's tables. */
+#define BOOT_DIRECT_MAP_LIMIT (4ULL << 30)
+
+static inline void *phys_to_virt(uint64_t phys)
 {
-	return (void *)(uintptr_t)phys;
+	return (void *)(uintptr_t)(phys + PHYS_OFFSET);
+}
+
+static inline uint64_t virt_to_phys_direct(const void *p)
+{
+	return (uint64_t)(uintptr_t)p - PHYS_OFFSET;
+}
+
+/* The physical address of a kernel image symbol. */
+static inline uint64_t kernel_virt_to_phys(const void *p)
+{
+	return (uint64_t)(uintptr_t)p - KERNEL_VMA;
 }
 
 /* Linker symbols (linker.ld). Arrays, so that their address is the value. */
@@ -27,3 +48,5 @@ extern char __kernel_phys_end[];
 extern char __text_start[], __text_end[];
 extern char __rodata_start[], __rodata_end[];
 extern char __data_start[], __bss_start[], __bss_end[];
+extern char boot_stack_guard[], boot_stack_bottom[], boot_stack_top[];
+extern char boot_pml4[];

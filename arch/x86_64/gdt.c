@@ -9,8 +9,11 @@
 static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 static struct tss tss __attribute__((aligned(16)));
 
-/* IST stacks, page aligned so a guard page can sit below each. */
-static uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(4096)));
+/* IST stacks, each with a page below it that the kernel's page tables leave
+ * unmapped (arch/x86_64/vm.c), so an overflow faults. */
+#define IST_GUARD_SIZE 4096
+static uint8_t ist_stacks[IST_COUNT][IST_GUARD_SIZE + IST_STACK_SIZE]
+	__attribute__((aligned(4096)));
 
 uint64_t gdt_segment(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
 {
@@ -55,7 +58,8 @@ static void setup_tss(void)
 {
 	memset(&tss, 0, sizeof(tss));
 	for (int i = 0; i < IST_COUNT; i++)
-		tss.ist[i] = (uint64_t)(uintptr_t)(ist_stacks[i] + IST_STACK_SIZE);
+		tss.ist[i] = (uint64_t)(uintptr_t)(ist_stacks[i] +
+						   IST_GUARD_SIZE + IST_STACK_SIZE);
 	tss.iomap_base = sizeof(tss);
 }
 
@@ -74,9 +78,10 @@ void gdt_init(void)
 	ltr(GDT_TSS);
 }
 
-void gdt_ist_stack(int ist, uintptr_t *bottom, uintptr_t *top)
+void gdt_ist_stack(int ist, uintptr_t *guard, uintptr_t *bottom, uintptr_t *top)
 {
-	*bottom = (uintptr_t)ist_stacks[ist - 1];
+	*guard = (uintptr_t)ist_stacks[ist - 1];
+	*bottom = *guard + IST_GUARD_SIZE;
 	*top = *bottom + IST_STACK_SIZE;
 }
 

@@ -66,8 +66,9 @@ void gdt_tss_descriptor(uint64_t base, uint32_t limit, uint64_t out[2]);
  */
 void gdt_init(void);
 
-/* The IST stacks' bounds, for the guard pages below them: [bottom, top). */
-void gdt_ist_stack(int ist, uintptr_t *bottom, uintptr_t *top);
+/* IST stack @ist (1..IST_COUNT): its guard page [guard, bottom) and the
+ * stack itself [bottom, top). */
+void gdt_ist_stack(int ist, uintptr_t *guard, uintptr_t *bottom, uintptr_t *top);
 
 /* The GDT as loaded, for tests. */
 const uint64_t *gdt_table(void);
