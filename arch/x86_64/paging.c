@@ -366,40 +366,55 @@ static void clear_leaves(const struct mapper *m, vaddr_t start, uint64_t count,
 	}
 }
 
+/* Map @count pages of @size from @start to frames from @frame; stop at the
+ * first failure, whose result is returned, with *done pages mapped. */
+static struct map_result map_pages(const struct mapper *m, vaddr_t start,
+				   paddr_t frame, uint64_t count,
+				   enum page_size size, pte_t flags,
+				   const struct frame_source *src, uint64_t *done)
+{
+	uint64_t step = page_size_bytes(size);
+	struct map_result one = { MAP_OK, size, start, frame };
+
+	for (*done = 0; *done < count; ++*done) {
+		one = map_to_sized(m, start + *done * step, frame + *done * step,
+				   size, flags, flags & PTE_TABLE_FLAGS_MASK, src);
+		if (one.err != MAP_OK)
+			break;
+	}
+	return one;
+}
+
 struct map_range_result map_range(const struct mapper *m,
 				  struct page_range pages, paddr_t frame,
 				  enum page_size size, pte_t flags,
 				  const struct frame_source *src)
 {
 	struct map_range_result r = { MAP_OK, size, { pages.start, pages.start },
-				      pages.start, 0 };
+				      pages.start, frame };
 	uint64_t step = page_size_bytes(size);
+	struct map_result one;
 	uint64_t count;
-	uint64_t i;
+	uint64_t done;
 
 	r.err = check_range(pages, size, &count);
-	if (r.err == MAP_OK && count && ((frame + (count - 1) * step) & ~PTE_ADDR_MASK))
+	if (r.err == MAP_OK && count &&
+	    ((frame + (count - 1) * step) & ~PTE_ADDR_MASK))
 		r.err = MAP_FRAME_OUT_OF_RANGE;
-	for (i = 0; r.err == MAP_OK && i < count; i++) {
-		struct map_result one = map_to_sized(m, pages.start + i * step,
-						     frame + i * step, size, flags,
-						     flags & PTE_TABLE_FLAGS_MASK,
-						     src);
-
-		r.err = one.err;
-		r.failed_page = one.page;
-		r.frame = one.frame;
-	}
-	if (r.err == MAP_OK) {
+	if (r.err != MAP_OK)
+		return r;
+	one = map_pages(m, pages.start, frame, count, size, flags, src, &done);
+	if (one.err == MAP_OK) {
 		r.flush = pages;
-		r.frame = frame;
+		r.failed_page = 0;
 		return r;
 	}
-	if (i > 0) {
-		/* Undo the pages mapped before the one that failed. */
-		clear_leaves(m, pages.start, i - 1, size);
-		r.flush.end = pages.start + (i - 1) * step;
-	}
+	/* All or nothing: take back the pages mapped before the failure. */
+	clear_leaves(m, pages.start, done, size);
+	r.flush.end = pages.start + done * step;
+	r.err = one.err;
+	r.failed_page = one.page;
+	r.frame = one.frame;
 	return r;
 }
 

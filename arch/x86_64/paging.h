@@ -179,8 +179,8 @@ struct mapper {
  */
 struct frame_source {
 	paddr_t (*alloc)(void *ctx);
-	void (*free)(void *ctx, paddr_t frame);
 	void *ctx;
+	void (*free)(void *ctx, paddr_t frame);
 };
 
 enum map_error {
@@ -294,9 +294,11 @@ struct translation translate(const struct mapper *m, vaddr_t va);
 /*
  * What a change to a range did: the token covers the pages in @flush, in
  * steps of @size. On success flush is the whole range. On an error the
- * tree holds what it held before, but pages mapped and then taken back
+ * tree maps what it mapped before, but pages mapped and then taken back
  * while undoing may still sit in a TLB, so flush still names them.
- * failed_page is the page that failed and frame is as in struct map_result.
+ * failed_page is the page that failed (pages.start if the range itself is
+ * bad; 0 on success) and frame is as in struct map_result (on success: the
+ * first frame for map_range(), 0 for unmap_range()).
  */
 struct map_range_result {
 	enum map_error err;
@@ -316,8 +318,9 @@ enum map_error map_range_ignore(struct map_range_result r) __must_check;
 /*
  * Map the pages of @pages, in steps of @size, to the frames from @frame on,
  * with map_to() rules (table entries gain flags & PTE_TABLE_FLAGS_MASK).
- * start and end must be aligned to @size. All or nothing: on an error the
- * pages mapped so far are unmapped again (their new tables stay).
+ * start and end must be aligned to @size. All or nothing as far as leaves
+ * go: on an error the pages mapped so far are unmapped again, but the
+ * tables created for them stay, and so do flags granted to table entries.
  */
 struct map_range_result map_range(const struct mapper *m,
 				  struct page_range pages, paddr_t frame,
@@ -339,8 +342,9 @@ struct map_range_result unmap_range(const struct mapper *m,
  * parent is cleared first, emptied parents follow). A freed table may still
  * sit in this CPU's paging-structure caches, so this flushes them (invlpg)
  * before it frees anything: call it only on the loaded tree, or on one no
- * CPU has loaded. Returns the number of tables freed; none if @src->free is
- * NULL.
+ * CPU has loaded. Tables of the kernel half that several trees share must
+ * not be freed through one of them. Returns the number of tables freed;
+ * none if @src->free is NULL or @pages is empty or invalid.
  */
 unsigned int paging_free_empty_tables(const struct mapper *m,
 				      struct page_range pages,
@@ -360,12 +364,12 @@ enum paging_problem {
 	PAGING_TABLE_FRAME_FREE,	/* a table in a frame the allocator calls free */
 };
 
-/* A short constant description of @p, e.g. "kernel page writable and executable". */
+/* A short constant description of @p, e.g. "page table in a free frame". */
 const char *paging_problem_name(enum paging_problem p);
 
 struct paging_violation {
 	vaddr_t va;		/* first address the entry covers */
-	int level;		/* of the entry (3 = PML4) */
+	int level;		/* of the entry (3 = PML4); 4: the PML4 itself */
 	pte_t entry;
 	enum paging_problem problem;
 };
