@@ -38,6 +38,13 @@ __attribute__((noreturn)) void arch_triple_fault(void);
  * interrupt controller, with every device interrupt masked. */
 void arch_init(void);
 
+/* Build the kernel's address space (W^X image, guard pages, direct map)
+ * and switch to it. Needs memory_init(). */
+void arch_vm_init(void);
+
+/* One line on the memory protections in force (NX, SMEP, SMAP, UMIP). */
+void arch_print_protections(void);
+
 struct arch_timer {
 	uint64_t period_ps;	/* picoseconds between ticks */
 };

@@ -10,50 +10,12 @@
 #include "kernel/console.h"
 #include "kernel/irq.h"
 #include "kernel/ktest.h"
+#include "kernel/memory.h"
 #include "kernel/options.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/timer.h"
 #include "kernel/version.h"
-
-/* Multiboot2 memory types (spec 3.6.8). */
-static const char *const mmap_type_names[] = {
-	[1] = "usable", [2] = "reserved", [3] = "ACPI reclaimable",
-	[4] = "ACPI NVS", [5] = "bad RAM",
-};
-
-static const char *mmap_type_name(uint32_t type)
-{
-	if (type < sizeof(mmap_type_names) / sizeof(mmap_type_names[0]) &&
-	    mmap_type_names[type])
-		return mmap_type_names[type];
-	return "reserved (other)";
-}
-
-static void print_memory_map(const struct boot_info *info)
-{
-	uint64_t usable = 0;
-
-	if (!info->mmap) {
-		kprintf("memory map: none from the boot loader\n");
-		return;
-	}
-	kprintf("memory map (%u entries):\n", info->mmap_count);
-	for (uint32_t i = 0; i < info->mmap_count; i++) {
-		const struct mb2_mmap_entry *e = (const void *)
-			(info->mmap + (uint64_t)i * info->mmap_entry_size);
-
-		kprintf("  [0x%016llx, 0x%016llx) %s\n",
-			(unsigned long long)e->base,
-			(unsigned long long)(e->base + e->length),
-			mmap_type_name(e->type));
-		if (e->type == 1)
-			usable += e->length;
-	}
-	kprintf("usable memory: %llu KiB (%llu MiB)\n",
-		(unsigned long long)usable >> 10,
-		(unsigned long long)usable >> 20);
-}
 
 static void print_console(void)
 {
@@ -83,7 +45,10 @@ static void print_summary(const struct boot_info *info)
 		(unsigned long long)timer_rate_mhz() % 1000,
 		(unsigned long long)timer_cycles_hz() / 1000000);
 	print_console();
-	print_memory_map(info);
+	arch_print_protections();
+	kprintf("memory map: %u entries from the loader%s\n", info->mmap_count,
+		info->efi_mmap ? ", plus the EFI memory map" : "");
+	memory_print_map();
 }
 
 /* Idle with interrupts on, echoing serial input (CR as a new line). */
@@ -109,6 +74,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 {
 	const struct boot_info *info;
 	const struct cmdline *cl;
+	struct arch_cpu_info cpu;
 
 	console_init_early();		/* COM1 and port 0xe9, for messages */
 	kprintf("\nKeel %s (x86_64) booting\n", KEEL_VERSION);
@@ -117,6 +83,9 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	info = bootinfo_load(info_phys);	/* before anything reuses it */
 	options_init(info->cmdline);	/* may move the serial console */
 	arch_init();			/* CPU tables, exceptions, PIC */
+	arch_cpu_info(&cpu);
+	memory_init(info, bootinfo_phys(), cpu.phys_addr_bits);
+	arch_vm_init();			/* W^X kernel space, direct map */
 	timer_init(options_u32("timer_hz", TIMER_DEFAULT_HZ));
 	console_enable_input();		/* serial input by interrupt */
 	irq_enable();

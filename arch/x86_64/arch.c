@@ -9,7 +9,9 @@
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/pit.h"
+#include "arch/x86_64/vm.h"
 #include "kernel/irq.h"
+#include "kernel/printk.h"
 #include "kernel/timer.h"
 
 void irq_arch_init(void);
@@ -23,6 +25,23 @@ void arch_init(void)
 	idt_init();		/* all 256 vectors into isr.asm */
 	exception_init();	/* breakpoint and double-fault handlers */
 	irq_arch_init();	/* PIC remapped to 32-47, every line masked */
+}
+
+void arch_vm_init(void)
+{
+	vm_init();
+}
+
+void arch_print_protections(void)
+{
+	const struct vm_features *f = vm_features();
+
+	kprintf("protections: W^X kernel image%s, SMEP %s, SMAP %s, UMIP %s, "
+		"direct map in %s pages\n",
+		f->nx ? "" : " (write-protect only: this CPU has no NX)",
+		f->smep ? "on" : "not available",
+		f->smap ? "on" : "not available",
+		f->umip ? "on" : "not available", f->pages_1g ? "1 GiB" : "2 MiB");
 }
 
 static void on_timer_irq(void *ctx)

@@ -99,6 +99,11 @@ CR_READ(3)
 CR_READ(4)
 #undef CR_READ
 
+static inline void write_cr4(uint64_t v)
+{
+	__asm__ volatile("mov %[v], %%cr4" : : [v] "r"(v) : "memory");
+}
+
 static inline void write_cr3(uint64_t pml4)
 {
 	__asm__ volatile("mov %[v], %%cr3" : : [v] "r"(pml4) : "memory");

@@ -1,0 +1,252 @@
+/*
+ * arch/x86_64/vm.c - build the kernel's page tables and switch to them.
+ * Intel SDM Vol. 3A, 4.5 (4-level paging), 4.6 (access rights: WP, NX,
+ * SMEP, SMAP), 2.5 (CR4 bits).
+ */
+#include "arch/x86_64/vm.h"
+
+#include "lib/memmap.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/exception.h"
+#include "arch/x86_64/gdt.h"
+#include "kernel/arch.h"
+#include "kernel/layout.h"
+#include "kernel/memory.h"
+#include "kernel/panic.h"
+#include "kernel/pmm.h"
+#include "kernel/printk.h"
+
+#define CR4_UMIP (1ULL << 11)
+#define CR4_SMEP (1ULL << 20)
+#define CR4_SMAP (1ULL << 21)
+#define CPUID7_EBX_SMEP (1u << 7)
+#define CPUID7_EBX_SMAP (1u << 20)
+#define CPUID7_ECX_UMIP (1u << 2)
+
+static struct mapper kernel_mapper;
+static struct vm_features features;
+static pte_t nx_bit;
+static unsigned int phys_bits;
+
+static paddr_t source_alloc(void *ctx)
+{
+	(void)ctx;
+	return frame_alloc();
+}
+
+static void source_free(void *ctx, paddr_t frame)
+{
+	(void)ctx;
+	frame_free(frame);
+}
+
+static const struct frame_source kernel_source = {
+	.alloc = source_alloc, .free = source_free,
+};
+
+/* The pages of the image that stay unmapped: below each stack. */
+struct guard {
+	uintptr_t start;
+	const char *stack;
+};
+static struct guard guards[1 + IST_COUNT];
+
+static void collect_guards(void)
+{
+	static const char *const ist_names[IST_COUNT] = {
+		"the double-fault (IST1) stack", "the NMI (IST2) stack",
+		"the machine-check (IST3) stack",
+	};
+	uintptr_t bottom, top;
+
+	guards[0] = (struct guard){ (uintptr_t)boot_stack_guard, "the kernel stack" };
+	for (int i = 0; i < IST_COUNT; i++) {
+		gdt_ist_stack(i + 1, &guards[i + 1].start, &bottom, &top);
+		guards[i + 1].stack = ist_names[i];
+	}
+}
+
+static bool is_guard(vaddr_t va)
+{
+	for (size_t i = 0; i < sizeof(guards) / sizeof(guards[0]); i++) {
+		if (va == guards[i].start)
+			return true;
+	}
+	return false;
+}
+
+static void map_or_die(vaddr_t va, paddr_t pa, enum page_size size, pte_t flags)
+{
+	struct map_result r = map_to_sized(&kernel_mapper, va, pa, size, flags,
+					   flags & PTE_TABLE_FLAGS_MASK,
+					   &kernel_source);
+	enum map_error err = map_ignore(r);	/* the tree is not loaded yet */
+
+	if (err)
+		panic("cannot map %#llx to %#llx: %s", (unsigned long long)va,
+		      (unsigned long long)pa, map_error_name(err));
+}
+
+/* Map one section of the image page by page, skipping guard pages. */
+static void map_section(const char *start, const char *end, pte_t flags)
+{
+	for (vaddr_t va = (vaddr_t)start; va < (vaddr_t)end; va += PAGE_SIZE) {
+		if (!is_guard(va))
+			map_or_die(va, va - KERNEL_VMA, PAGE_4K, flags);
+	}
+}
+
+static void map_image(void)
+{
+	map_section(__text_start, __text_end, PTE_PRESENT);
+	map_section(__rodata_start, __rodata_end, PTE_PRESENT | nx_bit);
+	map_section(__data_start, __bss_end, PTE_PRESENT | PTE_WRITABLE | nx_bit);
+}
+
+/* The biggest page that starts at @pa and fits before @end. */
+static enum page_size best_page(paddr_t pa, paddr_t end)
+{
+	if (features.pages_1g && !(pa & ((1ULL << 30) - 1)) && end - pa >= (1ULL << 30))
+		return PAGE_1G;
+	if (!(pa & ((1ULL << 21) - 1)) && end - pa >= (1ULL << 21))
+		return PAGE_2M;
+	return PAGE_4K;
+}
+
+static void map_direct_range(paddr_t start, paddr_t end, pte_t flags)
+{
+	for (paddr_t pa = start; pa < end;) {
+		enum page_size size = best_page(pa, end);
+
+		map_or_die(PHYS_OFFSET + pa, pa, size, flags);
+		pa += page_size_bytes(size);
+	}
+}
+
+/*
+ * The direct map covers the RAM of the memory map: usable, ACPI and kernel
+ * regions (the kernel's read-only: writes to the image go through its own
+ * mapping), rounded out to pages. Reserved ranges and holes stay unmapped.
+ */
+static void map_direct(void)
+{
+	size_t n;
+	const struct memmap_region *r = memory_map(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		pte_t flags = PTE_PRESENT | nx_bit;
+		paddr_t start = r[i].start & ~(PAGE_SIZE - 1);
+		paddr_t end = (r[i].end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+
+		if (r[i].type == MEMMAP_RESERVED || r[i].type == MEMMAP_BAD)
+			continue;
+		if (r[i].type != MEMMAP_KERNEL)
+			flags |= PTE_WRITABLE;
+		/* A page shared with the previous region is mapped already. */
+		if (i > 0 && start < r[i - 1].end && r[i - 1].type != MEMMAP_RESERVED &&
+		    r[i - 1].type != MEMMAP_BAD)
+			start += PAGE_SIZE;
+		if (end > DIRECT_MAP_MAX)
+			end = DIRECT_MAP_MAX;
+		if (start < end)
+			map_direct_range(start, end, flags);
+	}
+}
+
+static void detect_features(void)
+{
+	struct arch_cpu_info cpu;
+	struct cpuid_regs r = cpuid(0, 0);
+
+	arch_cpu_info(&cpu);
+	phys_bits = cpu.phys_addr_bits;
+	features.nx = cpu.has_nx;
+	features.pages_1g = cpu.has_1g_pages;
+	nx_bit = features.nx ? PTE_NX : 0;
+	if (r.eax >= 7) {
+		r = cpuid(7, 0);
+		features.smep = r.ebx & CPUID7_EBX_SMEP;
+		features.smap = r.ebx & CPUID7_EBX_SMAP;
+		features.umip = r.ecx & CPUID7_ECX_UMIP;
+	}
+}
+
+static void enable_protections(void)
+{
+	uint64_t cr4 = read_cr4();
+
+	if (features.smep)
+		cr4 |= CR4_SMEP;
+	if (features.smap)
+		cr4 |= CR4_SMAP;
+	if (features.umip)
+		cr4 |= CR4_UMIP;
+	write_cr4(cr4);
+}
+
+void vm_init(void)
+{
+	paddr_t pml4;
+
+	detect_features();
+	collect_guards();
+	pml4 = frame_alloc();
+	/* Until the switch, tables are reached through the boot direct map. */
+	if (!pml4 || pml4 >= BOOT_DIRECT_MAP_LIMIT)
+		panic("no frame below 4 GiB for the kernel's PML4");
+	kernel_mapper = (struct mapper){ pml4, PHYS_OFFSET };
+	map_image();
+	map_direct();
+	enable_protections();
+	write_cr3(pml4);
+	for (size_t i = 0; i < sizeof(guards) / sizeof(guards[0]); i++)
+		exception_add_guard(guards[i].start, guards[i].start + PAGE_SIZE,
+				    guards[i].stack);
+}
+
+const struct mapper *vm_kernel_mapper(void)
+{
+	return &kernel_mapper;
+}
+
+const struct frame_source *vm_frame_source(void)
+{
+	return &kernel_source;
+}
+
+pte_t vm_nx(void)
+{
+	return nx_bit;
+}
+
+const struct vm_features *vm_features(void)
+{
+	return &features;
+}
+
+static bool frame_used(void *ctx, paddr_t frame)
+{
+	(void)ctx;
+	return pmm_is_allocated(memory_pmm(), frame);
+}
+
+static void report_violation(void *ctx, const struct paging_violation *v)
+{
+	(void)ctx;
+	kprintf("page-table audit: %s at %#llx (level %d entry %#llx)\n",
+		paging_problem_name(v->problem), (unsigned long long)v->va,
+		v->level, (unsigned long long)v->entry);
+}
+
+unsigned int vm_audit(void)
+{
+	struct paging_audit a = {
+		.maxphyaddr = phys_bits,
+		.nx_enabled = features.nx,
+		.check_wx = features.nx,
+		.is_frame_used = frame_used,
+		.report = report_violation,
+	};
+
+	return paging_audit(&kernel_mapper, &a);
+}
