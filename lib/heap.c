@@ -7,6 +7,11 @@
 #include "lib/string.h"
 
 #define unlikely(x)	__builtin_expect(!!(x), 0)
+/* Kept out of line so that the fast paths need no stack frame. */
+#define __noinline	__attribute__((noinline))
+#define __cold		__attribute__((noinline, cold))
+/* The TLSF steps, folded into their few callers. */
+#define __hot_inline	inline __attribute__((always_inline))
 
 struct heap_block {
 	uint64_t prev_word;	/* size of the block before if it is free, else its canary */
@@ -30,7 +35,14 @@ struct heap_arena {
 #define SMALL_SHIFT	(HEAP_SL_SHIFT + 4)
 #define SMALL_LIMIT	((size_t)1 << SMALL_SHIFT)	/* sizes below: linear lists */
 #define MAX_ARENA	((size_t)1 << 39)
-#define QUICK_CLASS_BYTES 2048	/* how much one quick list may hold */
+#define QUICK_CLASS_BYTES 8192	/* how much one quick list may hold ... */
+#define QUICK_MIN_DEPTH	4	/* ... but at least this many blocks */
+#define QUICK_MAX_DEPTH	256	/* ... and at most this many */
+#define QUICK_BUDGET_SHIFT 4	/* all lists: 1/16 of the bytes in use ... */
+#define QUICK_BUDGET_BASE 16384	/* ... plus this */
+#define QUICK_MAX_REQUEST (HEAP_QUICK_MAX - HDR - 15)	/* largest that fits one */
+#define OWN_LIST_SCAN	8	/* blocks of its own list a request may look at */
+#define ALIGNED_PROBES	16	/* list heads an aligned request may look at */
 #define SLACK_BYTE	0xa5	/* fills a debug block between request and tail */
 
 /*
@@ -114,8 +126,14 @@ static void account(struct heap *h, size_t bs)
 		h->peak_in_use = h->in_use;
 }
 
+/* See quick_takes(). */
+static inline void update_quick_limit(struct heap *h)
+{
+	h->quick_limit = (h->in_use >> QUICK_BUDGET_SHIFT) + QUICK_BUDGET_BASE;
+}
+
 /* Give a block, already cut to size bs, to the user. */
-static void *hand_out(struct heap *h, struct heap_block *b, size_t bs)
+static __hot_inline void *hand_out(struct heap *h, struct heap_block *b, size_t bs)
 {
 	uintptr_t p = (uintptr_t)payload(b);
 
@@ -147,7 +165,7 @@ static inline void mapping(size_t s, unsigned *fl, unsigned *sl)
 	*sl = (unsigned)(s >> (f - HEAP_SL_SHIFT)) ^ HEAP_SL_COUNT;
 }
 
-static void insert_free(struct heap *h, struct heap_block *b, size_t bs)
+static __hot_inline void insert_free(struct heap *h, struct heap_block *b, size_t bs)
 {
 	unsigned fl, sl;
 	struct heap_block *head;
@@ -164,7 +182,7 @@ static void insert_free(struct heap *h, struct heap_block *b, size_t bs)
 	h->free_bytes += bs;
 }
 
-static void remove_free(struct heap *h, struct heap_block *b, size_t bs)
+static __hot_inline void remove_free(struct heap *h, struct heap_block *b, size_t bs)
 {
 	unsigned fl, sl;
 
@@ -185,11 +203,47 @@ static void remove_free(struct heap *h, struct heap_block *b, size_t bs)
 }
 
 /*
+ * File a free block: the one that ends at the newest arena's sentinel is the
+ * top, kept off the lists so that it is cut last (holes are reused first)
+ * and cheaply (allocation and free next to it touch no list).
+ */
+static __hot_inline void put_free(struct heap *h, struct heap_block *b, size_t bs)
+{
+	if ((uintptr_t)b + bs == h->top_end)
+		h->top = b;
+	else
+		insert_free(h, b, bs);
+}
+
+static __hot_inline void unlink_free(struct heap *h, struct heap_block *b, size_t bs)
+{
+	if (b == h->top)
+		h->top = NULL;
+	else
+		remove_free(h, b, bs);
+}
+
+/* A block on s's own list that fits, looking at a few only. */
+static struct heap_block *scan_own_list(struct heap *h, size_t s)
+{
+	unsigned fl, sl;
+	struct heap_block *b;
+	int budget = OWN_LIST_SCAN;
+
+	mapping(s, &fl, &sl);
+	for (b = h->free_list[fl][sl]; b && budget--; b = b->next_free) {
+		if (bsize(b) >= s)
+			return b;
+	}
+	return NULL;
+}
+
+/*
  * A free block of at least s bytes, or NULL. The request is rounded up to the
  * next list boundary so that any block on the chosen list fits ("good fit");
- * failing that, the head of s's own list is tried, which often fits too.
+ * failing that, a few blocks of s's own list are tried, then the top.
  */
-static struct heap_block *find_free(struct heap *h, size_t s)
+static __hot_inline struct heap_block *find_free(struct heap *h, size_t s)
 {
 	unsigned fl, sl;
 	uint32_t sl_bits;
@@ -204,22 +258,22 @@ static struct heap_block *find_free(struct heap *h, size_t s)
 	if (!sl_bits) {
 		fl_bits = h->fl_map & (~(uint64_t)0 << (fl + 1));
 		if (!fl_bits)
-			goto try_own_list;
+			goto not_listed;
 		fl = (unsigned)__builtin_ctzll(fl_bits);
 		sl_bits = h->sl_map[fl];
 	}
 	return h->free_list[fl][__builtin_ctz(sl_bits)];
-try_own_list:
-	mapping(s, &fl, &sl);
-	b = h->free_list[fl][sl];
-	return b && bsize(b) >= s ? b : NULL;
+not_listed:
+	if (s >= SMALL_LIMIT && (b = scan_own_list(h, s)))
+		return b;
+	return h->top && bsize(h->top) >= s ? h->top : NULL;
 }
 
 /*
  * Cut block b (on no list, bs bytes, the block after it marked PREV_FREE) to
  * want bytes, returning the tail to the lists. Returns b's final size.
  */
-static size_t carve(struct heap *h, struct heap_block *b, size_t bs, size_t want)
+static __hot_inline size_t carve(struct heap *h, struct heap_block *b, size_t bs, size_t want)
 {
 	size_t rest = bs - want;
 	struct heap_block *r;
@@ -231,7 +285,7 @@ static size_t carve(struct heap *h, struct heap_block *b, size_t bs, size_t want
 	r = at(b, want);
 	r->sf = rest | B_FREE | (b->sf & B_POISONED);
 	at(r, rest)->prev_word = rest;
-	insert_free(h, r, rest);
+	put_free(h, r, rest);
 	return want;
 }
 
@@ -248,12 +302,12 @@ static struct heap_block *release(struct heap *h, struct heap_block *b, size_t b
 	 * say so, or a second free of it would go unnoticed. */
 	b->sf = bs | B_FREE | (b->sf & B_PREV_FREE);
 	if (n->sf & B_FREE) {
-		remove_free(h, n, bsize(n));
+		unlink_free(h, n, bsize(n));
 		bs += bsize(n);
 	}
 	if (b->sf & B_PREV_FREE) {
 		pv = before(b, b->prev_word);
-		remove_free(h, pv, b->prev_word);
+		unlink_free(h, pv, b->prev_word);
 		bs += b->prev_word;
 		b = pv;
 	}
@@ -261,7 +315,8 @@ static struct heap_block *release(struct heap *h, struct heap_block *b, size_t b
 	n = at(b, bs);
 	n->prev_word = bs;
 	n->sf |= B_PREV_FREE;
-	insert_free(h, b, bs);
+	put_free(h, b, bs);
+	update_quick_limit(h);
 	return b;
 }
 
@@ -272,10 +327,34 @@ static void quick_push(struct heap *h, struct heap_block *b, size_t bs)
 	unsigned q = (unsigned)(bs >> 4);
 
 	h->quick_room[q]--;
+	h->cached += bs;
 	b->next_free = h->quick[q];
 	b->prev_free = (struct heap_block *)(uintptr_t)~h->canary_key;
 	b->sf |= B_QUICK;
 	h->quick[q] = b;
+}
+
+/* Take b, the head of quick list q, for the user. */
+static void *quick_pop(struct heap *h, unsigned q, struct heap_block *b)
+{
+	h->quick[q] = b->next_free;
+	h->quick_room[q]++;
+	h->cached -= q * 16;
+	b->sf &= ~B_QUICK;
+	account(h, q * 16);
+	return payload(b);
+}
+
+/*
+ * Whether a freed block of size bs goes on a quick list: its list has room
+ * and the lists together hold less than quick_limit, about an eighth of the
+ * bytes in use, which bounds what they can add to fragmentation. The limit
+ * is refreshed on the slow paths only, which is often enough: quick pushes
+ * and pops merely move bytes between in use and cached.
+ */
+static inline bool quick_takes(const struct heap *h, size_t bs)
+{
+	return bs <= HEAP_QUICK_MAX && h->quick_room[bs >> 4] && h->cached < h->quick_limit;
 }
 
 /* Return every quick block to TLSF. Returns whether there were any. */
@@ -288,6 +367,7 @@ static bool quick_flush(struct heap *h)
 		while ((b = h->quick[q])) {
 			h->quick[q] = b->next_free;
 			h->quick_room[q]++;
+			h->cached -= q * 16;
 			release(h, b, bsize(b));
 			any = true;
 		}
@@ -320,6 +400,7 @@ static void extend_arena(struct heap *h, struct heap_arena *a, uintptr_t end)
 	n->sf = 0;
 	s->sf = bs | (s->sf & B_PREV_FREE);
 	a->end = end;
+	h->top_end = end - HDR;
 	update_hull(h, a->start, end);
 	if (h->debug)
 		debug_release(h, s, bs);
@@ -347,7 +428,11 @@ static void new_arena(struct heap *h, uintptr_t start, uintptr_t end)
 		memset((char *)b + MIN_BLOCK, HEAP_POISON, bs - MIN_BLOCK);
 		b->sf |= B_POISONED;
 	}
-	insert_free(h, b, bs);
+	/* The newest arena holds the top; the old top becomes a listed block. */
+	if (h->top)
+		insert_free(h, h->top, bsize(h->top));
+	h->top = b;
+	h->top_end = (uintptr_t)s;
 }
 
 bool heap_add_arena(struct heap *h, void *base, size_t size)
@@ -383,7 +468,7 @@ static bool grow(struct heap *h, size_t need)
 }
 
 /* A free block of at least s bytes, flushing quick lists or growing if need be. */
-static struct heap_block *find_or_grow(struct heap *h, size_t s)
+static __hot_inline struct heap_block *find_or_grow(struct heap *h, size_t s)
 {
 	struct heap_block *b = find_free(h, s);
 
@@ -397,7 +482,7 @@ static struct heap_block *find_or_grow(struct heap *h, size_t s)
 /* --- Taking blocks from TLSF ----------------------------------------------- */
 
 /* A block of exactly bs bytes or a little more, off every list, or NULL. */
-static struct heap_block *take(struct heap *h, size_t bs)
+static __hot_inline struct heap_block *take(struct heap *h, size_t bs)
 {
 	struct heap_block *b = find_or_grow(h, bs);
 	size_t size;
@@ -405,7 +490,7 @@ static struct heap_block *take(struct heap *h, size_t bs)
 	if (!b)
 		return NULL;
 	size = bsize(b);
-	remove_free(h, b, size);
+	unlink_free(h, b, size);
 	size = carve(h, b, size, bs);
 	b->sf = size | (b->sf & B_POISONED);
 	return b;
@@ -422,17 +507,51 @@ static uintptr_t aligned_payload(uintptr_t f, size_t align)
 	return p;
 }
 
+static bool fits_aligned(struct heap_block *f, size_t bs, size_t align)
+{
+	return aligned_payload((uintptr_t)f, align) - HDR + bs <= (uintptr_t)f + bsize(f);
+}
+
+/*
+ * A free block that can hold bs bytes at an aligned payload. Any block of
+ * bs + align + HDR bytes can, but so can many smaller ones that happen to be
+ * placed well: the heads of the lists in between are tried first, a bounded
+ * number of them, which lets aligned blocks reuse the holes they leave.
+ */
+static struct heap_block *find_aligned(struct heap *h, size_t bs, size_t align)
+{
+	size_t always = bs + align + HDR;
+	unsigned fl, sl, last_fl, last_sl;
+	uint32_t bits;
+	int probes = ALIGNED_PROBES;
+
+	mapping(bs, &fl, &sl);
+	mapping(always, &last_fl, &last_sl);
+	for (bits = h->sl_map[fl] & (~0u << sl); fl <= last_fl && probes > 0;
+	     bits = ++fl < HEAP_FL_COUNT ? h->sl_map[fl] : 0) {
+		for (; bits && probes > 0; bits &= bits - 1, probes--) {
+			struct heap_block *b = h->free_list[fl][__builtin_ctz(bits)];
+
+			if (fl == last_fl && (unsigned)__builtin_ctz(bits) >= last_sl)
+				break;
+			if (fits_aligned(b, bs, align))
+				return b;
+		}
+	}
+	return find_or_grow(h, always);
+}
+
 /* Like take(), with the payload aligned to align (> HEAP_ALIGN). */
 static struct heap_block *take_aligned(struct heap *h, size_t bs, size_t align)
 {
-	struct heap_block *f = find_or_grow(h, bs + align + HDR);
+	struct heap_block *f = find_aligned(h, bs, align);
 	struct heap_block *b;
 	size_t fs, gap, size;
 
 	if (!f)
 		return NULL;
 	fs = bsize(f);
-	remove_free(h, f, fs);
+	unlink_free(h, f, fs);
 	b = block_of((void *)aligned_payload((uintptr_t)f, align));
 	gap = (uintptr_t)b - (uintptr_t)f;
 	b->sf = (fs - gap) | (f->sf & B_POISONED);
@@ -454,11 +573,14 @@ static inline bool in_use_ok(const struct heap *h, const void *p)
 {
 	uintptr_t a = (uintptr_t)p;
 	const struct heap_block *b = block_of(p);
+	uint64_t off = a - h->lo;
 	size_t bs;
 
-	if (a - h->lo >= h->span || (a & 15))
+	/* lo is 16-byte aligned: rotating a misaligned offset right by 4 puts
+	 * its low bits on top, so one compare checks hull and alignment. */
+	if (((off >> 4) | (off << 60)) >= h->span >> 4)
 		return false;
-	if ((b->sf ^ tag_of(h, a)) & OUT_MASK)
+	if ((b->sf ^ (a << 44) ^ h->tag_key) & OUT_MASK)
 		return false;
 	bs = bsize(b);
 	if (bs > h->hi - a)
@@ -467,7 +589,7 @@ static inline bool in_use_ok(const struct heap *h, const void *p)
 }
 
 /* Report why in_use_ok() failed for p. */
-static void diagnose(struct heap *h, void *p, enum heap_op op, void *caller)
+__cold static void diagnose(struct heap *h, void *p, enum heap_op op, void *caller)
 {
 	uintptr_t a = (uintptr_t)p;
 	struct heap_block *b = block_of(p);
@@ -601,7 +723,7 @@ static void debug_release(struct heap *h, struct heap_block *b, size_t bs)
 	m->sf |= B_POISONED;
 }
 
-static void *debug_alloc(struct heap *h, size_t n, size_t align)
+__cold static void *debug_alloc(struct heap *h, size_t n, size_t align)
 {
 	struct heap_block *b;
 	size_t bs;
@@ -621,7 +743,7 @@ static void *debug_alloc(struct heap *h, size_t n, size_t align)
 	return p;
 }
 
-static void debug_free(struct heap *h, void *p, void *caller)
+__cold static void debug_free(struct heap *h, void *p, void *caller)
 {
 	struct heap_block *b = block_of(p);
 
@@ -632,7 +754,7 @@ static void debug_free(struct heap *h, void *p, void *caller)
 }
 
 /* Debug krealloc always moves the block, so stale pointers to it show up. */
-static void *debug_realloc(struct heap *h, void *p, size_t n, void *caller)
+__cold static void *debug_realloc(struct heap *h, void *p, size_t n, void *caller)
 {
 	size_t old = debug_check(h, p, OP_REALLOC, caller);
 	void *q;
@@ -689,14 +811,18 @@ void heap_init(struct heap *h, const struct heap_ops *ops, void *ctx, uint64_t s
 	memset(h, 0, sizeof(*h));
 	h->ops = ops;
 	h->ctx = ctx;
-	h->tag_key = mix64(seed);
+	/* Its low bits must be clear: in_use_ok() xors it into size_flags. */
+	h->tag_key = mix64(seed) & TAG_MASK;
 	h->canary_key = mix64(h->tag_key);
+	update_quick_limit(h);
 	/* An empty heap: no pointer passes the hull check. */
 	h->lo = UINTPTR_MAX;
 	for (unsigned q = MIN_BLOCK / 16; q < HEAP_QUICK_COUNT; q++) {
-		h->quick_room[q] = QUICK_CLASS_BYTES / (q * 16);
-		if (h->quick_room[q] < 2)
-			h->quick_room[q] = 2;
+		uint32_t depth = QUICK_CLASS_BYTES / (q * 16);
+
+		if (depth < QUICK_MIN_DEPTH)
+			depth = QUICK_MIN_DEPTH;
+		h->quick_room[q] = depth > QUICK_MAX_DEPTH ? QUICK_MAX_DEPTH : depth;
 	}
 }
 
@@ -716,11 +842,24 @@ struct heap *heap_create(void *mem, size_t size, const struct heap_ops *ops,
 	return h;
 }
 
-static void *alloc_slow(struct heap *h, size_t bs)
+__noinline static void *alloc_slow(struct heap *h, size_t bs)
 {
 	struct heap_block *b = take(h, bs);
+	void *p;
 
-	return b ? hand_out(h, b, bsize(b)) : NULL;
+	if (!b)
+		return NULL;
+	p = hand_out(h, b, bsize(b));
+	update_quick_limit(h);
+	return p;
+}
+
+/* Quick list q's head is not a quick block: report it, drop the list. */
+__cold static void *quick_corrupt(struct heap *h, unsigned q, size_t bs)
+{
+	report(h, "corrupt", payload(h->quick[q]), __builtin_return_address(0));
+	h->quick[q] = NULL;
+	return alloc_slow(h, bs);
 }
 
 void *heap_alloc(struct heap *h, size_t n)
@@ -731,22 +870,16 @@ void *heap_alloc(struct heap *h, size_t n)
 
 	if (unlikely(h->debug))
 		return debug_alloc(h, n, HEAP_ALIGN);
-	if (unlikely(n > HEAP_MAX_ALLOC))
-		return NULL;
+	if (n > QUICK_MAX_REQUEST)
+		return n > HEAP_MAX_ALLOC ? NULL : alloc_slow(h, block_size(n));
 	bs = block_size(n);
 	q = (unsigned)(bs >> 4);
-	if (bs > HEAP_QUICK_MAX || !(b = h->quick[q]))
+	b = h->quick[q];
+	if (!b)
 		return alloc_slow(h, bs);
-	if (unlikely(!(b->sf & B_QUICK))) {
-		report(h, "corrupt", payload(b), __builtin_return_address(0));
-		h->quick[q] = NULL;
-		return alloc_slow(h, bs);
-	}
-	h->quick[q] = b->next_free;
-	h->quick_room[q]++;
-	b->sf &= ~B_QUICK;
-	account(h, bs);
-	return payload(b);
+	if (unlikely(!(b->sf & B_QUICK)))
+		return quick_corrupt(h, q, bs);
+	return quick_pop(h, q, b);
 }
 
 void *heap_calloc(struct heap *h, size_t n, size_t size)
@@ -770,11 +903,7 @@ static void *quick_aligned(struct heap *h, size_t bs, size_t align)
 
 	if (!b || ((uintptr_t)payload(b) & (align - 1)) || !(b->sf & B_QUICK))
 		return NULL;
-	h->quick[q] = b->next_free;
-	h->quick_room[q]++;
-	b->sf &= ~B_QUICK;
-	account(h, bs);
-	return payload(b);
+	return quick_pop(h, q, b);
 }
 
 void *heap_alloc_aligned(struct heap *h, size_t n, size_t align)
@@ -815,10 +944,11 @@ void heap_free_from(struct heap *h, void *p, void *caller)
 	}
 	bs = bsize(b);
 	h->in_use -= bs;
-	if (bs <= HEAP_QUICK_MAX && h->quick_room[bs >> 4])
+	if (quick_takes(h, bs)) {
 		quick_push(h, b, bs);
-	else
-		release(h, b, bs);
+		return;
+	}
+	release(h, b, bs);
 }
 
 void heap_free(struct heap *h, void *p)
@@ -851,7 +981,7 @@ static bool grow_in_place(struct heap *h, struct heap_block *b, size_t bs, size_
 	if (!(n->sf & B_FREE) || bs + bsize(n) < want)
 		return false;
 	size = bs + bsize(n);
-	remove_free(h, n, bsize(n));
+	unlink_free(h, n, bsize(n));
 	size = carve(h, b, size, want);
 	b->sf = size | tag_of(h, p) | (b->sf & B_PREV_FREE);
 	at(b, size)->prev_word = canary_of(h, p);
@@ -905,12 +1035,8 @@ void heap_get_stats(const struct heap *h, struct heap_stats *st)
 	st->in_use = h->in_use;
 	st->peak_in_use = h->peak_in_use;
 	st->mapped = h->mapped;
-	st->free = h->free_bytes;
-	st->cached = 0;
-	for (unsigned q = 0; q < HEAP_QUICK_COUNT; q++) {
-		for (struct heap_block *b = h->quick[q]; b; b = b->next_free)
-			st->cached += bsize(b);
-	}
+	st->free = h->free_bytes + (h->top ? bsize(h->top) : 0);
+	st->cached = h->cached;
 }
 
 /* --- heap_check ------------------------------------------------------------ */
@@ -1004,6 +1130,11 @@ static void check_lists(struct check *c)
 			listed += check_list(c, fl, sl, c->free_blocks);
 		if (!!h->sl_map[fl] != !!(h->fl_map & ((uint64_t)1 << fl)))
 			check_fail(c, "corrupt", &h->fl_map);
+	}
+	if (h->top) {
+		listed++;
+		if (!(h->top->sf & B_FREE) || (uintptr_t)h->top + bsize(h->top) != h->top_end)
+			check_fail(c, "corrupt", h->top);
 	}
 	if (listed != c->free_blocks)
 		check_fail(c, "corrupt", h);

@@ -108,12 +108,16 @@ struct heap {
 	uint64_t canary_key;
 	size_t in_use;
 	size_t peak_in_use;
+	size_t cached;			/* bytes on quick lists */
+	size_t quick_limit;		/* cached may grow up to this; see heap.c */
 	struct heap_block *quick[HEAP_QUICK_COUNT];
 	uint32_t quick_room[HEAP_QUICK_COUNT];	/* blocks each list may still take */
 	uint64_t fl_map;
 	uint32_t sl_map[HEAP_FL_COUNT];
 	struct heap_block *free_list[HEAP_FL_COUNT][HEAP_SL_COUNT];
-	size_t free_bytes;
+	struct heap_block *top;		/* free block before top_end, on no list */
+	uintptr_t top_end;		/* sentinel of the newest arena */
+	size_t free_bytes;		/* on the lists; top not counted */
 	size_t mapped;
 	struct heap_arena *arenas;	/* most recently added first */
 	const struct heap_ops *ops;
