@@ -114,10 +114,13 @@ int ktest_run(const char *pattern)
 
 	running = true;
 	kprintf("KTAP version 1\n1..%zu\n", total);
-	for (const struct ktest *k = __ktests_start; k < __ktests_end; k++) {
-		if (!selected(k, pattern))
-			continue;
-		failed += !run_one(k, ++number);
+	/* Two passes: KTEST_LAST tests check what all the others left. */
+	for (int last = 0; last <= 1; last++) {
+		for (const struct ktest *k = __ktests_start; k < __ktests_end; k++) {
+			if (!selected(k, pattern) || !(k->flags & KTEST_LAST) != !last)
+				continue;
+			failed += !run_one(k, ++number);
+		}
 	}
 	kprintf("# ktest end: %zu passed, %zu failed\n", total - failed,
 		failed);

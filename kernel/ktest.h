@@ -26,6 +26,7 @@
 
 #define KTEST_EXPLICIT 0x1
 #define KTEST_BENCH 0x2		/* a benchmark: run by "bench", not "ktest" */
+#define KTEST_LAST 0x4		/* runs after the others: a final check */
 
 struct ktest_ctx;
 

@@ -53,6 +53,12 @@ step "self-test, BIOS, ISO as a USB stick" env FIRMWARE=bios BOOT=usb \
 	"$here/run-tests.sh" --name self-test-bios-usb "$kernel"
 step "self-test, UEFI, ISO as a hard disk" env FIRMWARE=uefi BOOT=disk \
 	"$here/run-tests.sh" --name self-test-uefi-disk "$kernel"
+step "self-test, BIOS, 32 MiB, CPU without NX" env FIRMWARE=bios MEMORY=32M \
+	QEMUFLAGS="-cpu qemu64,-nx" "$here/run-tests.sh" --name self-test-32m-nonx \
+	--must-show "this CPU has no NX" "$kernel"
+step "self-test, BIOS, 8 GiB, -cpu max (SMEP, SMAP, UMIP, 1 GiB pages)" env \
+	FIRMWARE=bios MEMORY=8G QEMUFLAGS="-cpu max" "$here/run-tests.sh" \
+	--name self-test-8g-max --must-show "SMEP on, SMAP on, UMIP on" "$kernel"
 step "self-test, no UART (output on port 0xe9)" plain \
 	"$here/run-tests.sh" --console debugcon --name self-test-no-uart "$kernel"
 step "runner: a failing test is a failure" plain "$here/run-tests.sh" \
@@ -67,6 +73,14 @@ step "an unhandled exception is explained" plain "$here/run-tests.sh" \
 	--must-show "in runner_fault_here+" \
 	--must-show "PANIC: unhandled page fault (#PF) in runner_fault_here" \
 	--name unhandled-page-fault "$kernel"
+step "a kernel stack overflow is reported through the double-fault stack" \
+	plain "$here/run-tests.sh" --cmdline ktest=memory_stack_overflow_is_reported \
+	--expect panic --must-show "EXCEPTION: double fault (#DF)" \
+	--must-show "PANIC: kernel stack overflow: the kernel stack ran into its guard page" \
+	--name stack-overflow "$kernel"
+step "a double free of a frame panics, naming it" plain "$here/run-tests.sh" \
+	--cmdline ktest=memory_double_free_panics --expect panic \
+	--must-show "PANIC: frame_free(0x" --name frame-double-free "$kernel"
 step "boot stub: a 32-bit CPU is refused with a message" env FIRMWARE=bios BOOT=cdrom \
 	MEMORY= QEMUFLAGS="-cpu qemu32" "$here/run-tests.sh" --timeout 30 \
 	--expect "text:does not support long mode" --name stub-no-long-mode "$kernel"
