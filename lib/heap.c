@@ -747,7 +747,7 @@ __cold static void debug_free(struct heap *h, void *p, void *caller)
 {
 	struct heap_block *b = block_of(p);
 
-	if (debug_check(h, p, OP_FREE, caller) == SIZE_MAX)
+	if (!p || debug_check(h, p, OP_FREE, caller) == SIZE_MAX)
 		return;
 	h->in_use -= bsize(b);
 	debug_release(h, b, bsize(b));
@@ -932,14 +932,14 @@ void heap_free_from(struct heap *h, void *p, void *caller)
 	struct heap_block *b = block_of(p);
 	size_t bs;
 
-	if (!p)
-		return;
 	if (unlikely(h->debug)) {
 		debug_free(h, p, caller);
 		return;
 	}
+	/* NULL fails the hull check too, so it costs nothing here. */
 	if (unlikely(!in_use_ok(h, p))) {
-		diagnose(h, p, OP_FREE, caller);
+		if (p)
+			diagnose(h, p, OP_FREE, caller);
 		return;
 	}
 	bs = bsize(b);

@@ -21,14 +21,18 @@
  * find-first-set instructions, so allocation and free are O(1) with a bounded
  * worst case; a fit is split and the tail goes back on a list; a freed block
  * merges with free neighbours at once, so memory freed as small blocks serves
- * large requests.
+ * large requests. The free block at the end of the newest arena, the top, is
+ * kept off the lists and cut only when no listed block fits: holes are
+ * reused first, and the heap grows only from its end.
  *
  * In front of TLSF sit quick lists: one LIFO per 16-byte size class up to 1
- * KiB, each holding at most ~2 KiB of blocks. A free of a small block pushes
- * it there without coalescing and the next allocation of that class pops it,
- * which takes a few dozen instructions. Quick blocks are flushed into TLSF
- * (and so coalesced) before the heap calls grow or reports out of memory, so
- * they never cause a failure; the flush is bounded by the list capacities.
+ * KiB. A free of a small block pushes it there without coalescing and the
+ * next allocation of that class pops it, in a few dozen instructions. Each
+ * list holds up to 8 KiB (4 to 256 blocks), and all of them together at most
+ * 1/16 of the bytes in use plus 16 KiB, which bounds what they add to
+ * fragmentation. Quick blocks are flushed into TLSF (and so coalesced)
+ * before the heap calls grow or reports out of memory, so they never cause a
+ * failure; the flush is bounded by the list capacities (under 2000 blocks).
  *
  * Checks always on (a few instructions each): a freed or reallocated pointer
  * must be 16-byte aligned, inside the arenas' hull, carry the right tag and

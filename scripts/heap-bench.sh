@@ -5,9 +5,9 @@
 # usage: scripts/heap-bench.sh build/bench/heap_bench
 #
 # instr/op  callgrind's count for the workload, minus the same driver with
-#           no-op allocation calls, per allocator call (a tenth of the timed
-#           run; needs valgrind, else the columns show "-")
-# ns/op     wall time, best of 3, minus the no-op driver's
+#           no-op allocation calls, per allocator call (the same run as
+#           timed; needs valgrind, else the columns show "-")
+# ns/op     wall time, best of 5, minus the no-op driver's
 # peak/live highest memory the allocator used (keel: top of the highest
 #           block; glibc: heap below its top chunk plus mmapped chunks,
 #           sampled every 16 calls) over the peak of bytes requested and live
@@ -17,9 +17,8 @@ bench=${1:?usage: heap-bench.sh HEAP_BENCH_BINARY}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-for be in keel glibc none; do
-	"$bench" time "$be" >"$tmp/time-$be"
-done
+# "name backend ops=N ns=N", split into one file per backend.
+"$bench" time | awk -v dir="$tmp" '{ print $1, $3, $4 > (dir "/time-" $2) }'
 
 for w in $("$bench" list); do
 	for be in keel glibc; do
