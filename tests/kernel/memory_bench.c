@@ -1,0 +1,96 @@
+/*
+ * tests/kernel/memory_bench.c - what the memory primitives cost, in TSC
+ * cycles (make bench). Under TCG these are emulated cycles: compare them
+ * with each other and across machine sizes, not with real hardware.
+ */
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/tlb.h"
+#include "arch/x86_64/vm.h"
+#include "kernel/arch.h"
+#include "kernel/ktest.h"
+#include "kernel/layout.h"
+#include "kernel/memory.h"
+#include "kernel/pmm.h"
+
+#define SCRATCH 0xffffd00000000000ULL
+#define ROUNDS 4096
+
+KBENCH(frame_alloc_free)
+{
+	struct pmm *pmm = memory_pmm();
+	uint64_t start = arch_cycles();
+
+	for (int i = 0; i < ROUNDS; i++) {
+		paddr_t f = pmm_alloc(pmm);
+
+		KT_ASSERT(f != 0);
+		KT_ASSERT_EQ(pmm_free(pmm, f), 0);
+	}
+	kbench_report("frame alloc+free (pmm)", (arch_cycles() - start) / ROUNDS,
+		      "cycles");
+}
+
+/* Map, translate and unmap ROUNDS pages one by one; tables already exist
+ * after the first page, as for most mappings. */
+KBENCH(map_translate_unmap_4k)
+{
+	const struct mapper *m = vm_kernel_mapper();
+	uint64_t map_cycles = 0, tr_cycles = 0, unmap_cycles = 0;
+	paddr_t frame = frame_alloc();
+
+	for (int i = 0; i < ROUNDS; i++) {
+		vaddr_t va = SCRATCH + (uint64_t)(i % 512) * PAGE_SIZE;
+		uint64_t t0 = arch_cycles();
+		enum map_error err = map_flush(map_to(m, va, frame,
+			PTE_PRESENT | PTE_WRITABLE | vm_nx(), vm_frame_source()));
+		uint64_t t1 = arch_cycles();
+		struct translation tr = translate(m, va);
+		uint64_t t2 = arch_cycles();
+		enum map_error uerr = map_flush(unmap(m, va));
+		uint64_t t3 = arch_cycles();
+
+		KT_ASSERT(!err && !uerr && tr.phys == frame);
+		map_cycles += t1 - t0;
+		tr_cycles += t2 - t1;
+		unmap_cycles += t3 - t2;
+	}
+	paging_free_empty_tables(m, page_range_of(SCRATCH, 1ULL << 27),
+				 vm_frame_source());
+	frame_free(frame);
+	kbench_report("map_to 4 KiB (with invlpg)", map_cycles / ROUNDS, "cycles");
+	kbench_report("translate", tr_cycles / ROUNDS, "cycles");
+	kbench_report("unmap 4 KiB (with invlpg)", unmap_cycles / ROUNDS, "cycles");
+}
+
+/* 1 GiB as 262144 pages of 4 KiB, all to one frame (only the tables cost
+ * memory: 513 frames). */
+KBENCH(map_unmap_1gib_in_4k_pages)
+{
+	const struct mapper *m = vm_kernel_mapper();
+	struct page_range r = page_range_of(SCRATCH, 1ULL << 18);
+	paddr_t frame = frame_alloc();
+	uint64_t t0, t1, t2;
+
+	t0 = arch_cycles();
+	for (uint64_t i = 0; i < page_range_pages(r); i++)
+		KT_ASSERT_EQ(map_ignore(map_to(m, page_range_page(r, i), frame,
+			PTE_PRESENT | vm_nx(), vm_frame_source())), MAP_OK);
+	t1 = arch_cycles();
+	KT_ASSERT_EQ(map_range_ignore(unmap_range(m, r, PAGE_4K)), MAP_OK);
+	tlb_flush_all();
+	t2 = arch_cycles();
+	paging_free_empty_tables(m, r, vm_frame_source());
+	frame_free(frame);
+	kbench_report("map 1 GiB as 4 KiB pages", (t1 - t0) / 1000000, "Mcycles");
+	kbench_report("unmap 1 GiB of 4 KiB pages", (t2 - t1) / 1000000, "Mcycles");
+	kbench_report("  that is, per page", (t2 - t0) / page_range_pages(r), "cycles");
+}
+
+KBENCH(usable_memory)
+{
+	struct pmm_stats st;
+
+	pmm_stats(memory_pmm(), &st);
+	kbench_report("usable memory", st.total_frames * PAGE_SIZE >> 20, "MiB");
+	kbench_report("frame allocator metadata", st.metadata_bytes, "bytes");
+}
