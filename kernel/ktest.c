@@ -55,6 +55,11 @@ void ktest_fail_at(struct ktest_ctx *t, const char *file, int line,
 	t->failed = true;
 }
 
+bool ktest_has_failed(const struct ktest_ctx *t)
+{
+	return t->failed;
+}
+
 void ktest_skip(struct ktest_ctx *t, const char *fmt, ...)
 {
 	va_list ap;

@@ -63,6 +63,9 @@ __attribute__((format(printf, 4, 5)))
 void ktest_fail_at(struct ktest_ctx *t, const char *file, int line,
 		   const char *fmt, ...);
 
+/* True once the test has recorded a failure (to stop a loop early). */
+bool ktest_has_failed(const struct ktest_ctx *t);
+
 /* Mark the test skipped, with a reason (the test should return after). */
 __attribute__((format(printf, 2, 3)))
 void ktest_skip(struct ktest_ctx *t, const char *fmt, ...);

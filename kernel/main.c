@@ -9,6 +9,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
 #include "kernel/irq.h"
+#include "kernel/heap.h"
 #include "kernel/ktest.h"
 #include "kernel/memory.h"
 #include "kernel/options.h"
@@ -86,6 +87,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	arch_cpu_info(&cpu);
 	memory_init(info, bootinfo_phys(), cpu.phys_addr_bits);
 	arch_vm_init();			/* W^X kernel space, direct map */
+	kheap_init();			/* kmalloc, growing on demand */
 	timer_init(options_u32("timer_hz", TIMER_DEFAULT_HZ));
 	console_enable_input();		/* serial input by interrupt */
 	irq_enable();
@@ -97,6 +99,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 		arch_halt();
 	}
 	if (cmdline_has(cl, "ktest")) {
+		kheap_set_debug(true);	/* every heap check on for the tests */
 		ktest_set_boot_info(info);
 		ktest_run(cmdline_value(cl, "ktest"));
 		kprintf("Keel: self-test finished; halting\n");

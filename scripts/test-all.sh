@@ -81,6 +81,15 @@ step "a kernel stack overflow is reported through the double-fault stack" \
 step "a double free of a frame panics, naming it" plain "$here/run-tests.sh" \
 	--cmdline ktest=memory_double_free_panics --expect panic \
 	--must-show "PANIC: frame_free(0x" --name frame-double-free "$kernel"
+for misuse in "double free" "foreign free:invalid free" "overflow"; do
+	name=${misuse%%:*}
+	text=${misuse#*:}
+	step "heap: a $name is detected and names the address" plain \
+		"$here/run-tests.sh" --cmdline "ktest=heap_${name// /_}_panics" \
+		--expect panic --must-show "PANIC: heap: $text at 0x" \
+		--must-show "(called from ktest_fn_heap_${name// /_}_panics" \
+		--name "heap-${name// /-}" "$kernel"
+done
 step "boot stub: a 32-bit CPU is refused with a message" env FIRMWARE=bios BOOT=cdrom \
 	MEMORY= QEMUFLAGS="-cpu qemu32" "$here/run-tests.sh" --timeout 30 \
 	--expect "text:does not support long mode" --name stub-no-long-mode "$kernel"

@@ -5,6 +5,7 @@
  */
 #include "arch/x86_64/vm.h"
 
+#include "lib/errno.h"
 #include "lib/memmap.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/exception.h"
@@ -15,6 +16,7 @@
 #include "kernel/panic.h"
 #include "kernel/pmm.h"
 #include "kernel/printk.h"
+#include "kernel/vmm.h"
 
 #define CR4_UMIP (1ULL << 11)
 #define CR4_SMEP (1ULL << 20)
@@ -249,4 +251,36 @@ unsigned int vm_audit(void)
 	};
 
 	return paging_audit(&kernel_mapper, &a);
+}
+
+int vmm_map(vaddr_t va, paddr_t frame, unsigned int flags)
+{
+	pte_t pte = PTE_PRESENT | ((flags & VMM_WRITE) ? PTE_WRITABLE : 0) |
+		    ((flags & VMM_EXEC) ? 0 : nx_bit);
+
+	switch (map_flush(map_to(&kernel_mapper, va, frame, pte, &kernel_source))) {
+	case MAP_OK:
+		return 0;
+	case MAP_FRAME_ALLOCATION_FAILED:
+		return -ENOMEM;
+	case MAP_PAGE_ALREADY_MAPPED:
+	case MAP_PARENT_ENTRY_HUGE_PAGE:
+		return -EEXIST;
+	default:
+		return -EINVAL;
+	}
+}
+
+paddr_t vmm_unmap(vaddr_t va)
+{
+	struct map_result r = unmap(&kernel_mapper, va);
+	paddr_t frame = r.frame;
+
+	return map_flush(r) == MAP_OK ? frame : 0;
+}
+
+void vmm_release_tables(vaddr_t start, vaddr_t end)
+{
+	paging_free_empty_tables(&kernel_mapper, (struct page_range){ start, end },
+				 &kernel_source);
 }

@@ -1,0 +1,36 @@
+/*
+ * kernel/heap.h - kmalloc and friends: the kernel heap.
+ *
+ * The allocator is lib/heap.c (its header explains the design); this module
+ * gives it a range of the kernel address space (HEAP_START, kernel/layout.h)
+ * and maps fresh frames there as it grows. Blocks are 16-byte aligned.
+ * Out of memory returns NULL; misuse (double free, a pointer the heap never
+ * returned, a write past a block) panics naming the address and the caller.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct heap_stats;
+
+/* Start the heap (after the kernel address space exists). */
+void kheap_init(void);
+
+/* Turn on the checks that cost more than a few instructions (poisoning
+ * verified on reuse, exact overflow detection); the self-test does. */
+void kheap_set_debug(bool on);
+
+void *kmalloc(size_t size);
+void *kcalloc(size_t n, size_t size);		/* n * size overflow: NULL */
+void *krealloc(void *p, size_t size);		/* NULL: old block intact */
+void *kmalloc_aligned(size_t size, size_t align);	/* align: power of 2 */
+void kfree(void *p);				/* kfree(NULL) does nothing */
+
+void kheap_stats(struct heap_stats *st);
+
+/* Validate the whole heap; returns the number of problems (reported). */
+unsigned int kheap_check(void);
+
+/* Print bytes in use, mapped and peak. */
+void kheap_print_stats(void);
