@@ -387,7 +387,7 @@ static void update_hull(struct heap *h, uintptr_t start, uintptr_t end)
 		h->lo = lo;
 	if (end > h->hi)
 		h->hi = end;
-	h->span = h->hi - h->lo;
+	h->span16 = (h->hi - h->lo) >> 4;
 }
 
 /* Memory right after the last arena: its sentinel becomes a free block. */
@@ -568,24 +568,24 @@ static struct heap_block *take_aligned(struct heap *h, size_t bs, size_t align)
 
 /* --- Pointer checks -------------------------------------------------------- */
 
-/* Whether p is a block in use, with its tag and canary intact. */
+/*
+ * Whether p is a block in use, with its tag and canary intact. The size is
+ * trusted once the tag matches: a wild pointer whose bytes happen to pass
+ * (about 1 in 2^18) may fault on the canary read rather than be reported.
+ */
 static inline bool in_use_ok(const struct heap *h, const void *p)
 {
 	uintptr_t a = (uintptr_t)p;
 	const struct heap_block *b = block_of(p);
 	uint64_t off = a - h->lo;
-	size_t bs;
 
 	/* lo is 16-byte aligned: rotating a misaligned offset right by 4 puts
 	 * its low bits on top, so one compare checks hull and alignment. */
-	if (((off >> 4) | (off << 60)) >= h->span >> 4)
+	if (((off >> 4) | (off << 60)) >= h->span16)
 		return false;
 	if ((b->sf ^ (a << 44) ^ h->tag_key) & OUT_MASK)
 		return false;
-	bs = bsize(b);
-	if (bs > h->hi - a)
-		return false;
-	return at((struct heap_block *)b, bs)->prev_word == canary_of(h, a);
+	return at((struct heap_block *)b, bsize(b))->prev_word == canary_of(h, a);
 }
 
 /* Report why in_use_ok() failed for p. */
@@ -595,7 +595,7 @@ __cold static void diagnose(struct heap *h, void *p, enum heap_op op, void *call
 	struct heap_block *b = block_of(p);
 	enum bad_ptr bad = BAD_INVALID;
 
-	if (a - h->lo < h->span && !(a & 15)) {
+	if ((a - h->lo) >> 4 < h->span16 && !(a & 15)) {
 		if (b->sf & (B_FREE | B_QUICK))
 			bad = BAD_FREED;
 		else if (!((b->sf ^ tag_of(h, a)) & TAG_MASK) && bsize(b) <= h->hi - a)
@@ -687,7 +687,8 @@ static size_t debug_check(struct heap *h, void *p, enum heap_op op, void *caller
 		report(h, bad_ptr_what[op][BAD_INVALID], p, caller);
 		return SIZE_MAX;
 	}
-	if (!in_use_ok(h, p)) {
+	/* Unlike the fast path, never read past the heap for a canary. */
+	if (bsize(block_of(p)) > h->hi - (uintptr_t)p || !in_use_ok(h, p)) {
 		diagnose(h, p, op, caller);
 		return SIZE_MAX;
 	}

@@ -106,7 +106,7 @@ struct heap {
 	/* Fields of the fast paths come first. */
 	bool debug;
 	uintptr_t lo;			/* lowest payload address any arena can hold */
-	uintptr_t span;			/* hi - lo */
+	uintptr_t span16;		/* (hi - lo) / 16 */
 	uintptr_t hi;			/* end of the highest arena */
 	uint64_t tag_key;
 	uint64_t canary_key;

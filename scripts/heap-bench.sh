@@ -7,7 +7,7 @@
 # instr/op  callgrind's count for the workload, minus the same driver with
 #           no-op allocation calls, per allocator call (the same run as
 #           timed; needs valgrind, else the columns show "-")
-# ns/op     wall time, best of 5, minus the no-op driver's
+# ns/op     wall time, best of 7, minus the no-op driver's
 # peak/live highest memory the allocator used (keel: top of the highest
 #           block; glibc: heap below its top chunk plus mmapped chunks,
 #           sampled every 16 calls) over the peak of bytes requested and live

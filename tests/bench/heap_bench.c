@@ -4,7 +4,7 @@
  * in each mode and prints the table.
  *
  *   heap_bench time                    ns of each workload on each backend,
- *                                      best of 5
+ *                                      best of 7
  *   heap_bench callgrind BACKEND       one run of each, a callgrind dump each
  *   heap_bench footprint BACKEND NAME  peak memory use and peak live bytes
  *
@@ -376,7 +376,7 @@ static uint64_t now_ns(void)
  * machine hits them alike; the best rep counts. */
 static void mode_time(void)
 {
-	enum { REPS = 5, BACKENDS = sizeof(backends) / sizeof(backends[0]) };
+	enum { REPS = 7, BACKENDS = sizeof(backends) / sizeof(backends[0]) };
 
 	for (size_t i = 0; i < WORKLOAD_COUNT; i++) {
 		uint64_t best[BACKENDS];
