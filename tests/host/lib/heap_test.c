@@ -641,6 +641,92 @@ static void heap_test_separate_arena_is_used(void **state)
 	free(extra);
 }
 
+static void heap_test_realloc_resizes_in_place_when_it_can(void **state)
+{
+	struct fixture *fx = *state;
+	char *p = heap_alloc(fx->h, 4000);
+	struct heap_stats st;
+
+	memset(p, 'r', 4000);
+	/* Nothing after p but the top: growing and shrinking keep p. */
+	assert_ptr_equal(heap_realloc(fx->h, p, 9000), p);
+	assert_ptr_equal(heap_realloc(fx->h, p, 100), p);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(p[i], 'r');
+	heap_get_stats(fx->h, &st);
+	assert_true(st.in_use <= 100 + 32);
+	heap_free(fx->h, p);
+}
+
+static void heap_test_grow_failure_returns_null_and_heap_works(void **state)
+{
+	struct fixture *fx = *state;
+	char *spare = aligned_alloc(4096, 64 * 1024);
+	void *p;
+
+	fx->spare = spare;
+	fx->spare_left = 64 * 1024;
+	fx->grow_step = 64 * 1024;
+	assert_null(heap_alloc(fx->h, 100 * 1024));
+	p = heap_alloc(fx->h, 50 * 1024);
+	assert_non_null(p);
+	heap_free(fx->h, p);
+	assert_int_equal(heap_check(fx->h), 0);
+	fx->check_at_end = false;
+	free(spare);
+}
+
+/* before: a freed quick block's link overwritten with a pointer to zeroes;
+ * after: the allocation that would follow it reports "corrupt". */
+static void heap_test_corrupt_quick_list_reported(void **state)
+{
+	struct fixture *fx = *state;
+	void **a = heap_alloc(fx->h, 40);
+	char *b = heap_alloc(fx->h, 40);
+	void *p;
+
+	memset(b, 0, 40);
+	heap_free(fx->h, a);
+	*a = b;		/* a write after free, into the list link */
+	assert_ptr_equal(heap_alloc(fx->h, 40), a);
+	p = heap_alloc(fx->h, 40);
+	expect_report(fx, "corrupt", b + 16);
+	assert_non_null(p);
+	fx->check_at_end = false;
+}
+
+static void heap_test_check_finds_smashed_header(void **state)
+{
+	struct fixture *fx = *state;
+	char *a = heap_alloc(fx->h, 5000);
+	char *b = heap_alloc(fx->h, 5000);
+
+	(void)b;
+	heap_free(fx->h, a);
+	/* a is a free block now; wreck its size as a stray write would. */
+	((uint64_t *)a)[-1] += 64;
+	assert_true(heap_check(fx->h) > 0);
+	assert_true(fx->rec.count > 0);
+	assert_string_equal(fx->rec.what, "corrupt");
+	fx->check_at_end = false;
+}
+
+static void heap_test_debug_on_with_live_blocks(void **state)
+{
+	struct fixture *fx = *state;
+	char *a = heap_alloc(fx->h, 100);
+	char *b = heap_alloc(fx->h, 30);
+
+	heap_free(fx->h, b);
+	heap_set_debug(fx->h, true);
+	assert_int_equal(heap_check(fx->h), 0);
+	/* a has no recorded request size: its free checks tag and canary only. */
+	heap_free(fx->h, a);
+	a = heap_alloc(fx->h, 100);
+	heap_free(fx->h, a);
+	heap_set_debug(fx->h, false);
+}
+
 #define HEAP_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 #define HEAP_DEBUG_TEST(name) cmocka_unit_test_setup_teardown(name, setup_debug, teardown)
 
@@ -676,6 +762,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(heap_test_grow_hook_extends_heap,
 						setup_growing, teardown),
 		HEAP_TEST(heap_test_separate_arena_is_used),
+		HEAP_TEST(heap_test_realloc_resizes_in_place_when_it_can),
+		cmocka_unit_test_setup_teardown(heap_test_grow_failure_returns_null_and_heap_works,
+						setup_growing, teardown),
+		HEAP_TEST(heap_test_corrupt_quick_list_reported),
+		HEAP_TEST(heap_test_check_finds_smashed_header),
+		HEAP_TEST(heap_test_debug_on_with_live_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
