@@ -347,8 +347,8 @@ static void *quick_pop(struct heap *h, unsigned q, struct heap_block *b)
 
 /*
  * Whether a freed block of size bs goes on a quick list: its list has room
- * and the lists together hold less than quick_limit, about an eighth of the
- * bytes in use, which bounds what they can add to fragmentation. The limit
+ * and the lists together hold less than quick_limit, 1/16 of the bytes in
+ * use plus 16 KiB, which bounds what they can add to fragmentation. The limit
  * is refreshed on the slow paths only, which is often enough: quick pushes
  * and pops merely move bytes between in use and cached.
  */
@@ -1076,6 +1076,8 @@ static void check_block(struct check *c, struct heap_block *b, bool prev_free, s
 		c->quick_blocks++;
 	if (((b->sf ^ tag_of(h, p)) & TAG_MASK) || at(b, bs)->prev_word != canary_of(h, p))
 		check_fail(c, "overflow", (void *)(p + bs - HDR));
+	else if (h->debug && tail_ok(h, b, __builtin_return_address(0)) == SIZE_MAX)
+		c->bad++;
 }
 
 static void check_arena(struct check *c, struct heap_arena *a)

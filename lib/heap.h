@@ -40,7 +40,9 @@
  * after its payload must be intact ("overflow"); a popped quick block must be
  * marked quick ("corrupt"). A block found bad is reported and leaked, never
  * reused. Freeing always overwrites the first 16 payload bytes (list links
- * and a poison word).
+ * and a poison word). The fast path trusts a block's size once its tag
+ * matches, so a wild pointer that passes by chance (about 1 in 2^18) may
+ * fault on the canary read instead of being reported.
  *
  * Checks behind heap_set_debug() (cost grows with block size): freed payload
  * is filled with HEAP_POISON and verified when handed out again ("write after
@@ -48,11 +50,20 @@
  * so a write even one byte past the request is caught ("overflow"); frees
  * are checked against the arena list rather than its hull; quick lists are
  * bypassed and krealloc always moves the block. heap_check() validates the
- * whole heap in O(blocks).
+ * whole heap in O(blocks): boundary tags, lists, bitmaps, tags and canaries
+ * (and, in debug mode, poison and request tails).
  *
  * Misuse goes to ops->report(h, what, addr, caller) and the call returns
  * (NULL for krealloc); the kernel panics in it. Out of memory returns NULL.
  * A heap is not thread-safe: callers serialize (the kernel with its lock).
+ *
+ * Glue, as kernel/heap.c is meant to do it: a static struct heap, heap_init()
+ * with a seed from rdtsc, then either heap_add_arena() over a first region or
+ * nothing at all; a grow hook that maps fresh pages at the end of the heap's
+ * virtual range (contiguous pieces merge, so the top block keeps growing);
+ * kmalloc(n) = heap_alloc(&kernel_heap, n) and kfree(p) =
+ * heap_free_from(&kernel_heap, p, __builtin_return_address(0)), under a lock.
+ * tests/host/heap_host.c is the same glue over one fixed arena.
  */
 #pragma once
 
