@@ -42,11 +42,12 @@ $(HEAP_FUZZ): tests/fuzz/heap_fuzz.c lib/heap.c lib/heap.h mk/heap.mk | $(DEPS_S
 	$(call say,CLANG,$@)
 	$(Q)clang $(HEAP_FUZZ_CFLAGS) -o $@ tests/fuzz/heap_fuzz.c lib/heap.c
 
-# The corpus stays under build/ and grows from run to run.
+# The corpus stays under build/ and grows from run to run; a crashing input
+# is saved as $(BUILD)/fuzz/crash-*, to replay with "$(HEAP_FUZZ) FILE".
 heap-fuzz: $(HEAP_FUZZ)
 	@mkdir -p $(BUILD)/fuzz/heap-corpus
 	$(HEAP_FUZZ) -max_total_time=$(HEAP_FUZZ_TIME) -max_len=4096 -rss_limit_mb=2048 \
-		-print_final_stats=1 $(BUILD)/fuzz/heap-corpus
+		-artifact_prefix=$(BUILD)/fuzz/ -print_final_stats=1 $(BUILD)/fuzz/heap-corpus
 
 # --- Benchmark ---------------------------------------------------------------
 HEAP_BENCH := $(BUILD)/bench/heap_bench
