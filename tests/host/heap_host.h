@@ -1,7 +1,8 @@
 /*
  * tests/host/heap_host.h - kmalloc and friends for host programs (benchmarks,
  * harnesses), from build/host/libkheap.a. Everything runs inside the one
- * arena given to kheap_host_init; nothing else is allocated.
+ * arena given to kheap_host_init; nothing else is allocated. Not
+ * thread-safe: call from one thread, or under a lock of your own.
  */
 #pragma once
 
