@@ -990,12 +990,9 @@ static bool grow_in_place(struct heap *h, struct heap_block *b, size_t bs, size_
 	return true;
 }
 
-void *heap_realloc_from(struct heap *h, void *p, size_t n, void *caller)
+/* krealloc's rare cases: debug mode, NULL, size 0 or too large. */
+__cold static void *realloc_special(struct heap *h, void *p, size_t n, void *caller)
 {
-	struct heap_block *b = block_of(p);
-	size_t bs, want;
-	void *q;
-
 	if (!p)
 		return heap_alloc(h, n);
 	if (!n) {
@@ -1004,26 +1001,48 @@ void *heap_realloc_from(struct heap *h, void *p, size_t n, void *caller)
 	}
 	if (h->debug)
 		return debug_realloc(h, p, n, caller);
-	if (!in_use_ok(h, p)) {
+	if (!in_use_ok(h, p))
+		diagnose(h, p, OP_REALLOC, caller);
+	return NULL;
+}
+
+/* Resize block b in use (bs bytes) to want bytes, in place if possible. */
+__noinline static void *resize(struct heap *h, struct heap_block *b, size_t bs, size_t want,
+			       void *caller)
+{
+	void *q;
+
+	if (want <= bs) {
+		shrink(h, b, bs, want);
+		return payload(b);
+	}
+	if (grow_in_place(h, b, bs, want))
+		return payload(b);
+	q = heap_alloc(h, want - HDR);
+	if (!q)
+		return NULL;
+	memcpy(q, payload(b), bs - HDR);
+	heap_free_from(h, payload(b), caller);
+	return q;
+}
+
+void *heap_realloc_from(struct heap *h, void *p, size_t n, void *caller)
+{
+	struct heap_block *b = block_of(p);
+	size_t bs, want;
+
+	if (unlikely(h->debug || !p || !n || n > HEAP_MAX_ALLOC))
+		return realloc_special(h, p, n, caller);
+	if (unlikely(!in_use_ok(h, p))) {
 		diagnose(h, p, OP_REALLOC, caller);
 		return NULL;
 	}
-	if (n > HEAP_MAX_ALLOC)
-		return NULL;
 	bs = bsize(b);
 	want = block_size(n);
-	if (want <= bs) {
-		shrink(h, b, bs, want);
+	/* Often the block already fits: vectors grow by less than 16 bytes. */
+	if (want <= bs && bs - want < MIN_BLOCK)
 		return p;
-	}
-	if (grow_in_place(h, b, bs, want))
-		return p;
-	q = heap_alloc(h, n);
-	if (!q)
-		return NULL;
-	memcpy(q, p, bs - HDR);
-	heap_free_from(h, p, caller);
-	return q;
+	return resize(h, b, bs, want, caller);
 }
 
 void *heap_realloc(struct heap *h, void *p, size_t n)
