@@ -94,3 +94,32 @@ KBENCH(usable_memory)
 	kbench_report("usable memory", st.total_frames * PAGE_SIZE >> 20, "MiB");
 	kbench_report("frame allocator metadata", st.metadata_bytes, "bytes");
 }
+
+/* Take every free frame, chaining each to the last through the direct map,
+ * then give all back: how the allocator scales with the machine (compare
+ * -m 128M and -m 8G). */
+KBENCH(frame_alloc_all_free_all)
+{
+	struct pmm *pmm = memory_pmm();
+	paddr_t chain = 0, f;
+	uint64_t n = 0, t0, t1, t2;
+
+	t0 = arch_cycles();
+	while ((f = pmm_alloc(pmm)) != 0) {
+		*(volatile uint64_t *)phys_to_virt(f) = chain;
+		chain = f;
+		n++;
+	}
+	t1 = arch_cycles();
+	while (chain) {
+		paddr_t next = *(volatile uint64_t *)phys_to_virt(chain);
+
+		KT_ASSERT_EQ(pmm_free(pmm, chain), 0);
+		chain = next;
+	}
+	t2 = arch_cycles();
+	KT_ASSERT(n > 0);
+	kbench_report("alloc-all: frames", n, "frames");
+	kbench_report("alloc-all + write each, per frame", (t1 - t0) / n, "cycles");
+	kbench_report("free-all (walk + free), per frame", (t2 - t1) / n, "cycles");
+}
