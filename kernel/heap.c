@@ -37,7 +37,10 @@ static void *grow(struct heap *h, size_t min_size, size_t *size)
 
 	(void)h;
 	want = (want + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	if (want > HEAP_START + HEAP_MAX - start)
+	/* Fail at once what cannot succeed, rather than mapping and zeroing
+	 * every free frame first. */
+	if (want > HEAP_START + HEAP_MAX - start ||
+	    want / PAGE_SIZE > frame_free_count())
 		return NULL;
 	end = start + want;
 	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {

@@ -22,6 +22,7 @@ static struct memmap_entry entries[MAX_ENTRIES];
 static struct memmap_region regions[MAX_REGIONS];
 static size_t nr_regions;
 static struct pmm kernel_pmm;
+static int64_t allocs_until_failure = -1;	/* -1: no injected failure */
 
 /* Append the entries of one map tag; returns how many were added. */
 static size_t add_entries(const uint8_t *tag, uint32_t size, size_t used,
@@ -154,11 +155,27 @@ void memory_print_map(void)
 
 paddr_t frame_alloc(void)
 {
-	paddr_t frame = pmm_alloc(&kernel_pmm);
+	paddr_t frame;
+
+	if (allocs_until_failure == 0)
+		return 0;
+	if (allocs_until_failure > 0)
+		allocs_until_failure--;
+	frame = pmm_alloc(&kernel_pmm);
 
 	if (frame)
 		memset(phys_to_virt(frame), 0, PAGE_SIZE);
 	return frame;
+}
+
+uint64_t frame_free_count(void)
+{
+	return kernel_pmm.free_frames;
+}
+
+void frame_fail_after(int64_t n)
+{
+	allocs_until_failure = n;
 }
 
 void frame_free(paddr_t frame)

@@ -34,6 +34,13 @@ void memory_print_map(void);
 /* One zeroed 4 KiB frame, or 0 when memory is exhausted. */
 paddr_t frame_alloc(void);
 
+/* Frames frame_alloc() can still hand out. */
+uint64_t frame_free_count(void);
+
+/* Fault injection for tests: after @n more successful frame_alloc() calls,
+ * fail every call until frame_fail_after(-1) turns it off. */
+void frame_fail_after(int64_t n);
+
 /* Give back a frame from frame_alloc(). Freeing anything else, or twice,
  * is a kernel bug and panics naming the address. */
 void frame_free(paddr_t frame);

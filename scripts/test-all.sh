@@ -84,7 +84,7 @@ step "a double free of a frame panics, naming it" plain "$here/run-tests.sh" \
 for misuse in "double free" "foreign free:invalid free" "overflow"; do
 	name=${misuse%%:*}
 	text=${misuse#*:}
-	step "heap: a $name is detected and names the address" plain \
+	step "heap misuse ($name) is detected, naming the address and caller" plain \
 		"$here/run-tests.sh" --cmdline "ktest=heap_${name// /_}_panics" \
 		--expect panic --must-show "PANIC: heap: $text at 0x" \
 		--must-show "(called from ktest_fn_heap_${name// /_}_panics" \

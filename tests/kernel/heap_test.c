@@ -220,6 +220,27 @@ KTEST(heap_out_of_memory_returns_null)
 	kfree(p);
 }
 
+/* Frames run out halfway through growing: the heap gives back what it
+ * took (frames and page tables) and keeps working. */
+KTEST(heap_grow_failure_is_undone)
+{
+	uint64_t free_before = frame_free_count();
+	struct heap_stats before, after;
+	void *p;
+
+	kheap_stats(&before);
+	frame_fail_after(7);
+	p = kmalloc(4 << 20);
+	frame_fail_after(-1);
+	KT_ASSERT(p == NULL);
+	kheap_stats(&after);
+	KT_ASSERT_EQ(after.mapped, before.mapped);
+	KT_ASSERT_EQ(frame_free_count(), free_before);
+	p = kmalloc(4 << 20);
+	KT_ASSERT(p);
+	kfree(p);
+}
+
 KTEST(heap_failed_krealloc_keeps_the_block)
 {
 	uint8_t *p = kmalloc(64);
