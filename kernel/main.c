@@ -76,6 +76,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	const struct boot_info *info;
 	const struct cmdline *cl;
 	struct arch_cpu_info cpu;
+	uint64_t start = arch_cycles();
 
 	console_init_early();		/* COM1 and port 0xe9, for messages */
 	kprintf("\nKeel %s (x86_64) booting\n", KEEL_VERSION);
@@ -92,6 +93,10 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	console_enable_input();		/* serial input by interrupt */
 	irq_enable();
 	print_summary(info);
+	if (timer_cycles_hz())
+		kprintf("boot: kernel ready %llu us after kmain\n",
+			(unsigned long long)((arch_cycles() - start) * 1000000 /
+					     timer_cycles_hz()));
 
 	cl = options();
 	if (cmdline_has(cl, "bench")) {

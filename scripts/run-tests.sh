@@ -186,7 +186,8 @@ for text in "${must_show[@]}"; do
 		break
 	fi
 done
-timing="banner at $(since banner), end at $(since end)"
+kernel_ready=$(sed -n 's/^boot: kernel ready \([0-9]*\) us after kmain.*/\1/p' "$serial" | head -n1)
+timing="banner at $(since banner), end at $(since end)${kernel_ready:+; kernel init ${kernel_ready} us}"
 label="$name"
 if [ "$expect" = pass ]; then
 	kernel_output | grep -E '^(not )?ok [0-9]+ |^    # ' | sed 's/^/    /'
