@@ -90,6 +90,16 @@ for misuse in "double free" "foreign free:invalid free" "overflow"; do
 		--must-show "(called from ktest_fn_heap_${name// /_}_panics" \
 		--name "heap-${name// /-}" "$kernel"
 done
+step "too little memory stops the boot with the figures" env FIRMWARE=bios \
+	BOOT=cdrom MEMORY=12M QEMUFLAGS= "$here/run-tests.sh" --expect panic \
+	--must-show "PANIC: Keel needs at least 16 MiB of usable memory, found 11 MiB" \
+	--name too-little-memory "$kernel"
+step "unknown and malformed options are reported, not fatal" plain \
+	"$here/run-tests.sh" --cmdline "ktest=boot_* bogus=1 bogus serial=com9 timer_hz=fast" \
+	--must-show 'Keel: unknown option "bogus" ignored' \
+	--must-show "Keel: serial=com9 is not a port" \
+	--must-show "Keel: timer_hz=fast is not a number; using 1000" \
+	--name bad-options "$kernel"
 step "boot stub: a 32-bit CPU is refused with a message" env FIRMWARE=bios BOOT=cdrom \
 	MEMORY= QEMUFLAGS="-cpu qemu32" "$here/run-tests.sh" --timeout 30 \
 	--expect "text:does not support long mode" --name stub-no-long-mode "$kernel"
