@@ -24,9 +24,16 @@ struct ktest_ctx {
 static bool running;
 static const struct boot_info *boot_info;
 
+static bool requested;
+
 bool ktest_running(void)
 {
-	return running;
+	return running || requested;
+}
+
+void ktest_set_requested(void)
+{
+	requested = true;
 }
 
 void ktest_set_boot_info(const struct boot_info *info)

@@ -105,8 +105,10 @@ void ktest_expect_streq(struct ktest_ctx *t, const char *file, int line,
  */
 int ktest_run(const char *pattern);
 
-/* True while ktest_run() is running (panic() uses it). */
+/* True once the command line asked for the self-test (or benchmarks), even
+ * before they start: a panic during boot then ends the emulator too. */
 bool ktest_running(void);
+void ktest_set_requested(void);
 
 /* The expected-RAM figure and other facts tests need come from the boot. */
 struct boot_info;

@@ -84,6 +84,8 @@ void kmain(uint32_t magic, uint32_t info_phys)
 		panic("not started by a Multiboot2 loader (magic %#x)", magic);
 	info = bootinfo_load(info_phys);	/* before anything reuses it */
 	options_init(info->cmdline);	/* may move the serial console */
+	if (cmdline_has(options(), "ktest") || cmdline_has(options(), "bench"))
+		ktest_set_requested();	/* a panic from here on ends QEMU */
 	arch_init();			/* CPU tables, exceptions, PIC */
 	arch_cpu_info(&cpu);
 	memory_init(info, bootinfo_phys(), cpu.phys_addr_bits);
