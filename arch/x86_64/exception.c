@@ -182,26 +182,36 @@ static void print_error_code(const struct trap_frame *f)
 	}
 }
 
+/* The general registers in the order they are printed, four a line. */
+static const struct {
+	const char *name;
+	size_t offset;
+} frame_registers[] = {
+#define R(name, reg) { name, __builtin_offsetof(struct trap_frame, reg) }
+	R("RAX", rax), R("RBX", rbx), R("RCX", rcx), R("RDX", rdx),
+	R("RSI", rsi), R("RDI", rdi), R("RBP", rbp), R("RSP", rsp),
+	R("R8 ", r8), R("R9 ", r9), R("R10", r10), R("R11", r11),
+	R("R12", r12), R("R13", r13), R("R14", r14), R("R15", r15),
+#undef R
+};
+
 static void print_registers(const struct trap_frame *f)
 {
-	kprintf("  RAX=%016llx RBX=%016llx RCX=%016llx RDX=%016llx\n",
-		(unsigned long long)f->rax, (unsigned long long)f->rbx,
-		(unsigned long long)f->rcx, (unsigned long long)f->rdx);
-	kprintf("  RSI=%016llx RDI=%016llx RBP=%016llx RSP=%016llx\n",
-		(unsigned long long)f->rsi, (unsigned long long)f->rdi,
-		(unsigned long long)f->rbp, (unsigned long long)f->rsp);
-	kprintf("  R8 =%016llx R9 =%016llx R10=%016llx R11=%016llx\n",
-		(unsigned long long)f->r8, (unsigned long long)f->r9,
-		(unsigned long long)f->r10, (unsigned long long)f->r11);
-	kprintf("  R12=%016llx R13=%016llx R14=%016llx R15=%016llx\n",
-		(unsigned long long)f->r12, (unsigned long long)f->r13,
-		(unsigned long long)f->r14, (unsigned long long)f->r15);
+	const uint64_t crs[] = { read_cr0(), read_cr2(), read_cr3(), read_cr4() };
+
+	for (size_t i = 0; i < sizeof(frame_registers) / sizeof(frame_registers[0]); i++) {
+		uint64_t v = *(const uint64_t *)((const char *)f +
+						 frame_registers[i].offset);
+
+		kprintf("%s%s=%016llx%s", i % 4 ? " " : "  ", frame_registers[i].name,
+			(unsigned long long)v, i % 4 == 3 ? "\n" : "");
+	}
 	kprintf("  RIP=%016llx RFLAGS=%016llx CS=%04llx SS=%04llx\n",
 		(unsigned long long)f->rip, (unsigned long long)f->rflags,
 		(unsigned long long)f->cs, (unsigned long long)f->ss);
-	kprintf("  CR0=%016llx CR2=%016llx CR3=%016llx CR4=%016llx\n",
-		(unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
-		(unsigned long long)read_cr3(), (unsigned long long)read_cr4());
+	for (int i = 0; i < 4; i++)
+		kprintf("%sCR%d=%016llx%s", i ? " " : "  ", i ? i + 1 : 0,
+			(unsigned long long)crs[i], i == 3 ? "\n" : "");
 }
 
 void exception_report(const struct trap_frame *f)

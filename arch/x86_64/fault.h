@@ -39,6 +39,17 @@ __attribute__((returns_twice)) int fault_catch(struct fault_catch *fc);
 /* Disarm without a fault (call at the end of the protected code). */
 void fault_catch_disarm(void);
 
+/* Run @code with a catch armed; evaluates to true when it raised an
+ * exception, which @fc then describes. For tests. */
+#define FAULT_CAUGHT(fc, code)                                              \
+	({                                                                  \
+		if (fault_catch(&(fc)) == 0) {                              \
+			code;                                               \
+			fault_catch_disarm();                               \
+		}                                                           \
+		(fc).caught;                                                \
+	})
+
 struct trap_frame;
 
 /*

@@ -19,15 +19,6 @@
 #define PF_WRITE 0x2
 #define PF_FETCH 0x10
 
-#define CAUGHT(fc, code)                                                    \
-	({                                                                  \
-		if (fault_catch(&(fc)) == 0) {                              \
-			code;                                               \
-			fault_catch_disarm();                               \
-		}                                                           \
-		(fc).caught;                                                \
-	})
-
 static const uint64_t rodata_word = 0x6b65656c;
 static uint8_t data_code[16] __attribute__((aligned(16)));
 
@@ -35,7 +26,7 @@ KTEST(memory_null_dereference_faults)
 {
 	struct fault_catch fc;
 
-	KT_ASSERT(CAUGHT(fc, (void)*(volatile uint64_t *)0));
+	KT_ASSERT(FAULT_CAUGHT(fc, (void)*(volatile uint64_t *)0));
 	KT_ASSERT_EQ(fc.vector, VEC_PF);
 	KT_ASSERT_EQ(fc.cr2, 0);
 	KT_ASSERT_EQ(fc.error_code & PF_PRESENT, 0);
@@ -45,7 +36,7 @@ KTEST(memory_rodata_write_faults)
 {
 	struct fault_catch fc;
 
-	KT_ASSERT(CAUGHT(fc, *(volatile uint64_t *)&rodata_word = 1));
+	KT_ASSERT(FAULT_CAUGHT(fc, *(volatile uint64_t *)&rodata_word = 1));
 	KT_ASSERT_EQ(fc.vector, VEC_PF);
 	KT_ASSERT_EQ(fc.error_code & (PF_PRESENT | PF_WRITE), PF_PRESENT | PF_WRITE);
 	KT_ASSERT_EQ(fc.cr2, (uintptr_t)&rodata_word);
@@ -62,7 +53,7 @@ KTEST(memory_text_write_faults)
 	struct fault_catch fc;
 	volatile uint8_t *text = (volatile uint8_t *)(uintptr_t)text_probe;
 
-	KT_ASSERT(CAUGHT(fc, *text = 0xcc));
+	KT_ASSERT(FAULT_CAUGHT(fc, *text = 0xcc));
 	KT_ASSERT_EQ(fc.vector, VEC_PF);
 	KT_ASSERT_EQ(fc.error_code & PF_WRITE, PF_WRITE);
 }
@@ -77,7 +68,7 @@ KTEST(memory_executing_data_faults)
 		return;
 	}
 	data_code[0] = 0xc3;
-	KT_ASSERT(CAUGHT(fc, ((void (*)(void))(uintptr_t)data_code)()));
+	KT_ASSERT(FAULT_CAUGHT(fc, ((void (*)(void))(uintptr_t)data_code)()));
 	KT_ASSERT_EQ(fc.vector, VEC_PF);
 	KT_ASSERT_EQ(fc.error_code & (PF_PRESENT | PF_FETCH), PF_PRESENT | PF_FETCH);
 	KT_ASSERT_EQ(fc.cr2, (uintptr_t)data_code);

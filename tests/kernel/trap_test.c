@@ -18,16 +18,6 @@
 #define UNMAPPED_ADDR 0x0000100000000000ULL
 #define TEST_VECTOR 0x64
 
-/* Run @code; true when it raised an exception, which @fc then describes. */
-#define CAUGHT(fc, code)                                                    \
-	({                                                                  \
-		if (fault_catch(&(fc)) == 0) {                              \
-			code;                                               \
-			fault_catch_disarm();                               \
-		}                                                           \
-		(fc).caught;                                                \
-	})
-
 KTEST(trap_breakpoint_returns)
 {
 	uint64_t before = trap_count(VEC_BP);
@@ -62,7 +52,7 @@ KTEST(trap_divide_error_is_caught)
 	volatile unsigned int zero = 0;
 	volatile unsigned int r = 1;
 
-	KT_ASSERT(CAUGHT(fc, r = 10 / zero));
+	KT_ASSERT(FAULT_CAUGHT(fc, r = 10 / zero));
 	KT_ASSERT_EQ(fc.vector, VEC_DE);
 	KT_ASSERT_EQ(fc.error_code, 0);
 	(void)r;
@@ -72,7 +62,7 @@ KTEST(trap_invalid_opcode_is_caught)
 {
 	struct fault_catch fc;
 
-	KT_ASSERT(CAUGHT(fc, __asm__ volatile("ud2")));
+	KT_ASSERT(FAULT_CAUGHT(fc, __asm__ volatile("ud2")));
 	KT_ASSERT_EQ(fc.vector, VEC_UD);
 }
 
@@ -81,7 +71,7 @@ KTEST(trap_general_protection_non_canonical)
 {
 	struct fault_catch fc;
 
-	KT_ASSERT(CAUGHT(fc, (void)*(volatile uint64_t *)0x8000000000000000ULL));
+	KT_ASSERT(FAULT_CAUGHT(fc, (void)*(volatile uint64_t *)0x8000000000000000ULL));
 	KT_ASSERT_EQ(fc.vector, VEC_GP);
 	KT_ASSERT_EQ(fc.error_code, 0);
 }
@@ -92,7 +82,7 @@ KTEST(trap_general_protection_bad_selector)
 	struct fault_catch fc;
 	uint16_t bad = 0x1230;	/* GDT index 0x246, far past the end */
 
-	KT_ASSERT(CAUGHT(fc, __asm__ volatile("mov %0, %%ds" : : "r"(bad))));
+	KT_ASSERT(FAULT_CAUGHT(fc, __asm__ volatile("mov %0, %%ds" : : "r"(bad))));
 	KT_ASSERT_EQ(fc.vector, VEC_GP);
 	KT_ASSERT_EQ(fc.error_code, 0x1230);
 	__asm__ volatile("mov %0, %%ds" : : "r"((uint16_t)GDT_KERNEL_DATA));
@@ -102,7 +92,7 @@ KTEST(trap_page_fault_read_reports_address)
 {
 	struct fault_catch fc;
 
-	KT_ASSERT(CAUGHT(fc, (void)*(volatile uint64_t *)UNMAPPED_ADDR));
+	KT_ASSERT(FAULT_CAUGHT(fc, (void)*(volatile uint64_t *)UNMAPPED_ADDR));
 	KT_ASSERT_EQ(fc.vector, VEC_PF);
 	KT_ASSERT_EQ(fc.error_code, 0);		/* not present, read, kernel */
 	KT_ASSERT_EQ(fc.cr2, UNMAPPED_ADDR);
@@ -112,7 +102,7 @@ KTEST(trap_page_fault_write_reports_address)
 {
 	struct fault_catch fc;
 
-	KT_ASSERT(CAUGHT(fc, *(volatile uint64_t *)(UNMAPPED_ADDR + 8) = 1));
+	KT_ASSERT(FAULT_CAUGHT(fc, *(volatile uint64_t *)(UNMAPPED_ADDR + 8) = 1));
 	KT_ASSERT_EQ(fc.vector, VEC_PF);
 	KT_ASSERT_EQ(fc.error_code, 2);		/* not present, write, kernel */
 	KT_ASSERT_EQ(fc.cr2, UNMAPPED_ADDR + 8);
@@ -125,10 +115,10 @@ KTEST(trap_faults_resume_repeatedly)
 
 	/* volatile: it lives across fault_catch(), like a setjmp local. */
 	for (volatile int i = 0; i < 100; i++) {
-		KT_ASSERT(CAUGHT(fc, __asm__ volatile("ud2")));
+		KT_ASSERT(FAULT_CAUGHT(fc, __asm__ volatile("ud2")));
 		KT_ASSERT_EQ(fc.vector, VEC_UD);
 	}
-	KT_ASSERT(!CAUGHT(fc, (void)0));
+	KT_ASSERT(!FAULT_CAUGHT(fc, (void)0));
 }
 
 static __attribute__((noinline)) void report_subject(void)
