@@ -335,7 +335,7 @@ static void quick_push(struct heap *h, struct heap_block *b, size_t bs)
 }
 
 /* Take b, the head of quick list q, for the user. */
-static void *quick_pop(struct heap *h, unsigned q, struct heap_block *b)
+static void *quick_pop(struct heap *h, size_t q, struct heap_block *b)
 {
 	h->quick[q] = b->next_free;
 	h->quick_room[q]++;
@@ -346,15 +346,24 @@ static void *quick_pop(struct heap *h, unsigned q, struct heap_block *b)
 }
 
 /*
- * Whether a freed block of size bs goes on a quick list: its list has room
- * and the lists together hold less than quick_limit, 1/16 of the bytes in
- * use plus 16 KiB, which bounds what they can add to fragmentation. The limit
- * is refreshed on the slow paths only, which is often enough: quick pushes
- * and pops merely move bytes between in use and cached.
+ * Whether freed block b of size bs goes on a quick list: its list has room,
+ * the lists together hold less than quick_limit, 1/16 of the bytes in use
+ * plus 16 KiB, and the block after it is in use or the top. (The caller has
+ * seen that the block before is in use.) A block next to a free one is
+ * released instead, so that the hole grows: parked on a quick list, it would
+ * keep two holes apart for as long as it waits, and on a mixed workload the
+ * holes it splits cost more than the cache saves. Next to the top it may be
+ * parked: the top is cut last anyway, and a stack of blocks freed and taken
+ * again there stays on the fast paths. The limit is refreshed on the slow
+ * paths only, which is often enough: quick pushes and pops merely move bytes
+ * between in use and cached.
  */
-static inline bool quick_takes(const struct heap *h, size_t bs)
+static inline bool quick_takes(const struct heap *h, struct heap_block *b, size_t bs)
 {
-	return bs <= HEAP_QUICK_MAX && h->quick_room[bs >> 4] && h->cached < h->quick_limit;
+	struct heap_block *n = at(b, bs);
+
+	return bs <= HEAP_QUICK_MAX && h->quick_room[bs >> 4] && h->cached < h->quick_limit &&
+	       (!(n->sf & B_FREE) || n == h->top);
 }
 
 /* Return every quick block to TLSF. Returns whether there were any. */
@@ -569,11 +578,12 @@ static struct heap_block *take_aligned(struct heap *h, size_t bs, size_t align)
 /* --- Pointer checks -------------------------------------------------------- */
 
 /*
- * Whether p is a block in use, with its tag and canary intact. The size is
- * trusted once the tag matches: a wild pointer whose bytes happen to pass
- * (about 1 in 2^18) may fault on the canary read rather than be reported.
+ * Whether p is a block in use, with its tag and canary intact and none of
+ * the flags in extra set. The size is trusted once the tag matches: a wild
+ * pointer whose bytes happen to pass (about 1 in 2^18) may fault on the
+ * canary read rather than be reported.
  */
-static inline bool in_use_ok(const struct heap *h, const void *p)
+static inline bool in_use_with(const struct heap *h, const void *p, uint64_t extra)
 {
 	uintptr_t a = (uintptr_t)p;
 	const struct heap_block *b = block_of(p);
@@ -583,9 +593,14 @@ static inline bool in_use_ok(const struct heap *h, const void *p)
 	 * its low bits on top, so one compare checks hull and alignment. */
 	if (((off >> 4) | (off << 60)) >= h->span16)
 		return false;
-	if ((b->sf ^ (a << 44) ^ h->tag_key) & OUT_MASK)
+	if ((b->sf ^ (a << 44) ^ h->tag_key) & (OUT_MASK | extra))
 		return false;
 	return at((struct heap_block *)b, bsize(b))->prev_word == canary_of(h, a);
+}
+
+static inline bool in_use_ok(const struct heap *h, const void *p)
+{
+	return in_use_with(h, p, 0);
 }
 
 /* Report why in_use_ok() failed for p. */
@@ -856,7 +871,7 @@ __noinline static void *alloc_slow(struct heap *h, size_t bs)
 }
 
 /* Quick list q's head is not a quick block: report it, drop the list. */
-__cold static void *quick_corrupt(struct heap *h, unsigned q, size_t bs)
+__cold static void *quick_corrupt(struct heap *h, size_t q, size_t bs)
 {
 	report(h, "corrupt", payload(h->quick[q]), __builtin_return_address(0));
 	h->quick[q] = NULL;
@@ -866,20 +881,19 @@ __cold static void *quick_corrupt(struct heap *h, unsigned q, size_t bs)
 void *heap_alloc(struct heap *h, size_t n)
 {
 	struct heap_block *b;
-	size_t bs;
-	unsigned q;
+	size_t q;
 
 	if (unlikely(h->debug))
 		return debug_alloc(h, n, HEAP_ALIGN);
 	if (n > QUICK_MAX_REQUEST)
 		return n > HEAP_MAX_ALLOC ? NULL : alloc_slow(h, block_size(n));
-	bs = block_size(n);
-	q = (unsigned)(bs >> 4);
+	/* block_size(n) / 16 but for n == 0, whose class 1 is always empty. */
+	q = (n + HDR + 15) >> 4;
 	b = h->quick[q];
 	if (!b)
-		return alloc_slow(h, bs);
+		return alloc_slow(h, block_size(n));
 	if (unlikely(!(b->sf & B_QUICK)))
-		return quick_corrupt(h, q, bs);
+		return quick_corrupt(h, q, block_size(n));
 	return quick_pop(h, q, b);
 }
 
@@ -928,6 +942,20 @@ void *heap_alloc_aligned(struct heap *h, size_t n, size_t align)
 	return b ? hand_out(h, b, bsize(b)) : NULL;
 }
 
+/* heap_free_from() of p when the block before it is free, or p is bad. */
+__noinline static void free_merging(struct heap *h, void *p, void *caller)
+{
+	struct heap_block *b = block_of(p);
+
+	if (unlikely(!in_use_ok(h, p))) {
+		if (p)
+			diagnose(h, p, OP_FREE, caller);
+		return;
+	}
+	h->in_use -= bsize(b);
+	release(h, b, bsize(b));
+}
+
 void heap_free_from(struct heap *h, void *p, void *caller)
 {
 	struct heap_block *b = block_of(p);
@@ -937,15 +965,15 @@ void heap_free_from(struct heap *h, void *p, void *caller)
 		debug_free(h, p, caller);
 		return;
 	}
-	/* NULL fails the hull check too, so it costs nothing here. */
-	if (unlikely(!in_use_ok(h, p))) {
-		if (p)
-			diagnose(h, p, OP_FREE, caller);
+	/* NULL fails the hull check too, so it costs nothing here; a free
+	 * block before b sends it to free_merging() in the same test. */
+	if (unlikely(!in_use_with(h, p, B_PREV_FREE))) {
+		free_merging(h, p, caller);
 		return;
 	}
 	bs = bsize(b);
 	h->in_use -= bs;
-	if (quick_takes(h, bs)) {
+	if (quick_takes(h, b, bs)) {
 		quick_push(h, b, bs);
 		return;
 	}

@@ -26,10 +26,12 @@
  * reused first, and the heap grows only from its end.
  *
  * In front of TLSF sit quick lists: one LIFO per 16-byte size class up to 1
- * KiB. A free of a small block pushes it there without coalescing and the
- * next allocation of that class pops it, in a few dozen instructions. Each
- * list holds up to 8 KiB (4 to 256 blocks), and all of them together at most
- * 1/16 of the bytes in use plus 16 KiB, which bounds what they add to
+ * KiB. A free of a small block between two blocks in use (or before the
+ * top) pushes it there without coalescing and the next allocation of that
+ * class pops it, in a few dozen instructions; a small block next to a free
+ * one is merged into it instead, since parked it would keep two holes apart.
+ * Each list holds up to 8 KiB (4 to 256 blocks), and all of them together at
+ * most 1/16 of the bytes in use plus 16 KiB, which bounds what they add to
  * fragmentation. Quick blocks are flushed into TLSF (and so coalesced)
  * before the heap calls grow or reports out of memory, so they never cause a
  * failure; the flush is bounded by the list capacities (under 2000 blocks).

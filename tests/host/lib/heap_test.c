@@ -591,6 +591,39 @@ static void heap_test_stats_track_use_and_peak(void **state)
 	assert_true(st.free + st.cached + sizeof(struct heap) + 128 >= fx->size);
 }
 
+/* before: small blocks between blocks in use, and next to holes of 2000
+ * bytes before and after them; after: the first is cached on a quick list,
+ * the others merge into their holes at once, so two requests for hole and
+ * block together are served where the holes were. */
+static void heap_test_free_next_to_hole_merges_at_once(void **state)
+{
+	struct fixture *fx = *state;
+	char *lone = heap_alloc(fx->h, 40);
+	char *hole1 = heap_alloc(fx->h, 2000);
+	char *after = heap_alloc(fx->h, 40);
+	char *sep = heap_alloc(fx->h, 40);
+	char *before = heap_alloc(fx->h, 40);
+	char *hole2 = heap_alloc(fx->h, 2000);
+	char *guard = heap_alloc(fx->h, 40);
+	struct heap_stats st;
+	char *p, *q;
+
+	heap_free(fx->h, lone);
+	heap_get_stats(fx->h, &st);
+	assert_int_equal(st.cached, 64);
+	heap_free(fx->h, hole1);
+	heap_free(fx->h, hole2);
+	heap_free(fx->h, after);
+	heap_free(fx->h, before);
+	heap_get_stats(fx->h, &st);
+	assert_int_equal(st.cached, 64);
+	p = heap_alloc(fx->h, 2040);
+	q = heap_alloc(fx->h, 2040);
+	assert_true((p == hole1 && q == before) || (p == before && q == hole1));
+	heap_free(fx->h, sep);
+	heap_free(fx->h, guard);
+}
+
 /* before: a 16 KiB heap and 1 MiB of spare memory; after: 512 KiB served. */
 static void heap_test_grow_hook_extends_heap(void **state)
 {
@@ -759,6 +792,7 @@ int main(void)
 		HEAP_TEST(heap_test_aligned_rejects_bad_alignment),
 		HEAP_TEST(heap_test_small_freed_blocks_serve_large_request),
 		HEAP_TEST(heap_test_stats_track_use_and_peak),
+		HEAP_TEST(heap_test_free_next_to_hole_merges_at_once),
 		cmocka_unit_test_setup_teardown(heap_test_grow_hook_extends_heap,
 						setup_growing, teardown),
 		HEAP_TEST(heap_test_separate_arena_is_used),
