@@ -8,9 +8,14 @@
 #           no-op allocation calls, per allocator call (the same run as
 #           timed; needs valgrind, else the columns show "-")
 # ns/op     wall time, best of 7, minus the no-op driver's
-# peak/live highest memory the allocator used (keel: top of the highest
-#           block; glibc: heap below its top chunk plus mmapped chunks,
-#           sampled every 16 calls) over the peak of bytes requested and live
+# peak/live the most memory the allocator held at any time over the most
+#           bytes requested and live at any time (the two peaks may fall at
+#           different moments). keel: from its first block to the end of the
+#           highest block handed out, i.e. what it touched, whatever it was
+#           given; its control record before the first block (struct heap,
+#           static in the kernel) is printed under the table, not counted.
+#           glibc: its heap below the top chunk plus mmapped chunks
+#           (mallinfo2), read after every call that can raise it.
 set -euo pipefail
 
 bench=${1:?usage: heap-bench.sh HEAP_BENCH_BINARY}
@@ -89,3 +94,5 @@ END {
 			ik, ig, ratio(ik, ig), tk, tg, ratio(tk, tg), fk, fg
 	}
 }' "$tmp"/time-* "$tmp"/foot-* "$tmp"/ops-* "$tmp"/instr-*
+echo "peak/live: memory touched at its peak over live bytes at their peak;" \
+	"not counted: keel's control record, $("$bench" control) bytes"

@@ -7,12 +7,22 @@
  *                                      best of 7
  *   heap_bench callgrind BACKEND       one run of each, a callgrind dump each
  *   heap_bench footprint BACKEND NAME  peak memory use and peak live bytes
+ *   heap_bench control                 bytes of keel's arena before its first
+ *                                      block, not counted as memory use
  *
  * BACKEND is keel, glibc or none; none returns one static buffer for every
  * request and runs the same driver, so its cost is what the driver itself
  * takes and is subtracted from the others.
  * Output: one line per workload (and backend, for time), "name [backend]
  * ops=N ns=N foot=N live=N" with the fields that apply.
+ *
+ * Memory use (foot) is the extent of the heap the workload has touched, at
+ * its highest. For keel: from its first block to the end of the highest
+ * block handed out; the control record before the first block (struct heap,
+ * static in the kernel, and the arena record) is reported apart, as glibc's
+ * own state lives outside its heap too. For glibc: its heap below the top
+ * chunk plus its mmapped chunks (mallinfo2), read after every call that can
+ * raise it. Live bytes are the bytes requested and not yet freed.
  */
 #define _GNU_SOURCE
 #include <malloc.h>
@@ -24,6 +34,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tests/host/heap_host.h"
 
@@ -56,10 +67,11 @@ struct run {
 	size_t live;
 	size_t peak_live;
 	size_t peak_foot;
-	unsigned since_sample;
+	uintptr_t high;		/* end of the highest block handed out */
 };
 
 static char *keel_arena;
+static char *keel_first_block;	/* where the control record ends */
 static _Alignas(4096) char scratch[4 << 20];
 
 static void *none_alloc(size_t n)
@@ -113,22 +125,28 @@ static size_t rnd_range(struct run *r, size_t lo, size_t hi)
 	return lo + rnd(r) % (hi - lo + 1);
 }
 
-/* Memory the backend holds: for keel the highest byte handed out, for glibc
- * the heap below its top chunk plus mmapped chunks. */
+/*
+ * Memory the backend holds, after block p of n bytes was handed out; see the
+ * header. Both heaps carve new memory from their end, so the extent can
+ * only have grown if p ends above every block before it, or if p is one of
+ * glibc's mmapped chunks, which lie above its heap's break.
+ */
 static void sample_footprint(struct run *r, void *p, size_t n)
 {
+	uintptr_t end = ((uintptr_t)p + n + 15) & ~(uintptr_t)15;
+	bool keel = r->be->alloc == kmalloc;
 	size_t foot;
 
-	if (r->be->alloc == kmalloc) {
-		foot = (size_t)((char *)p + n - keel_arena);
-	} else {
-		struct mallinfo2 mi;
-
-		/* mallinfo2 walks the free lists: sample now and then. */
-		if (++r->since_sample < 16)
+	if (keel || p < sbrk(0)) {
+		if (end <= r->high)
 			return;
-		r->since_sample = 0;
-		mi = mallinfo2();
+		r->high = end;
+	}
+	if (keel) {
+		foot = (size_t)(end - (uintptr_t)keel_first_block);
+	} else {
+		struct mallinfo2 mi = mallinfo2();
+
 		foot = mi.arena - mi.keepcost + mi.hblkhd;
 	}
 	if (foot > r->peak_foot)
@@ -439,6 +457,11 @@ static void map_keel_arena(void)
 		perror("heap_bench: mmap");
 		exit(1);
 	}
+	/* A fresh heap hands out its first block first; its 16-byte header
+	 * (lib/heap.h) starts where the control record ends. Every run starts
+	 * from a fresh heap in the same arena, so this holds for all. */
+	kheap_host_init(keel_arena, KEEL_ARENA);
+	keel_first_block = (char *)kmalloc(1) - 16;
 }
 
 static void usage(void)
@@ -446,6 +469,7 @@ static void usage(void)
 	fprintf(stderr, "usage: heap_bench time\n"
 			"       heap_bench callgrind BACKEND\n"
 			"       heap_bench footprint BACKEND WORKLOAD\n"
+			"       heap_bench control\n"
 			"       heap_bench list\n");
 	exit(2);
 }
@@ -462,6 +486,11 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "time")) {
 		map_keel_arena();
 		mode_time();
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "control")) {
+		map_keel_arena();
+		printf("%zu\n", (size_t)(keel_first_block - keel_arena));
 		return 0;
 	}
 	if (argc < 3)
