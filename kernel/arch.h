@@ -17,6 +17,14 @@ void arch_irq_disable(void);
 /* Wait for the next interrupt (or return at once: the caller loops). */
 void arch_idle(void);
 
+/*
+ * Wait for an interrupt unless @ready() already reports work. @ready runs
+ * with interrupts off and the halt follows atomically, so an interrupt that
+ * makes it true cannot slip in between and leave the CPU asleep until the
+ * next one. Interrupts are on when this returns.
+ */
+void arch_idle_unless(bool (*ready)(void));
+
 /* A hint inside busy-wait loops. */
 void arch_relax(void);
 

@@ -15,6 +15,7 @@ static uint8_t copy[BOOTINFO_MAX] __attribute__((aligned(8)));
 static struct boot_info info;
 static uint64_t info_phys_addr;
 static size_t copy_size;
+static bool parsed_ok;
 
 static void report_copy_error(long err, uint32_t phys)
 {
@@ -39,12 +40,18 @@ const struct boot_info *bootinfo_load(uint32_t phys)
 		return &info;
 	}
 	copy_size = (size_t)size;
-	if (mb2_parse(copy, copy_size, &info, &err) < 0)
+	parsed_ok = mb2_parse(copy, copy_size, &info, &err) == 0;
+	if (!parsed_ok)
 		kprintf("Keel: boot information is malformed: %s (tag type %u, "
 			"\"%s\", at offset %u); using the %u tags before it\n",
 			err.what, err.type, mb2_tag_name(err.type), err.offset,
 			info.tags);
 	return &info;
+}
+
+bool bootinfo_ok(void)
+{
+	return parsed_ok;
 }
 
 const struct boot_info *bootinfo(void)

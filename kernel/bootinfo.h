@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,9 @@
  * the bad tag. Never returns NULL. Call once, early in kmain().
  */
 const struct boot_info *bootinfo_load(uint32_t info_phys);
+
+/* True when the whole tag list parsed cleanly, up to its end tag. */
+bool bootinfo_ok(void);
 
 /* The information loaded by bootinfo_load(). */
 const struct boot_info *bootinfo(void);

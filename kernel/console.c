@@ -99,6 +99,11 @@ int console_enable_input(void)
 	return 0;
 }
 
+bool console_has_input(void)
+{
+	return input.head != input.tail;
+}
+
 int console_getc(void)
 {
 	return ring_get(&input);

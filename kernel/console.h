@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,9 @@ void console_write(const char *s, size_t len);
  * buffer that console_getc() reads. Returns 0, or -ENOENT with no UART.
  */
 int console_enable_input(void);
+
+/* True when console_getc() has a byte. */
+bool console_has_input(void);
 
 /* Non-blocking: the next byte typed on the serial console, or -1. */
 int console_getc(void);

@@ -63,7 +63,7 @@ static __attribute__((noreturn)) void idle_echo(void)
 
 			console_write(&ch, 1);
 		}
-		arch_idle();
+		arch_idle_unless(console_has_input);
 	}
 }
 
@@ -91,7 +91,8 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	memory_init(info, bootinfo_phys(), cpu.phys_addr_bits);
 	arch_vm_init();			/* W^X kernel space, direct map */
 	kheap_init();			/* kmalloc, growing on demand */
-	timer_init(options_u32("timer_hz", TIMER_DEFAULT_HZ));
+	timer_init(options_u32_range("timer_hz", TIMER_DEFAULT_HZ, TIMER_MIN_HZ,
+				     TIMER_MAX_HZ));
 	console_enable_input();		/* serial input by interrupt */
 	irq_enable();
 	print_summary(info);

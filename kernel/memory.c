@@ -23,6 +23,7 @@ static struct memmap_region regions[MAX_REGIONS];
 static size_t nr_regions;
 static struct pmm kernel_pmm;
 static int64_t allocs_until_failure = -1;	/* -1: no injected failure */
+static bool direct_map_complete;
 
 /* Append the entries of one map tag; returns how many were added. */
 static size_t add_entries(const uint8_t *tag, uint32_t size, size_t used,
@@ -162,10 +163,20 @@ paddr_t frame_alloc(void)
 	if (allocs_until_failure > 0)
 		allocs_until_failure--;
 	frame = pmm_alloc(&kernel_pmm);
+	/* Frames come lowest first, so this holds unless low memory is
+	 * almost all taken before the kernel's tables exist. */
+	if (frame && !direct_map_complete && frame >= BOOT_DIRECT_MAP_LIMIT)
+		panic("frame %#llx is beyond the boot direct map (4 GiB) while the "
+		      "kernel's page tables are built", (unsigned long long)frame);
 
 	if (frame)
 		memset(phys_to_virt(frame), 0, PAGE_SIZE);
 	return frame;
+}
+
+void memory_direct_map_ready(void)
+{
+	direct_map_complete = true;
 }
 
 uint64_t frame_free_count(void)

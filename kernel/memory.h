@@ -34,6 +34,10 @@ void memory_print_map(void);
 /* One zeroed 4 KiB frame, or 0 when memory is exhausted. */
 paddr_t frame_alloc(void);
 
+/* Called once the kernel's own tables map all RAM at PHYS_OFFSET; before,
+ * only frames below BOOT_DIRECT_MAP_LIMIT can be zeroed and handed out. */
+void memory_direct_map_ready(void);
+
 /* Frames frame_alloc() can still hand out. */
 uint64_t frame_free_count(void);
 

@@ -87,7 +87,8 @@ static void apply_console(void)
 			"none); keeping COM1\n", port);
 		base = UART_COM1;
 	}
-	if (baud && (parse_u32(baud, &rate) || !rate || UART_CLOCK_HZ % rate)) {
+	if (baud && (parse_u32(baud, &rate) || !rate || UART_CLOCK_HZ % rate ||
+		     UART_CLOCK_HZ / rate > 0xffff)) {
 		kprintf("Keel: baud=%s is not a divisor of %u; using %u\n",
 			baud, UART_CLOCK_HZ, UART_DEFAULT_BAUD);
 		rate = UART_DEFAULT_BAUD;
@@ -129,7 +130,8 @@ const struct cmdline *options(void)
 	return &cmdline;
 }
 
-uint32_t options_u32(const char *name, uint32_t fallback)
+uint32_t options_u32_range(const char *name, uint32_t fallback, uint32_t min,
+			   uint32_t max)
 {
 	const char *s = cmdline_value(&cmdline, name);
 	uint32_t v;
@@ -139,6 +141,11 @@ uint32_t options_u32(const char *name, uint32_t fallback)
 	if (parse_u32(s, &v)) {
 		kprintf("Keel: %s=%s is not a number; using %u\n", name, s,
 			fallback);
+		return fallback;
+	}
+	if (v < min || v > max) {
+		kprintf("Keel: %s=%u is out of range (%u-%u); using %u\n", name,
+			v, min, max, fallback);
 		return fallback;
 	}
 	return v;

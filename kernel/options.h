@@ -19,9 +19,10 @@
 /* Parse @raw, apply the console options and report unknown ones. */
 void options_init(const char *raw);
 
-/* The value of @name as a number, or @fallback when it is absent or not a
- * number (which is reported). */
-uint32_t options_u32(const char *name, uint32_t fallback);
+/* The value of @name as a number in [@min, @max], or @fallback when it is
+ * absent, not a number or out of range (the last two are reported). */
+uint32_t options_u32_range(const char *name, uint32_t fallback, uint32_t min,
+			   uint32_t max);
 
 /* The parsed command line. */
 const struct cmdline *options(void);

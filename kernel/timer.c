@@ -36,7 +36,10 @@ uint64_t timer_rate_mhz(void)
 
 uint64_t timer_uptime_ns(void)
 {
-	return ticks * tick_period_ps / 1000;
+	uint64_t t = ticks;
+
+	/* Split so that nothing overflows for 500 years of ticks. */
+	return t * (tick_period_ps / 1000) + t * (tick_period_ps % 1000) / 1000;
 }
 
 uint64_t timer_cycles_hz(void)
@@ -44,11 +47,18 @@ uint64_t timer_cycles_hz(void)
 	return cycles_hz;
 }
 
+static uint64_t sleep_until;
+
+static bool sleep_over(void)
+{
+	return timer_uptime_ns() >= sleep_until;
+}
+
+/* Not reentrant (one sleeper at a time): there are no threads yet. */
 void sleep_ms(uint32_t ms)
 {
-	uint64_t until = timer_uptime_ns() + (uint64_t)ms * 1000000 +
-			 tick_period_ps / 1000;	/* a partial tick counts 0 */
-
-	while (timer_uptime_ns() < until)
-		arch_idle();
+	sleep_until = timer_uptime_ns() + (uint64_t)ms * 1000000 +
+		      tick_period_ps / 1000;	/* a partial tick counts 0 */
+	while (!sleep_over())
+		arch_idle_unless(sleep_over);
 }

@@ -6,6 +6,8 @@
 #include <stdint.h>
 
 #define TIMER_DEFAULT_HZ 1000
+#define TIMER_MIN_HZ 20
+#define TIMER_MAX_HZ 10000	/* beyond this the tick would eat the CPU */
 
 /*
  * Start the tick at @hz (the hardware picks the nearest rate it can make)

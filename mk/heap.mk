@@ -39,6 +39,7 @@ HEAP_FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. \
 
 $(HEAP_FUZZ): tests/fuzz/heap_fuzz.c lib/heap.c lib/heap.h mk/heap.mk | $(DEPS_STAMP)
 	@mkdir -p $(@D)
+	@scripts/install-deps.sh --with-fuzzer
 	$(call say,CLANG,$@)
 	$(Q)clang $(HEAP_FUZZ_CFLAGS) -o $@ tests/fuzz/heap_fuzz.c lib/heap.c
 

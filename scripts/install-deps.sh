@@ -2,7 +2,7 @@
 # scripts/install-deps.sh - make sure the tools Keel's build and tests need
 # are installed.
 #
-#   scripts/install-deps.sh [--check] [--with-clang]
+#   scripts/install-deps.sh [--check] [--with-clang] [--with-fuzzer]
 #
 # Checks every tool; on Debian or Ubuntu it installs what is missing with
 # apt-get (through sudo when not root) and says what it installs. Elsewhere,
@@ -11,10 +11,12 @@ set -euo pipefail
 
 check_only=0
 with_clang=0
+with_fuzzer=0
 for arg in "$@"; do
 	case $arg in
 	--check) check_only=1 ;;
 	--with-clang) with_clang=1 ;;
+	--with-fuzzer) with_fuzzer=1 ;;
 	*) echo "install-deps.sh: unknown argument $arg" >&2; exit 2 ;;
 	esac
 done
@@ -23,6 +25,7 @@ done
 needs=(
 	"command:make make"
 	"command:gcc gcc"
+	"file:/usr/include/stdio.h libc6-dev"
 	"command:ld binutils"
 	"command:objcopy binutils"
 	"command:nasm nasm"
@@ -40,6 +43,10 @@ needs=(
 )
 if [ $with_clang = 1 ]; then
 	needs+=("command:clang clang" "command:ld.lld lld")
+fi
+if [ $with_fuzzer = 1 ]; then
+	needs+=("command:clang clang"
+		"file:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev")
 fi
 
 missing=()

@@ -38,6 +38,21 @@ for platform in i386-pc x86_64-efi; do
 	}
 done
 
+# GRUB's script language expands $ and splits on ; and spaces, so each word
+# goes to GRUB single-quoted. Quotes and backslashes cannot pass through
+# unchanged (GRUB escapes them in the command line it builds): refuse them.
+quote_words() {
+	local w out="" words
+	read -r -a words <<<"$1"	# split on blanks, no globbing
+	for w in "${words[@]}"; do
+		out+="'$w' "
+	done
+	printf '%s' "${out% }"
+}
+case "$extra$only" in
+*[\"\'\\]*) echo "mkiso.sh: the command line may not contain quotes or backslashes" >&2; exit 2 ;;
+esac
+
 root=$(mktemp -d "${TMPDIR:-/tmp}/keel-iso.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/boot/grub"
@@ -55,10 +70,12 @@ cp "$kernel" "$root/boot/keel.elf"
 	CFG
 	if [ $have_only = 1 ]; then
 		printf 'menuentry "Keel (%s)" {\n\tmultiboot2 /boot/keel.elf %s\n\tboot\n}\n' \
-			"$only" "$only"
+			"$only" "$(quote_words "$only")"
 	else
-		printf 'menuentry "Keel" {\n\tmultiboot2 /boot/keel.elf %s\n\tboot\n}\n' "$extra"
-		printf 'menuentry "Keel self-test" {\n\tmultiboot2 /boot/keel.elf ktest %s\n\tboot\n}\n' "$extra"
+		printf 'menuentry "Keel" {\n\tmultiboot2 /boot/keel.elf %s\n\tboot\n}\n' \
+			"$(quote_words "$extra")"
+		printf 'menuentry "Keel self-test" {\n\tmultiboot2 /boot/keel.elf ktest %s\n\tboot\n}\n' \
+			"$(quote_words "$extra")"
 	fi
 } > "$root/boot/grub/grub.cfg"
 

@@ -103,6 +103,15 @@ void arch_idle(void)
 	hlt();
 }
 
+void arch_idle_unless(bool (*ready)(void))
+{
+	cli();
+	if (ready())
+		sti();
+	else
+		sti_hlt();
+}
+
 void arch_relax(void)
 {
 	pause();

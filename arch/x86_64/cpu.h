@@ -44,6 +44,13 @@ static inline void hlt(void)
 	__asm__ volatile("hlt" : : : "memory");
 }
 
+/* Enable interrupts and halt: sti takes effect after the next instruction,
+ * so no interrupt can arrive between the two and be missed by hlt. */
+static inline void sti_hlt(void)
+{
+	__asm__ volatile("sti; hlt" : : : "memory");
+}
+
 static inline void pause(void)
 {
 	__asm__ volatile("pause");

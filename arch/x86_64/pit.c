@@ -24,13 +24,13 @@ uint32_t pit_start(uint32_t hz)
 {
 	uint32_t divisor;
 
-	if (hz < 19)
-		hz = 19;		/* the divisor is 16 bits */
+	if (hz < PIT_MIN_HZ)
+		hz = PIT_MIN_HZ;
 	divisor = (PIT_HZ + hz / 2) / hz;
-	if (divisor > 0xffff)
-		divisor = 0xffff;
-	if (divisor < 1)
-		divisor = 1;
+	if (divisor > PIT_MAX_DIVISOR)
+		divisor = PIT_MAX_DIVISOR;
+	if (divisor < PIT_MIN_DIVISOR)
+		divisor = PIT_MIN_DIVISOR;
 	outb(PIT_CMD, PIT_CMD_CH0 | PIT_CMD_LOHI | PIT_MODE2);
 	outb(PIT_CH0, divisor & 0xff);
 	outb(PIT_CH0, divisor >> 8);
@@ -39,12 +39,14 @@ uint32_t pit_start(uint32_t hz)
 
 uint64_t pit_calibrate_tsc(uint32_t ms)
 {
-	uint32_t count = PIT_HZ * ms / 1000;
+	uint64_t count = (uint64_t)PIT_HZ * ms / 1000;
 	uint64_t start, end;
 	uint8_t b;
 
-	if (count > 0xffff)
-		count = 0xffff;
+	if (count == 0)
+		return 0;
+	if (count > PIT_MAX_DIVISOR)
+		count = PIT_MAX_DIVISOR;
 	/* Gate channel 2 off, speaker off; load a one-shot count. */
 	b = inb(PIT_PORT_B) & ~(PORT_B_GATE2 | PORT_B_SPEAKER);
 	outb(PIT_PORT_B, b);

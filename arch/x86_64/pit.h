@@ -8,11 +8,14 @@
 #include <stdint.h>
 
 #define PIT_HZ 1193182		/* 14.31818 MHz / 12 */
+#define PIT_MAX_DIVISOR 0xffff
+#define PIT_MIN_DIVISOR 2	/* a count of 1 is illegal in mode 2 */
+#define PIT_MIN_HZ (PIT_HZ / PIT_MAX_DIVISOR + 1)
 
 /*
  * Program channel 0 as a rate generator (mode 2) at the rate closest to
- * @hz (19..1193182). Returns the divisor it used; the true rate is
- * PIT_HZ / divisor.
+ * @hz, clamped to what a 16-bit divisor of at least 2 can make. Returns the
+ * divisor it used; the true rate is PIT_HZ / divisor.
  */
 uint32_t pit_start(uint32_t hz);
 

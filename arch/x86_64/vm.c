@@ -5,6 +5,7 @@
  */
 #include "arch/x86_64/vm.h"
 
+#include "lib/align.h"
 #include "lib/errno.h"
 #include "lib/memmap.h"
 #include "arch/x86_64/cpu.h"
@@ -134,24 +135,26 @@ static void map_direct(void)
 {
 	size_t n;
 	const struct memmap_region *r = memory_map(&n);
+	paddr_t mapped_end = 0;	/* regions are sorted: all below is done */
 
 	for (size_t i = 0; i < n; i++) {
 		pte_t flags = PTE_PRESENT | nx_bit;
-		paddr_t start = r[i].start & ~(PAGE_SIZE - 1);
-		paddr_t end = (r[i].end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+		paddr_t start = ALIGN_DOWN(r[i].start, PAGE_SIZE);
+		paddr_t end = ALIGN_UP(r[i].end, PAGE_SIZE);
 
 		if (r[i].type == MEMMAP_RESERVED || r[i].type == MEMMAP_BAD)
 			continue;
 		if (r[i].type != MEMMAP_KERNEL)
 			flags |= PTE_WRITABLE;
-		/* A page shared with the previous region is mapped already. */
-		if (i > 0 && start < r[i - 1].end && r[i - 1].type != MEMMAP_RESERVED &&
-		    r[i - 1].type != MEMMAP_BAD)
-			start += PAGE_SIZE;
+		/* A page shared with an earlier region is mapped already. */
+		if (start < mapped_end)
+			start = mapped_end;
 		if (end > DIRECT_MAP_MAX)
 			end = DIRECT_MAP_MAX;
-		if (start < end)
+		if (start < end) {
 			map_direct_range(start, end, flags);
+			mapped_end = end;
+		}
 	}
 }
 
@@ -192,15 +195,17 @@ void vm_init(void)
 
 	detect_features();
 	collect_guards();
+	/* Until the switch, tables are reached through the boot direct map
+	 * (frame_alloc() makes sure they lie below its 4 GiB). */
 	pml4 = frame_alloc();
-	/* Until the switch, tables are reached through the boot direct map. */
-	if (!pml4 || pml4 >= BOOT_DIRECT_MAP_LIMIT)
-		panic("no frame below 4 GiB for the kernel's PML4");
+	if (!pml4)
+		panic("no frame for the kernel's PML4");
 	kernel_mapper = (struct mapper){ pml4, PHYS_OFFSET };
 	map_image();
 	map_direct();
 	enable_protections();
 	write_cr3(pml4);
+	memory_direct_map_ready();
 	for (size_t i = 0; i < sizeof(guards) / sizeof(guards[0]); i++)
 		exception_add_guard(guards[i].start, guards[i].start + PAGE_SIZE,
 				    guards[i].stack);

@@ -60,6 +60,7 @@ KTEST(uart_rejects_impossible_baud)
 
 	KT_ASSERT_EQ(uart_init(&u, UART_COM1, 0), -EINVAL);
 	KT_ASSERT_EQ(uart_init(&u, UART_COM1, 100000), -EINVAL);
+	KT_ASSERT_EQ(uart_init(&u, UART_COM1, 1), -EINVAL);	/* divisor > 16 bits */
 }
 
 /*
