@@ -79,7 +79,8 @@ int uart_init(struct uart *u, uint16_t base, uint32_t baud)
 
 	/* COM1 and COM3 share IRQ 4, COM2 and COM4 IRQ 3 (PC convention). */
 	*u = (struct uart){ .base = base, .baud = baud,
-			    .irq = (base == UART_COM2 || base == UART_COM4) ? 3 : 4 };
+			    .irq = (base == UART_COM2 || base == UART_COM4) ?
+					UART_IRQ_COM2_COM4 : UART_IRQ_COM1_COM3 };
 	/* The divisor must be exact and fit the 16-bit latch. */
 	if (baud == 0 || UART_CLOCK_HZ % baud || UART_CLOCK_HZ / baud > 0xffff)
 		return -EINVAL;

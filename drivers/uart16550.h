@@ -13,6 +13,10 @@
 #define UART_COM3 0x3e8
 #define UART_COM4 0x2e8
 
+#define UART_MAX_BASE 0xfff8	/* the 8 registers must fit below 0x10000 */
+#define UART_IRQ_COM1_COM3 4
+#define UART_IRQ_COM2_COM4 3
+
 #define UART_DEFAULT_BAUD 115200
 #define UART_CLOCK_HZ 115200	/* the 1.8432 MHz crystal divided by 16 */
 

@@ -4,6 +4,7 @@
  */
 #include "kernel/heap.h"
 
+#include "lib/align.h"
 #include "lib/errno.h"
 #include "lib/heap.h"
 #include "kernel/arch.h"
@@ -26,7 +27,7 @@ static void unmap_pages(vaddr_t from, vaddr_t to)
 {
 	for (vaddr_t va = from; va < to; va += PAGE_SIZE)
 		frame_free(vmm_unmap(va));
-	vmm_release_tables(from, (to + (1ULL << 21) - 1) & ~((1ULL << 21) - 1));
+	vmm_release_tables(from, to);	/* frees every empty table it meets */
 }
 
 static void *grow(struct heap *h, size_t min_size, size_t *size)
@@ -36,7 +37,7 @@ static void *grow(struct heap *h, size_t min_size, size_t *size)
 	vaddr_t end;
 
 	(void)h;
-	want = (want + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	want = ALIGN_UP(want, PAGE_SIZE);
 	/* Fail at once what cannot succeed, rather than mapping and zeroing
 	 * every free frame first. */
 	if (want > HEAP_START + HEAP_MAX - start ||

@@ -7,7 +7,11 @@
  *                                   until arch/x86_64/vm.c replaces them
  *   0xffff800000000000 .. +64 TiB   direct map of physical memory (PHYS_OFFSET)
  *   0xffffc00000000000 .. +1 TiB    kernel heap (grows on demand)
- *   0xffffffff80000000 .. +2 GiB    kernel image (higher half), phys 0 .. 2 GiB
+ *   0xffffd00000000000 .. +512 GiB  scratch space for the self-test's mappings
+ *   0xffffffff80000000 .. +2 GiB    kernel image (higher half): KERNEL_VMA + p
+ *                                   maps physical p; the boot tables map the
+ *                                   first 2 GiB, the kernel's own tables only
+ *                                   the image
  */
 #pragma once
 
@@ -20,6 +24,7 @@
 #define DIRECT_MAP_MAX (64ULL << 40)
 #define HEAP_START 0xffffc00000000000ULL
 #define HEAP_MAX (1ULL << 40)
+#define KTEST_SCRATCH 0xffffd00000000000ULL	/* one PML4 slot, unused */
 
 /* The boot page tables already map the first 4 GiB at PHYS_OFFSET, so the
  * direct map works from kmain() on for memory below this limit, and for all

@@ -42,8 +42,8 @@ static void print_summary(const struct boot_info *info)
 	kprintf("cpu: %s, %u-bit physical addresses, NX %s\n", cpu.vendor,
 		cpu.phys_addr_bits, cpu.has_nx ? "on" : "unavailable");
 	kprintf("timer: %llu.%03llu Hz tick, cycle counter at %llu MHz\n",
-		(unsigned long long)timer_rate_mhz() / 1000,
-		(unsigned long long)timer_rate_mhz() % 1000,
+		(unsigned long long)timer_rate_millihz() / 1000,
+		(unsigned long long)timer_rate_millihz() % 1000,
 		(unsigned long long)timer_cycles_hz() / 1000000);
 	print_console();
 	arch_print_protections();

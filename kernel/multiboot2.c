@@ -5,6 +5,7 @@
  */
 #include "kernel/multiboot2.h"
 
+#include "lib/align.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -201,38 +202,37 @@ static const char *on_efi_bs(const struct tag *tag, struct boot_info *info)
 
 /* What Keel does with each tag type, and the least body size it needs. */
 static const struct {
-	uint32_t type;
 	uint32_t min_body;
 	tag_handler handle;
 	const char *name;
 } tag_table[] = {
-	{ MB2_TAG_END, 0, NULL, "end" },
-	{ MB2_TAG_CMDLINE, 1, on_cmdline, "command line" },
-	{ MB2_TAG_LOADER_NAME, 1, on_loader_name, "boot loader name" },
-	{ MB2_TAG_MODULE, 8, on_module, "module" },
-	{ MB2_TAG_BASIC_MEMINFO, 8, on_meminfo, "basic memory information" },
-	{ MB2_TAG_BOOTDEV, 12, NULL, "BIOS boot device" },
-	{ MB2_TAG_MMAP, 8, on_mmap, "memory map" },
-	{ MB2_TAG_VBE, 0, NULL, "VBE information" },
-	{ MB2_TAG_FRAMEBUFFER, 22, on_framebuffer, "framebuffer" },
-	{ MB2_TAG_ELF_SECTIONS, 12, on_elf_sections, "ELF sections" },
-	{ MB2_TAG_APM, 0, NULL, "APM table" },
-	{ MB2_TAG_EFI32, 4, on_efi32, "EFI 32-bit system table" },
-	{ MB2_TAG_EFI64, 8, on_efi64, "EFI 64-bit system table" },
-	{ MB2_TAG_SMBIOS, 0, NULL, "SMBIOS tables" },
-	{ MB2_TAG_ACPI_OLD, 20, on_acpi, "ACPI 1.0 RSDP" },
-	{ MB2_TAG_ACPI_NEW, 36, on_acpi, "ACPI 2.0 RSDP" },
-	{ MB2_TAG_NETWORK, 0, NULL, "network information" },
-	{ MB2_TAG_EFI_MMAP, 8, on_efi_mmap, "EFI memory map" },
-	{ MB2_TAG_EFI_BS, 0, on_efi_bs, "EFI boot services not terminated" },
-	{ MB2_TAG_EFI32_IH, 4, NULL, "EFI 32-bit image handle" },
-	{ MB2_TAG_EFI64_IH, 8, NULL, "EFI 64-bit image handle" },
-	{ MB2_TAG_LOAD_BASE_ADDR, 4, NULL, "image load base address" },
+	[MB2_TAG_END] = { 0, NULL, "end" },
+	[MB2_TAG_CMDLINE] = { 1, on_cmdline, "command line" },
+	[MB2_TAG_LOADER_NAME] = { 1, on_loader_name, "boot loader name" },
+	[MB2_TAG_MODULE] = { 8, on_module, "module" },
+	[MB2_TAG_BASIC_MEMINFO] = { 8, on_meminfo, "basic memory information" },
+	[MB2_TAG_BOOTDEV] = { 12, NULL, "BIOS boot device" },
+	[MB2_TAG_MMAP] = { 8, on_mmap, "memory map" },
+	[MB2_TAG_VBE] = { 0, NULL, "VBE information" },
+	[MB2_TAG_FRAMEBUFFER] = { 22, on_framebuffer, "framebuffer" },
+	[MB2_TAG_ELF_SECTIONS] = { 12, on_elf_sections, "ELF sections" },
+	[MB2_TAG_APM] = { 0, NULL, "APM table" },
+	[MB2_TAG_EFI32] = { 4, on_efi32, "EFI 32-bit system table" },
+	[MB2_TAG_EFI64] = { 8, on_efi64, "EFI 64-bit system table" },
+	[MB2_TAG_SMBIOS] = { 0, NULL, "SMBIOS tables" },
+	[MB2_TAG_ACPI_OLD] = { 20, on_acpi, "ACPI 1.0 RSDP" },
+	[MB2_TAG_ACPI_NEW] = { 36, on_acpi, "ACPI 2.0 RSDP" },
+	[MB2_TAG_NETWORK] = { 0, NULL, "network information" },
+	[MB2_TAG_EFI_MMAP] = { 8, on_efi_mmap, "EFI memory map" },
+	[MB2_TAG_EFI_BS] = { 0, on_efi_bs, "EFI boot services not terminated" },
+	[MB2_TAG_EFI32_IH] = { 4, NULL, "EFI 32-bit image handle" },
+	[MB2_TAG_EFI64_IH] = { 8, NULL, "EFI 64-bit image handle" },
+	[MB2_TAG_LOAD_BASE_ADDR] = { 4, NULL, "image load base address" },
 };
 
 const char *mb2_tag_name(uint32_t type)
 {
-	if (type < sizeof(tag_table) / sizeof(tag_table[0]))
+	if (type < ARRAY_SIZE(tag_table))
 		return tag_table[type].name;
 	return "unknown";
 }
@@ -240,7 +240,7 @@ const char *mb2_tag_name(uint32_t type)
 /* Check one tag against the table and let its handler read it. */
 static const char *handle_tag(const struct tag *tag, struct boot_info *info)
 {
-	if (tag->type >= sizeof(tag_table) / sizeof(tag_table[0]))
+	if (tag->type >= ARRAY_SIZE(tag_table))
 		return NULL;	/* newer than this kernel: skip it (3.6) */
 	if (tag->body_size < tag_table[tag->type].min_body)
 		return "tag is too small for its type";

@@ -66,7 +66,7 @@ static int parse_port(const char *s, uint16_t *base)
 			return 0;
 		}
 	}
-	if (parse_u32(s, &v) || v == 0 || v > 0xfff8)
+	if (parse_u32(s, &v) || v == 0 || v > UART_MAX_BASE)
 		return -EINVAL;
 	*base = (uint16_t)v;
 	return 0;

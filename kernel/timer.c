@@ -7,7 +7,7 @@
 
 static volatile uint64_t ticks;
 static uint64_t tick_period_ps;	/* picoseconds per tick */
-static uint64_t rate_mhz;
+static uint64_t rate_millihz;
 static uint64_t cycles_hz;
 
 void timer_init(uint32_t hz)
@@ -15,7 +15,7 @@ void timer_init(uint32_t hz)
 	struct arch_timer t = arch_timer_start(hz);
 
 	tick_period_ps = t.period_ps;
-	rate_mhz = 1000000000000000ULL / t.period_ps;
+	rate_millihz = 1000000000000000ULL / t.period_ps;
 	cycles_hz = arch_cycles_calibrate();
 }
 
@@ -29,9 +29,9 @@ uint64_t timer_ticks(void)
 	return ticks;
 }
 
-uint64_t timer_rate_mhz(void)
+uint64_t timer_rate_millihz(void)
 {
-	return rate_mhz;
+	return rate_millihz;
 }
 
 uint64_t timer_uptime_ns(void)

@@ -22,7 +22,7 @@ void timer_tick(void);
 uint64_t timer_ticks(void);
 
 /* The tick rate actually programmed, in millihertz (1000 Hz -> 1000151). */
-uint64_t timer_rate_mhz(void);
+uint64_t timer_rate_millihz(void);
 
 /* Nanoseconds since timer_init(), at tick resolution. */
 uint64_t timer_uptime_ns(void);

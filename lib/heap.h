@@ -57,14 +57,15 @@
  *
  * Misuse goes to ops->report(h, what, addr, caller) and the call returns
  * (NULL for krealloc); the kernel panics in it. Out of memory returns NULL.
- * A heap is not thread-safe: callers serialize (the kernel with its lock).
+ * A heap is not thread-safe: callers serialize. The kernel has one CPU and
+ * never allocates in interrupt handlers, which is all the serializing it needs.
  *
  * Glue, as kernel/heap.c is meant to do it: a static struct heap, heap_init()
  * with a seed from rdtsc, then either heap_add_arena() over a first region or
  * nothing at all; a grow hook that maps fresh pages at the end of the heap's
  * virtual range (contiguous pieces merge, so the top block keeps growing);
  * kmalloc(n) = heap_alloc(&kernel_heap, n) and kfree(p) =
- * heap_free_from(&kernel_heap, p, __builtin_return_address(0)), under a lock.
+ * heap_free_from(&kernel_heap, p, __builtin_return_address(0)).
  * tests/host/heap_host.c is the same glue over one fixed arena.
  */
 #pragma once

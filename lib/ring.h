@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/compiler.h"
+
 #define RING_SIZE 256	/* a power of two */
 
 struct ring {
@@ -25,7 +27,7 @@ static inline bool ring_put(struct ring *r, uint8_t c)
 		return false;
 	}
 	r->buf[r->head % RING_SIZE] = c;
-	__asm__ volatile("" : : : "memory");	/* byte before index */
+	barrier();	/* the byte before the index */
 	r->head++;
 	return true;
 }
@@ -38,7 +40,7 @@ static inline int ring_get(struct ring *r)
 	if (r->head == r->tail)
 		return -1;
 	c = r->buf[r->tail % RING_SIZE];
-	__asm__ volatile("" : : : "memory");	/* byte before index */
+	barrier();	/* the byte before the index */
 	r->tail++;
 	return c;
 }

@@ -1,6 +1,7 @@
 /*
  * arch/x86_64/cpu.h - one static inline wrapper per x86 instruction, named
- * after the instruction. The only place in Keel with inline assembly.
+ * after the instruction. Kernel code gets its inline assembly from here
+ * (lib/compiler.h has the one compiler barrier lib/ needs).
  */
 #pragma once
 
@@ -105,6 +106,11 @@ CR_READ(2)
 CR_READ(3)
 CR_READ(4)
 #undef CR_READ
+
+static inline void invlpg(uint64_t va)
+{
+	__asm__ volatile("invlpg (%[va])" : : [va] "r"(va) : "memory");
+}
 
 static inline void write_cr4(uint64_t v)
 {

@@ -26,7 +26,7 @@ static const char *const exception_names[32] = {
 	[VEC_UD] = "invalid opcode (#UD)",
 	[VEC_NM] = "device not available (#NM)",
 	[VEC_DF] = "double fault (#DF)",
-	[9] = "coprocessor segment overrun",
+	[VEC_CSO] = "coprocessor segment overrun",
 	[VEC_TS] = "invalid TSS (#TS)",
 	[VEC_NP] = "segment not present (#NP)",
 	[VEC_SS] = "stack-segment fault (#SS)",
@@ -79,14 +79,14 @@ static const struct {
 	const char *set;
 	const char *clear;
 } pf_bits[] = {
-	{ 1u << 0, "protection violation", "page not present" },
-	{ 1u << 1, "write", "read" },
-	{ 1u << 2, "user mode", "kernel mode" },
-	{ 1u << 3, "reserved bit set in a paging entry", NULL },
-	{ 1u << 4, "instruction fetch", NULL },
-	{ 1u << 5, "protection key", NULL },
-	{ 1u << 6, "shadow stack", NULL },
-	{ 1u << 15, "SGX", NULL },
+	{ PF_ERR_PRESENT, "protection violation", "page not present" },
+	{ PF_ERR_WRITE, "write", "read" },
+	{ PF_ERR_USER, "user mode", "kernel mode" },
+	{ PF_ERR_RESERVED, "reserved bit set in a paging entry", NULL },
+	{ PF_ERR_FETCH, "instruction fetch", NULL },
+	{ PF_ERR_PKEY, "protection key", NULL },
+	{ PF_ERR_SHADOW_STACK, "shadow stack", NULL },
+	{ PF_ERR_SGX, "SGX", NULL },
 };
 
 void exception_describe_pf(uint64_t error, char *buf, size_t size)

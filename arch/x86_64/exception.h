@@ -8,6 +8,16 @@
 
 struct trap_frame;
 
+/* Page-fault error code bits (SDM Vol. 3A, figure 4-12). */
+#define PF_ERR_PRESENT (1u << 0)	/* protection violation, not absence */
+#define PF_ERR_WRITE (1u << 1)
+#define PF_ERR_USER (1u << 2)
+#define PF_ERR_RESERVED (1u << 3)	/* reserved bit set in an entry */
+#define PF_ERR_FETCH (1u << 4)		/* instruction fetch */
+#define PF_ERR_PKEY (1u << 5)
+#define PF_ERR_SHADOW_STACK (1u << 6)
+#define PF_ERR_SGX (1u << 15)
+
 /* "page fault (#PF)" and so on; "interrupt" for vectors 32 and up. */
 const char *exception_name(unsigned int vector);
 

@@ -48,10 +48,12 @@ isr_common:
 	push r15
 	cld				; the SysV ABI expects DF clear
 	mov rdi, rsp			; arg 1: struct trap_frame *
-	; Align the stack to 16 bytes for the call: the CPU aligned it on entry
-	; only for IST stacks and for interrupts from ring 3, and the frame is
-	; 22 * 8 bytes. RBX (saved above, callee-saved in C) keeps the old
-	; value; RBP is left alone so backtraces can walk through the frame.
+	; In 64-bit mode the CPU aligns RSP to 16 bytes before pushing its
+	; frame (SDM Vol. 3A, 6.14.2) and the frame is 22 * 8 bytes, so RSP is
+	; aligned here already; the AND only guards the SysV rule against a
+	; future change of the frame. RBX (saved above, callee-saved in C)
+	; keeps the old value; RBP is left alone so backtraces can walk through
+	; the frame.
 	mov rbx, rsp
 	and rsp, ~0xf
 	call trap_dispatch

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "lib/align.h"
 #include "arch/x86_64/cpu.h"
 
 #define PIC1_CMD 0x20
@@ -19,6 +20,7 @@
 #define ICW4_8086 0x01
 #define OCW2_EOI 0x20		/* non-specific end of interrupt */
 #define OCW3_READ_ISR 0x0b
+#define ISR_IRQ7 0x80		/* in-service bit of the last line of a PIC */
 
 static uint16_t mask = 0xffff;	/* bit n set: IRQ n masked */
 static uint64_t eois;
@@ -41,21 +43,22 @@ void pic_init(uint8_t base)
 	static const struct {
 		uint16_t port;
 		uint8_t value;
+		bool add_base;	/* ICW2: the value is an offset from @base */
 	} init_sequence[] = {
-		{ PIC1_CMD, ICW1_INIT | ICW1_ICW4 },
-		{ PIC2_CMD, ICW1_INIT | ICW1_ICW4 },
-		{ PIC1_DATA, 0 },	/* ICW2: vector base, filled in below */
-		{ PIC2_DATA, 8 },
-		{ PIC1_DATA, 1 << PIC_CASCADE_IRQ },	/* ICW3: slave on IRQ 2 */
-		{ PIC2_DATA, PIC_CASCADE_IRQ },		/* ICW3: its cascade id */
-		{ PIC1_DATA, ICW4_8086 },
-		{ PIC2_DATA, ICW4_8086 },
+		{ PIC1_CMD, ICW1_INIT | ICW1_ICW4, false },
+		{ PIC2_CMD, ICW1_INIT | ICW1_ICW4, false },
+		{ PIC1_DATA, 0, true },		/* ICW2: IRQ 0-7 at base */
+		{ PIC2_DATA, 8, true },		/* ICW2: IRQ 8-15 at base + 8 */
+		{ PIC1_DATA, 1 << PIC_CASCADE_IRQ, false },	/* ICW3: slave on IRQ 2 */
+		{ PIC2_DATA, PIC_CASCADE_IRQ, false },		/* ICW3: its cascade id */
+		{ PIC1_DATA, ICW4_8086, false },
+		{ PIC2_DATA, ICW4_8086, false },
 	};
 
-	for (size_t i = 0; i < sizeof(init_sequence) / sizeof(init_sequence[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(init_sequence); i++) {
 		uint8_t v = init_sequence[i].value;
 
-		if (i == 2 || i == 3)
+		if (init_sequence[i].add_base)
 			v += base;
 		outb(init_sequence[i].port, v);
 		io_wait();
@@ -92,9 +95,9 @@ static uint8_t read_isr(uint16_t cmd_port)
 
 bool pic_filter_spurious(unsigned int irq)
 {
-	if (irq == 7 && !(read_isr(PIC1_CMD) & 0x80))
+	if (irq == 7 && !(read_isr(PIC1_CMD) & ISR_IRQ7))
 		return true;
-	if (irq == 15 && !(read_isr(PIC2_CMD) & 0x80)) {
+	if (irq == 15 && !(read_isr(PIC2_CMD) & ISR_IRQ7)) {
 		outb(PIC1_CMD, OCW2_EOI);	/* the cascade line was real */
 		eois++;
 		return true;

@@ -7,12 +7,6 @@
 
 #include "arch/x86_64/cpu.h"
 
-/* TODO: move to arch/x86_64/cpu.h beside the other instruction wrappers. */
-static inline void invlpg(vaddr_t va)
-{
-	__asm__ volatile("invlpg (%[va])" : : [va] "r"(va) : "memory");
-}
-
 void tlb_flush_page(vaddr_t va)
 {
 	invlpg(va);

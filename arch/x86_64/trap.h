@@ -16,14 +16,14 @@ struct trap_frame {
 };
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "isr.asm frame size");
 _Static_assert(__builtin_offsetof(struct trap_frame, vector) == 15 * 8,
-	       "isr.asm TRAP_FRAME_VECTOR");
+	       "isr.asm pushes vector and error code after the 15 registers");
 
 #define IDT_VECTORS 256
 
 /* Exception vectors (SDM Vol. 3A, table 6-1). */
 enum {
 	VEC_DE = 0, VEC_DB = 1, VEC_NMI = 2, VEC_BP = 3, VEC_OF = 4,
-	VEC_BR = 5, VEC_UD = 6, VEC_NM = 7, VEC_DF = 8, VEC_TS = 10,
+	VEC_BR = 5, VEC_UD = 6, VEC_NM = 7, VEC_DF = 8, VEC_CSO = 9, VEC_TS = 10,
 	VEC_NP = 11, VEC_SS = 12, VEC_GP = 13, VEC_PF = 14, VEC_MF = 16,
 	VEC_AC = 17, VEC_MC = 18, VEC_XM = 19, VEC_VE = 20, VEC_CP = 21,
 	VEC_HV = 28, VEC_VC = 29, VEC_SX = 30,

@@ -109,10 +109,16 @@ static void map_image(void)
 /* The biggest page that starts at @pa and fits before @end. */
 static enum page_size best_page(paddr_t pa, paddr_t end)
 {
-	if (features.pages_1g && !(pa & ((1ULL << 30) - 1)) && end - pa >= (1ULL << 30))
-		return PAGE_1G;
-	if (!(pa & ((1ULL << 21) - 1)) && end - pa >= (1ULL << 21))
-		return PAGE_2M;
+	static const enum page_size sizes[] = { PAGE_1G, PAGE_2M };
+
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		uint64_t bytes = page_size_bytes(sizes[i]);
+
+		if (sizes[i] == PAGE_1G && !features.pages_1g)
+			continue;
+		if (!(pa & (bytes - 1)) && end - pa >= bytes)
+			return sizes[i];
+	}
 	return PAGE_4K;
 }
 

@@ -12,7 +12,7 @@
 #include "kernel/memory.h"
 #include "kernel/pmm.h"
 
-#define SCRATCH 0xffffd00000000000ULL
+#define SCRATCH KTEST_SCRATCH
 #define ROUNDS 4096
 
 KBENCH(frame_alloc_free)

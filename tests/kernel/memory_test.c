@@ -5,6 +5,7 @@
  * never handed out.
  */
 #include "lib/string.h"
+#include "arch/x86_64/exception.h"
 #include "arch/x86_64/fault.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/trap.h"
@@ -14,10 +15,6 @@
 #include "kernel/layout.h"
 #include "kernel/memory.h"
 #include "kernel/pmm.h"
-
-#define PF_PRESENT 0x1
-#define PF_WRITE 0x2
-#define PF_FETCH 0x10
 
 static const uint64_t rodata_word = 0x6b65656c;
 static uint8_t data_code[16] __attribute__((aligned(16)));
@@ -29,7 +26,7 @@ KTEST(memory_null_dereference_faults)
 	KT_ASSERT(FAULT_CAUGHT(fc, (void)*(volatile uint64_t *)0));
 	KT_ASSERT_EQ(fc.vector, VEC_PF);
 	KT_ASSERT_EQ(fc.cr2, 0);
-	KT_ASSERT_EQ(fc.error_code & PF_PRESENT, 0);
+	KT_ASSERT_EQ(fc.error_code & PF_ERR_PRESENT, 0);
 }
 
 KTEST(memory_rodata_write_faults)
@@ -38,7 +35,7 @@ KTEST(memory_rodata_write_faults)
 
 	KT_ASSERT(FAULT_CAUGHT(fc, *(volatile uint64_t *)&rodata_word = 1));
 	KT_ASSERT_EQ(fc.vector, VEC_PF);
-	KT_ASSERT_EQ(fc.error_code & (PF_PRESENT | PF_WRITE), PF_PRESENT | PF_WRITE);
+	KT_ASSERT_EQ(fc.error_code & (PF_ERR_PRESENT | PF_ERR_WRITE), PF_ERR_PRESENT | PF_ERR_WRITE);
 	KT_ASSERT_EQ(fc.cr2, (uintptr_t)&rodata_word);
 	KT_ASSERT_EQ(rodata_word, 0x6b65656c);
 }
@@ -55,7 +52,7 @@ KTEST(memory_text_write_faults)
 
 	KT_ASSERT(FAULT_CAUGHT(fc, *text = 0xcc));
 	KT_ASSERT_EQ(fc.vector, VEC_PF);
-	KT_ASSERT_EQ(fc.error_code & PF_WRITE, PF_WRITE);
+	KT_ASSERT_EQ(fc.error_code & PF_ERR_WRITE, PF_ERR_WRITE);
 }
 
 /* A "ret" in .data: calling it must fault on the instruction fetch. */
@@ -70,7 +67,7 @@ KTEST(memory_executing_data_faults)
 	data_code[0] = 0xc3;
 	KT_ASSERT(FAULT_CAUGHT(fc, ((void (*)(void))(uintptr_t)data_code)()));
 	KT_ASSERT_EQ(fc.vector, VEC_PF);
-	KT_ASSERT_EQ(fc.error_code & (PF_PRESENT | PF_FETCH), PF_PRESENT | PF_FETCH);
+	KT_ASSERT_EQ(fc.error_code & (PF_ERR_PRESENT | PF_ERR_FETCH), PF_ERR_PRESENT | PF_ERR_FETCH);
 	KT_ASSERT_EQ(fc.cr2, (uintptr_t)data_code);
 }
 

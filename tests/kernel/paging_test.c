@@ -9,8 +9,7 @@
 #include "kernel/layout.h"
 #include "kernel/memory.h"
 
-/* PML4 slot 416: no mapping of the kernel lives there. */
-#define SCRATCH 0xffffd00000000000ULL
+#define SCRATCH KTEST_SCRATCH
 /* A lower-half address for USER mappings (never entered from ring 3). */
 #define USER_SCRATCH 0x0000400000000000ULL
 

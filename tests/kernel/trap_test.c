@@ -14,7 +14,7 @@
 #include "kernel/ktest.h"
 #include "kernel/symbols.h"
 
-/* Far from anything the boot tables map (they cover the first 4 GiB). */
+/* A lower-half address the kernel's tables never map. */
 #define UNMAPPED_ADDR 0x0000100000000000ULL
 #define TEST_VECTOR 0x64
 
