@@ -182,6 +182,8 @@ static const char *on_efi_mmap(const struct tag *tag, struct boot_info *info)
 
 	if (desc_size < 40 || desc_size % 8)
 		return "EFI descriptor size is below 40 or not a multiple of 8";
+	if ((tag->body_size - 8) % desc_size)
+		return "EFI memory map ends inside a descriptor";
 	info->efi = true;
 	info->efi_mmap_tag = tag->body - MB2_TAG_HEADER_SIZE;
 	info->efi_mmap_tag_size = tag->body_size + MB2_TAG_HEADER_SIZE;

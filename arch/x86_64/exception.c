@@ -60,8 +60,9 @@ static size_t nguards;
 
 void exception_add_guard(uintptr_t start, uintptr_t end, const char *stack)
 {
-	if (nguards < MAX_GUARDS)
-		guards[nguards++] = (typeof(guards[0])){ start, end, stack };
+	if (nguards == MAX_GUARDS)
+		panic("more than %d guard pages", MAX_GUARDS);
+	guards[nguards++] = (typeof(guards[0])){ start, end, stack };
 }
 
 const char *exception_guard_hit(uintptr_t addr)

@@ -47,35 +47,25 @@ static const struct frame_source kernel_source = {
 	.alloc = source_alloc, .free = source_free,
 };
 
-/* The pages of the image that stay unmapped: below each stack. */
-struct guard {
-	uintptr_t start;
-	const char *stack;
-};
-static struct guard guards[1 + IST_COUNT];
-
-static void collect_guards(void)
+/*
+ * The pages of the image that stay unmapped, one below each stack. They are
+ * registered with the exception code, which keeps the one list: map_section()
+ * skips them, and a fault there is reported as that stack overflowing.
+ */
+static void register_guards(void)
 {
 	static const char *const ist_names[IST_COUNT] = {
 		"the double-fault (IST1) stack", "the NMI (IST2) stack",
 		"the machine-check (IST3) stack",
 	};
-	uintptr_t bottom, top;
+	uintptr_t guard, bottom, top;
 
-	guards[0] = (struct guard){ (uintptr_t)boot_stack_guard, "the kernel stack" };
+	exception_add_guard((uintptr_t)boot_stack_guard,
+			    (uintptr_t)boot_stack_guard + PAGE_SIZE, "the kernel stack");
 	for (int i = 0; i < IST_COUNT; i++) {
-		gdt_ist_stack(i + 1, &guards[i + 1].start, &bottom, &top);
-		guards[i + 1].stack = ist_names[i];
+		gdt_ist_stack(i + 1, &guard, &bottom, &top);
+		exception_add_guard(guard, bottom, ist_names[i]);
 	}
-}
-
-static bool is_guard(vaddr_t va)
-{
-	for (size_t i = 0; i < sizeof(guards) / sizeof(guards[0]); i++) {
-		if (va == guards[i].start)
-			return true;
-	}
-	return false;
 }
 
 static void map_or_die(vaddr_t va, paddr_t pa, enum page_size size, pte_t flags)
@@ -94,7 +84,7 @@ static void map_or_die(vaddr_t va, paddr_t pa, enum page_size size, pte_t flags)
 static void map_section(const char *start, const char *end, pte_t flags)
 {
 	for (vaddr_t va = (vaddr_t)start; va < (vaddr_t)end; va += PAGE_SIZE) {
-		if (!is_guard(va))
+		if (!exception_guard_hit(va))
 			map_or_die(va, va - KERNEL_VMA, PAGE_4K, flags);
 	}
 }
@@ -200,7 +190,7 @@ void vm_init(void)
 	paddr_t pml4;
 
 	detect_features();
-	collect_guards();
+	register_guards();
 	/* Until the switch, tables are reached through the boot direct map
 	 * (frame_alloc() makes sure they lie below its 4 GiB). */
 	pml4 = frame_alloc();
@@ -212,9 +202,6 @@ void vm_init(void)
 	enable_protections();
 	write_cr3(pml4);
 	memory_direct_map_ready();
-	for (size_t i = 0; i < sizeof(guards) / sizeof(guards[0]); i++)
-		exception_add_guard(guards[i].start, guards[i].start + PAGE_SIZE,
-				    guards[i].stack);
 }
 
 const struct mapper *vm_kernel_mapper(void)

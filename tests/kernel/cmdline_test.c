@@ -6,18 +6,10 @@
 #include "lib/cmdline.h"
 #include "lib/string.h"
 #include "kernel/ktest.h"
+#include "tests/kernel/ktest_random.h"
 
 static char junk[5001];
 static struct cmdline parsed;
-
-/* xorshift64: a fixed seed gives the same junk on every boot. */
-static uint64_t next_random(uint64_t *state)
-{
-	*state ^= *state << 13;
-	*state ^= *state >> 7;
-	*state ^= *state << 17;
-	return *state;
-}
 
 KTEST(cmdline_5000_random_bytes_are_harmless)
 {
@@ -26,7 +18,7 @@ KTEST(cmdline_5000_random_bytes_are_harmless)
 
 	for (int round = 0; round < 8; round++) {
 		for (size_t i = 0; i < sizeof(junk) - 1; i++)
-			junk[i] = (char)(next_random(&seed) % 255 + 1);
+			junk[i] = (char)(ktest_random(&seed) % 255 + 1);
 		junk[sizeof(junk) - 1] = '\0';
 		cmdline_parse(&parsed, junk, known, 2);
 		KT_ASSERT(parsed.truncated);

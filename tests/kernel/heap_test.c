@@ -8,6 +8,7 @@
 #include "lib/string.h"
 #include "kernel/heap.h"
 #include "kernel/ktest.h"
+#include "tests/kernel/ktest_random.h"
 #include "kernel/layout.h"
 #include "kernel/memory.h"
 #include "kernel/pmm.h"
@@ -81,15 +82,6 @@ KTEST(heap_reuse_with_a_long_lived_block)
 	kfree(keep);
 }
 
-/* xorshift64, seeded: the same sequence on every boot. */
-static uint64_t next_random(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 #define SLOTS 256
 
 struct slot {
@@ -124,12 +116,12 @@ static bool overlaps_any(size_t k)
 
 static void random_op(struct ktest_ctx *t, uint64_t *seed)
 {
-	size_t k = next_random(seed) % SLOTS;
+	size_t k = ktest_random(seed) % SLOTS;
 	struct slot *s = &slots[k];
-	size_t size = 1 + next_random(seed) % (next_random(seed) % 8 ? 256 : 8192);
+	size_t size = 1 + ktest_random(seed) % (ktest_random(seed) % 8 ? 256 : 8192);
 
 	KT_ASSERT(!s->p || slot_intact(s));
-	if (s->p && next_random(seed) % 2) {
+	if (s->p && ktest_random(seed) % 2) {
 		kfree(s->p);
 		*s = (struct slot){ NULL, 0, 0 };
 		return;
@@ -141,7 +133,7 @@ static void random_op(struct ktest_ctx *t, uint64_t *seed)
 	KT_ASSERT(s->size == 0 || slot_intact(&(struct slot){
 		s->p, size < s->size ? size : s->size, s->fill }));
 	s->size = size;
-	s->fill = (uint8_t)next_random(seed);
+	s->fill = (uint8_t)ktest_random(seed);
 	memset(s->p, s->fill, size);
 	KT_ASSERT(!overlaps_any(k));
 }

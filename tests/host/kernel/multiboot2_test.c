@@ -786,6 +786,25 @@ static void multiboot2_test_efi_mmap_small_descriptor_fails(void **state)
 	expect_failure_at(&b, off, MB2_TAG_EFI_MMAP);
 }
 
+/* before: an EFI map tag with 2 descriptors and 8 stray bytes
+ * after: rejected, as the Multiboot2 map is (lib/memmap.c agrees) */
+static void multiboot2_test_efi_mmap_ending_mid_descriptor_fails(void **state)
+{
+	struct blob b;
+	size_t off;
+
+	(void)state;
+	blob_init(&b);
+	off = tag_open(&b, MB2_TAG_EFI_MMAP);
+	emit_u32(&b, 48);
+	emit_u32(&b, 1);
+	for (int i = 0; i < 2 * 48 + 8; i++)
+		emit(&b, &(uint8_t){ 0x40 }, 1);
+	tag_close(&b, off);
+	add_end(&b);
+	expect_failure_at(&b, off, MB2_TAG_EFI_MMAP);
+}
+
 /* before: cmdline, type 99, meminfo, end; after: all parsed, 99 counted. */
 static void multiboot2_test_unknown_tag_is_skipped(void **state)
 {
@@ -1113,6 +1132,7 @@ int main(void)
 		cmocka_unit_test(multiboot2_test_mmap_entry_size_16_fails),
 		cmocka_unit_test(multiboot2_test_mmap_entry_size_not_multiple_of_8_fails),
 		cmocka_unit_test(multiboot2_test_mmap_ending_mid_entry_fails),
+		cmocka_unit_test(multiboot2_test_efi_mmap_ending_mid_descriptor_fails),
 		cmocka_unit_test(multiboot2_test_elf_sections_past_tag_fail),
 		cmocka_unit_test(multiboot2_test_elf_sections_small_entsize_fails),
 		cmocka_unit_test(multiboot2_test_acpi_new_shorter_than_36_fails),
