@@ -5,6 +5,7 @@
  */
 #include "kernel/memory.h"
 
+#include "lib/align.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "kernel/layout.h"
@@ -16,7 +17,9 @@
 /* Room for the largest maps seen (OVMF: ~100 entries with its EFI map). */
 #define MAX_ENTRIES 512
 #define MAX_REGIONS 512
-#define MAX_CLAIMED (3 + MB2_MAX_MODULES)
+/* The kernel, the boot information and the modules, after merging: GRUB
+ * loads modules back to back, so any number of them is usually one range. */
+#define MAX_CLAIMED 64
 
 static struct memmap_entry entries[MAX_ENTRIES];
 static struct memmap_region regions[MAX_REGIONS];
@@ -44,29 +47,71 @@ static size_t add_entries(const uint8_t *tag, uint32_t size, size_t used,
 	return count;
 }
 
-/* What the kernel occupies and the loader handed over. */
-static size_t collect_claimed(const struct boot_info *info, uint64_t info_phys,
-			      struct memmap_range *claimed)
-{
-	size_t n = 0;
+struct claimed_set {
+	struct memmap_range range[MAX_CLAIMED];
+	size_t n;
+};
 
-	claimed[n++] = (struct memmap_range){
-		(uint64_t)(uintptr_t)__kernel_phys_start,
-		(uint64_t)(uintptr_t)__kernel_phys_end };
+static bool touches(const struct memmap_range *a, const struct memmap_range *b)
+{
+	return a->start <= b->end && b->start <= a->end;
+}
+
+/*
+ * Add [start, end), widened to whole pages, to @set, merging every range it
+ * overlaps or touches. A set that overflows stops the boot: a range left out
+ * would be handed out as free memory while its owner still uses it.
+ */
+static void claim(struct claimed_set *set, uint64_t start, uint64_t end,
+		  const char *what)
+{
+	struct memmap_range r = { ALIGN_DOWN(start, PAGE_SIZE),
+				  ALIGN_UP(end, PAGE_SIZE) };
+
+	if (start == end)
+		return;
+	for (size_t i = 0; i < set->n;) {
+		if (!touches(&r, &set->range[i])) {
+			i++;
+			continue;
+		}
+		if (set->range[i].start < r.start)
+			r.start = set->range[i].start;
+		if (set->range[i].end > r.end)
+			r.end = set->range[i].end;
+		set->range[i] = set->range[--set->n];
+		i = 0;		/* the wider range may touch an earlier one */
+	}
+	if (set->n == MAX_CLAIMED)
+		panic("Keel cannot boot: %s at [%#llx, %#llx) makes more than %u "
+		      "separate ranges of memory in use", what,
+		      (unsigned long long)start, (unsigned long long)end,
+		      MAX_CLAIMED);
+	set->range[set->n++] = r;
+}
+
+/* What the kernel occupies and the loader handed over: every module. */
+static void collect_claimed(const struct boot_info *info, uint64_t info_phys,
+			    struct claimed_set *set)
+{
+	struct mb2_module mod;
+	uint32_t cursor = 0;
+
+	set->n = 0;
+	claim(set, (uintptr_t)__kernel_phys_start, (uintptr_t)__kernel_phys_end,
+	      "the kernel");
 	if (info_phys)
-		claimed[n++] = (struct memmap_range){
-			info_phys, info_phys + info->total_size };
-	for (uint32_t i = 0; i < info->modules && i < MB2_MAX_MODULES; i++)
-		claimed[n++] = (struct memmap_range){
-			info->module[i].start, info->module[i].end };
-	return n;
+		claim(set, info_phys, info_phys + info->total_size,
+		      "the boot information");
+	while (mb2_next_module(info, &cursor, &mod))
+		claim(set, mod.start, mod.end, "a boot module");
 }
 
 static void normalize(const struct boot_info *info, uint64_t info_phys,
 		      unsigned int phys_bits)
 {
-	struct memmap_range claimed[MAX_CLAIMED];
-	struct memmap_input in = { .entries = entries, .claimed = claimed };
+	static struct claimed_set claimed;
+	struct memmap_input in = { .entries = entries, .claimed = claimed.range };
 	int err;
 
 	in.nr_entries = add_entries(info->mmap_tag, info->mmap_tag_size, 0,
@@ -75,7 +120,8 @@ static void normalize(const struct boot_info *info, uint64_t info_phys,
 				     in.nr_entries, memmap_parse_mb2_efi);
 	if (in.nr_entries == 0)
 		panic("Keel cannot boot: the boot loader passed no usable memory map");
-	in.nr_claimed = collect_claimed(info, info_phys, claimed);
+	collect_claimed(info, info_phys, &claimed);
+	in.nr_claimed = claimed.n;
 	in.phys_bits = phys_bits;
 	err = memmap_normalize(&in, regions, MAX_REGIONS, &nr_regions);
 	if (err)

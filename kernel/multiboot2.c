@@ -53,13 +53,21 @@ struct tag {
 /* A handler returns NULL or a description of what is wrong with the tag. */
 typedef const char *(*tag_handler)(const struct tag *tag, struct boot_info *info);
 
-/* A string tag must hold its NUL; the string is the body. */
+/* A string in a tag, from byte @at of its body, must hold its NUL. */
+static const char *checked_string_at(const struct tag *tag, uint32_t at,
+				     const char **out)
+{
+	if (tag->body_size <= at ||
+	    !memchr(tag->body + at, 0, tag->body_size - at))
+		return "string is not NUL-terminated inside its tag";
+	*out = (const char *)tag->body + at;
+	return NULL;
+}
+
+/* A string tag: the string is the body. */
 static const char *checked_string(const struct tag *tag, const char **out)
 {
-	if (!tag->body_size || !memchr(tag->body, 0, tag->body_size))
-		return "string is not NUL-terminated inside its tag";
-	*out = (const char *)tag->body;
-	return NULL;
+	return checked_string_at(tag, 0, out);
 }
 
 static const char *on_cmdline(const struct tag *tag, struct boot_info *info)
@@ -77,13 +85,16 @@ static const char *on_module(const struct tag *tag, struct boot_info *info)
 {
 	uint32_t start = read_u32(tag->body);
 	uint32_t end = read_u32(tag->body + 4);
+	const char *string;
 
 	if (end < start)
 		return "module ends before it starts";
-	if (info->modules < MB2_MAX_MODULES) {
-		info->module[info->modules].start = start;
-		info->module[info->modules].end = end;
-	}
+	if (tag->body_size > 8 && checked_string_at(tag, 8, &string))
+		return "module string is not NUL-terminated inside its tag";
+	if (!info->modules)
+		info->first_module = (uint32_t)(tag->body - MB2_TAG_HEADER_SIZE -
+						info->raw);
+	info->modules_end = (uint32_t)(tag->body + tag->body_size - info->raw);
 	info->modules++;
 	return NULL;
 }
@@ -269,6 +280,7 @@ int mb2_parse(const void *buf, size_t size, struct boot_info *info,
 
 	memset(info, 0, sizeof(*info));
 	info->cmdline = "";
+	info->raw = base;
 	if (size < MB2_HEADER_SIZE)
 		return fail(err, "shorter than its header", 0, 0);
 	total = read_u32(base);
@@ -295,4 +307,28 @@ int mb2_parse(const void *buf, size_t size, struct boot_info *info,
 		off += (tag_size + 7) & ~(size_t)7;
 	}
 	return fail(err, "the tag list has no end tag", off, 0);
+}
+
+bool mb2_next_module(const struct boot_info *info, uint32_t *cursor,
+		     struct mb2_module *mod)
+{
+	uint32_t off = *cursor ? *cursor : info->first_module;
+
+	/* Only tags mb2_parse() accepted lie before modules_end, so their
+	 * sizes are sound and every module string holds its NUL. */
+	while (info->modules && off < info->modules_end) {
+		const uint8_t *t = info->raw + off;
+		uint32_t size = read_u32(t + 4);
+
+		off += (size + 7) & ~7u;
+		if (read_u32(t) != MB2_TAG_MODULE)
+			continue;
+		mod->start = read_u32(t + 8);
+		mod->end = read_u32(t + 12);
+		mod->string = size > 16 ? (const char *)t + 16 : "";
+		*cursor = off;
+		return true;
+	}
+	*cursor = info->modules_end;
+	return false;
 }

@@ -40,8 +40,6 @@ enum mb2_tag_type {
 	MB2_TAG_LOAD_BASE_ADDR = 21,
 };
 
-#define MB2_MAX_MODULES 16
-
 /* One entry of the memory map tag (spec 3.6.8); entries may be larger. */
 struct mb2_mmap_entry {
 	uint64_t base;
@@ -98,12 +96,20 @@ struct boot_info {
 	uint32_t elf_entsize;
 	uint32_t elf_shndx;
 
+	/* Modules are not copied into a table of fixed size: any number of
+	 * them must be reserved, so mb2_next_module() walks their tags. */
 	uint32_t modules;		/* how many module tags */
-	struct {			/* the first MB2_MAX_MODULES of them */
-		uint32_t start, end;	/* physical, [start, end) */
-	} module[MB2_MAX_MODULES];
+	uint32_t first_module;		/* offset of the first one's tag */
+	uint32_t modules_end;		/* offset just past the last one's */
+	const uint8_t *raw;		/* the information mb2_parse() read */
 	uint32_t tags;			/* how many tags in all */
 	uint32_t total_size;
+};
+
+/* A module (3.6.6) as mb2_next_module() returns it. */
+struct mb2_module {
+	uint32_t start, end;		/* physical, [start, end) */
+	const char *string;		/* its command line, "" when empty */
 };
 
 /* Why parsing stopped, filled in by mb2_parse() on failure. */
@@ -129,6 +135,14 @@ long mb2_copy(void *dst, size_t cap, const void *src);
  */
 int mb2_parse(const void *buf, size_t size, struct boot_info *info,
 	      struct mb2_error *err);
+
+/*
+ * Step through the modules of a parsed @info: start with *@cursor = 0; each
+ * call fills @mod and returns true until there are no more. Only tags that
+ * mb2_parse() accepted are visited.
+ */
+bool mb2_next_module(const struct boot_info *info, uint32_t *cursor,
+		     struct mb2_module *mod);
 
 /* A short name for a tag type ("memory map"), for messages. */
 const char *mb2_tag_name(uint32_t type);

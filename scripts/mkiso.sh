@@ -2,12 +2,14 @@
 # scripts/mkiso.sh - make a hybrid ISO of Keel with grub-mkrescue.
 #
 #   scripts/mkiso.sh OUT.iso KERNEL.elf [--cmdline "extra words"] [--only "cmdline"]
+#                    [--module FILE[:STRING]]...
 #
 # The image carries both the BIOS (i386-pc) and the UEFI (x86_64-efi) GRUB, so
 # it boots either firmware from a CD, a hard disk or a USB stick (dd it raw).
 # Default menu: "Keel" and "Keel self-test" (command line "ktest"), with
 # --cmdline words appended to both. --only makes a one-entry menu with exactly
-# that command line; the test runner uses it.
+# that command line; the test runner uses it. Each --module is loaded with a
+# module2 line in every entry, its string STRING (default: the file's name).
 set -euo pipefail
 
 out=$1
@@ -16,10 +18,12 @@ shift 2
 extra=""
 only=""
 have_only=0
+modules=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cmdline) extra=$2; shift 2 ;;
 	--only) only=$2; have_only=1; shift 2 ;;
+	--module) modules+=("$2"); shift 2 ;;
 	*) echo "mkiso.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -49,7 +53,7 @@ quote_words() {
 	done
 	printf '%s' "${out% }"
 }
-case "$extra$only" in
+case "$extra$only${modules[*]:-}" in
 *[\"\'\\]*) echo "mkiso.sh: the command line may not contain quotes or backslashes" >&2; exit 2 ;;
 esac
 
@@ -57,6 +61,17 @@ root=$(mktemp -d "${TMPDIR:-/tmp}/keel-iso.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/boot/grub"
 cp "$kernel" "$root/boot/keel.elf"
+
+# module2 lines, one per --module, each file copied as boot/modules/N.
+module_lines=""
+for i in "${!modules[@]}"; do
+	file=${modules[$i]%%:*}
+	string=${modules[$i]#*:}
+	[ "$string" = "${modules[$i]}" ] && string=$(basename "$file")
+	mkdir -p "$root/boot/modules"
+	cp "$file" "$root/boot/modules/$i"
+	module_lines+=$'\t'"module2 /boot/modules/$i $(quote_words "$string")"$'\n'
+done
 
 # Serial first: GRUB's own messages go to COM1 as well as to the screen, so a
 # headless machine (and the test runner) sees them. No menu delay.
@@ -69,13 +84,13 @@ cp "$kernel" "$root/boot/keel.elf"
 	terminal_output serial console
 	CFG
 	if [ $have_only = 1 ]; then
-		printf 'menuentry "Keel (%s)" {\n\tmultiboot2 /boot/keel.elf %s\n\tboot\n}\n' \
-			"$only" "$(quote_words "$only")"
+		printf 'menuentry "Keel (%s)" {\n\tmultiboot2 /boot/keel.elf %s\n%s\tboot\n}\n' \
+			"$only" "$(quote_words "$only")" "$module_lines"
 	else
-		printf 'menuentry "Keel" {\n\tmultiboot2 /boot/keel.elf %s\n\tboot\n}\n' \
-			"$(quote_words "$extra")"
-		printf 'menuentry "Keel self-test" {\n\tmultiboot2 /boot/keel.elf ktest %s\n\tboot\n}\n' \
-			"$(quote_words "$extra")"
+		printf 'menuentry "Keel" {\n\tmultiboot2 /boot/keel.elf %s\n%s\tboot\n}\n' \
+			"$(quote_words "$extra")" "$module_lines"
+		printf 'menuentry "Keel self-test" {\n\tmultiboot2 /boot/keel.elf ktest %s\n%s\tboot\n}\n' \
+			"$(quote_words "$extra")" "$module_lines"
 	fi
 } > "$root/boot/grub/grub.cfg"
 

@@ -11,6 +11,8 @@
 #     --console C       where the kernel's output is read: serial (COM1,
 #                       default) or debugcon (port 0xe9; the machine then has
 #                       no UART at all)
+#     --modules N       load N boot modules of 64 KiB, each filled with one
+#                       byte its string names (tests/kernel/module_test.c)
 #     --expect KIND     what the boot must do: pass (default), or a failure
 #                       the runner must recognise: fail, panic, triple,
 #                       text:STRING (STRING appears on serial; QEMU is then
@@ -34,6 +36,7 @@ timeout=""
 expect=pass
 console=serial
 must_show=()
+modules=0
 while [ $# -gt 1 ]; do
 	case $1 in
 	--cmdline) cmdline=$2; shift 2 ;;
@@ -42,6 +45,7 @@ while [ $# -gt 1 ]; do
 	--expect) expect=$2; shift 2 ;;
 	--console) console=$2; shift 2 ;;
 	--must-show) must_show+=("$2"); shift 2 ;;
+	--modules) modules=$2; shift 2 ;;
 	*) echo "run-tests.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -56,10 +60,22 @@ qemulog=$dir/$name.qemu.log
 times=$dir/$name.times
 pidfile=$dir/$name.pid
 
-# One ISO per command line, rebuilt when the kernel changes.
-iso=$dir/$(printf '%s' "$cmdline" | md5sum | cut -c1-12).iso
+# Test modules: module k holds 64 KiB of the byte 0x10 + k.
+module_args=()
+for ((k = 0; k < modules; k++)); do
+	fill=$(printf '%02x' $((0x10 + k)))
+	file=$dir/modules/$fill
+	if [ ! -f "$file" ]; then
+		mkdir -p "$dir/modules"
+		head -c 65536 /dev/zero | tr '\0' "\\$(printf '%03o' $((0x$fill)))" >"$file"
+	fi
+	module_args+=(--module "$file:keel-test-module fill=0x$fill")
+done
+
+# One ISO per command line and module count, rebuilt when the kernel changes.
+iso=$dir/$(printf '%s %s' "$cmdline" "$modules" | md5sum | cut -c1-12).iso
 if [ ! -f "$iso" ] || [ "$kernel" -nt "$iso" ] || [ "$here/mkiso.sh" -nt "$iso" ]; then
-	"$here/mkiso.sh" "$iso" "$kernel" --only "$cmdline" || exit 1
+	"$here/mkiso.sh" "$iso" "$kernel" --only "$cmdline" ${module_args[@]+"${module_args[@]}"} || exit 1
 fi
 
 qemu_args "$iso" || exit 1
@@ -78,6 +94,7 @@ QEMU_ARGS+=(-display none -pidfile "$pidfile"
 	-d int,cpu_reset -D "$qemulog"
 	-fw_cfg "name=opt/keel/cmdline,string=${cmdline//,/,,}"
 	-fw_cfg "name=opt/keel/firmware,string=$firmware")
+[ "$modules" -gt 0 ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/modules,string=$modules")
 
 want_text=""
 case $expect in text:*) want_text=${expect#text:} ;; esac

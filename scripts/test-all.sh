@@ -59,6 +59,8 @@ step "self-test, BIOS, 32 MiB, CPU without NX" env FIRMWARE=bios MEMORY=32M \
 step "self-test, BIOS, 8 GiB, -cpu max (SMEP, SMAP, UMIP, 1 GiB pages)" env \
 	FIRMWARE=bios MEMORY=8G QEMUFLAGS="-cpu max" "$here/run-tests.sh" \
 	--name self-test-8g-max --must-show "SMEP on, SMAP on, UMIP on" "$kernel"
+step "self-test, BIOS, 20 boot modules (all reserved and intact)" plain \
+	"$here/run-tests.sh" --modules 20 --name self-test-modules "$kernel"
 step "self-test, no UART (output on port 0xe9)" plain \
 	"$here/run-tests.sh" --console debugcon --name self-test-no-uart "$kernel"
 step "runner: a failing test is a failure" plain "$here/run-tests.sh" \

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -465,6 +466,138 @@ static void multiboot2_test_full_info_counts_modules(void **state)
 	struct parsed *p = *state;
 
 	assert_int_equal(p->info.modules, 1);
+}
+
+/* --- Modules ------------------------------------------------------------ */
+
+/* Walks every module of @info into @mods (at most @cap); returns the count. */
+static uint32_t walk_modules(const struct boot_info *info,
+			     struct mb2_module *mods, uint32_t cap)
+{
+	uint32_t cursor = 0, n = 0;
+	struct mb2_module mod;
+
+	while (mb2_next_module(info, &cursor, &mod)) {
+		assert_true(n < cap);
+		mods[n++] = mod;
+	}
+	/* Once done, the walk stays done. */
+	assert_false(mb2_next_module(info, &cursor, &mod));
+	return n;
+}
+
+/* Far more modules than any fixed table would hold: all of them are seen,
+ * in order, with their ranges and strings, among other tags. */
+static void multiboot2_test_every_module_is_walked(void **state)
+{
+	struct mb2_module mods[100];
+	struct boot_info info;
+	struct mb2_error err;
+	struct blob b;
+	char name[16];
+	uint8_t *buf;
+
+	(void)state;
+	blob_init(&b);
+	add_cmdline(&b, "ktest");
+	for (uint32_t i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "m%u", i);
+		add_module(&b, 0x1000000 + i * 0x10000, 0x1010000 + i * 0x10000,
+			   name);
+		if (i % 7 == 0)
+			add_loader_name(&b, "between");
+	}
+	add_end(&b);
+	blob_seal(&b);
+	buf = exact_copy(&b, b.len);
+	assert_int_equal(mb2_parse(buf, b.len, &info, &err), 0);
+	assert_int_equal(info.modules, 100);
+	assert_int_equal(walk_modules(&info, mods, 100), 100);
+	for (uint32_t i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "m%u", i);
+		assert_int_equal(mods[i].start, 0x1000000 + i * 0x10000);
+		assert_int_equal(mods[i].end, 0x1010000 + i * 0x10000);
+		assert_string_equal(mods[i].string, name);
+	}
+	free(buf);
+}
+
+/* A module tag with no string at all has the empty string. */
+static void multiboot2_test_module_without_string_is_empty(void **state)
+{
+	struct mb2_module mods[1];
+	struct boot_info info;
+	struct mb2_error err;
+	struct blob b;
+	size_t off;
+	uint8_t *buf;
+
+	(void)state;
+	blob_init(&b);
+	off = tag_open(&b, MB2_TAG_MODULE);
+	emit_u32(&b, 0x100000);
+	emit_u32(&b, 0x101000);
+	tag_close(&b, off);
+	add_end(&b);
+	blob_seal(&b);
+	buf = exact_copy(&b, b.len);
+	assert_int_equal(mb2_parse(buf, b.len, &info, &err), 0);
+	assert_int_equal(walk_modules(&info, mods, 1), 1);
+	assert_string_equal(mods[0].string, "");
+	free(buf);
+}
+
+static void multiboot2_test_module_string_without_nul_fails(void **state)
+{
+	struct boot_info info;
+	struct mb2_error err;
+	struct blob b;
+	size_t off;
+	uint8_t *buf;
+
+	(void)state;
+	blob_init(&b);
+	off = tag_open(&b, MB2_TAG_MODULE);
+	emit_u32(&b, 0x100000);
+	emit_u32(&b, 0x101000);
+	emit(&b, "abcdefgh", 8);
+	tag_close(&b, off);
+	add_end(&b);
+	blob_seal(&b);
+	buf = exact_copy(&b, b.len);
+	assert_int_equal(mb2_parse(buf, b.len, &info, &err), -EBADMSG);
+	assert_int_equal(err.type, MB2_TAG_MODULE);
+	assert_int_equal(info.modules, 0);
+	assert_false(mb2_next_module(&info, &(uint32_t){ 0 },
+				     &(struct mb2_module){ 0 }));
+	free(buf);
+}
+
+/* A module after the tag that stopped the parse is not walked: only what
+ * the parser accepted is trusted. */
+static void multiboot2_test_modules_after_a_bad_tag_are_not_walked(void **state)
+{
+	struct mb2_module mods[2];
+	struct boot_info info;
+	struct mb2_error err;
+	struct blob b;
+	size_t bad;
+	uint8_t *buf;
+
+	(void)state;
+	blob_init(&b);
+	add_module(&b, 0x100000, 0x101000, "first");
+	bad = add_cmdline(&b, "x");
+	add_module(&b, 0x200000, 0x201000, "second");
+	add_end(&b);
+	blob_seal(&b);
+	put_u32(b.bytes + bad + 8, 0x78787878);	/* string loses its NUL */
+	buf = exact_copy(&b, b.len);
+	assert_int_equal(mb2_parse(buf, b.len, &info, &err), -EBADMSG);
+	assert_int_equal(info.modules, 1);
+	assert_int_equal(walk_modules(&info, mods, 2), 1);
+	assert_string_equal(mods[0].string, "first");
+	free(buf);
 }
 
 /* --- Small hand-built cases -------------------------------------------- */
@@ -1018,6 +1151,22 @@ static bool string_in_buf(const uint8_t *buf, size_t len, const char *s)
 }
 
 /* What a successful parse hands out must lie inside the buffer. */
+/* Every module the walker returns lies in the buffer and is counted. */
+static void check_modules_in_bounds(const uint8_t *buf, size_t len,
+				    const struct boot_info *info)
+{
+	struct mb2_module mod;
+	uint32_t cursor = 0, seen = 0;
+
+	while (mb2_next_module(info, &cursor, &mod)) {
+		assert_true(string_in_buf(buf, len, mod.string) ||
+			    !*mod.string);
+		assert_true(mod.start <= mod.end);
+		seen++;
+	}
+	assert_int_equal(seen, info->modules);
+}
+
 static void check_info_in_bounds(const uint8_t *buf, size_t len,
 				 const struct boot_info *info)
 {
@@ -1039,6 +1188,7 @@ static void check_info_in_bounds(const uint8_t *buf, size_t len,
 				   info->efi_desc_size));
 	if (info->rsdp)
 		assert_true(in_buf(buf, len, info->rsdp, info->rsdp_size));
+	check_modules_in_bounds(buf, len, info);
 }
 
 /* Flips 1-4 random bytes; every other round spares total_size so the walk
@@ -1118,6 +1268,10 @@ int main(void)
 		FULL_TEST(multiboot2_test_full_info_acpi),
 		FULL_TEST(multiboot2_test_full_info_efi),
 		FULL_TEST(multiboot2_test_full_info_counts_modules),
+		cmocka_unit_test(multiboot2_test_every_module_is_walked),
+		cmocka_unit_test(multiboot2_test_module_without_string_is_empty),
+		cmocka_unit_test(multiboot2_test_module_string_without_nul_fails),
+		cmocka_unit_test(multiboot2_test_modules_after_a_bad_tag_are_not_walked),
 		cmocka_unit_test(multiboot2_test_minimal_info_has_defaults),
 		cmocka_unit_test(multiboot2_test_mmap_entry_size_32_is_stepped),
 		cmocka_unit_test(multiboot2_test_missing_end_tag_fails_keeping_earlier_tags),
