@@ -25,6 +25,7 @@ _start:
 	mov esp, boot_stack_top - KERNEL_VMA
 	call check_multiboot
 	call check_cpuid
+	call check_pae
 	call check_long_mode
 	call setup_boot_tables
 	call enable_long_mode
@@ -59,6 +60,19 @@ check_cpuid:
 	ret
 .fail:
 	mov esi, msg_no_cpuid
+	jmp boot_fail
+
+; 4-level paging is an extension of PAE paging: CR4.PAE must be set before
+; long mode is enabled (SDM Vol. 3A, 4.1.1 and 10.8.5), and a CPU without
+; PAE (CPUID.01h:EDX bit 6) cannot do that, whatever its LM bit says.
+check_pae:
+	mov eax, 1
+	cpuid
+	test edx, CPUID_1_PAE
+	jz .fail
+	ret
+.fail:
+	mov esi, msg_no_pae
 	jmp boot_fail
 
 ; Long mode is CPUID.80000001h:EDX.LM; first check that leaf exists.
@@ -252,6 +266,8 @@ msg_no_multiboot:
 	db "Keel: boot failed: not started by a Multiboot2 boot loader (bad magic in EAX)", 13, 10, 0
 msg_no_cpuid:
 	db "Keel: boot failed: this CPU has no CPUID instruction", 13, 10, 0
+msg_no_pae:
+	db "Keel: boot failed: this CPU does not support PAE, which 64-bit paging needs", 13, 10, 0
 msg_no_long_mode:
 	db "Keel: boot failed: this CPU does not support long mode (x86_64); Keel needs a 64-bit CPU", 13, 10, 0
 

@@ -105,6 +105,9 @@ step "unknown and malformed options are reported, not fatal" plain \
 step "boot stub: a 32-bit CPU is refused with a message" env FIRMWARE=bios BOOT=cdrom \
 	MEMORY= QEMUFLAGS="-cpu qemu32" "$here/run-tests.sh" --timeout 30 \
 	--expect "text:does not support long mode" --name stub-no-long-mode "$kernel"
+step "boot stub: a CPU without PAE is refused with a message" env FIRMWARE=bios \
+	BOOT=cdrom MEMORY= QEMUFLAGS="-cpu qemu64,-pae" "$here/run-tests.sh" \
+	--timeout 30 --expect "text:does not support PAE" --name stub-no-pae "$kernel"
 
 echo
 if [ ${#failed_steps[@]} -gt 0 ]; then
