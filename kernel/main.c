@@ -38,7 +38,9 @@ static void print_summary(const struct boot_info *info)
 	arch_cpu_info(&cpu);
 	kprintf("loader: %s\n", info->loader_name ? info->loader_name : "(not named)");
 	kprintf("firmware: %s\n", info->efi ? "UEFI" : "BIOS");
-	kprintf("command line: \"%s\"\n", info->cmdline);
+	kprintf("command line: \"");
+	kprint_escaped(info->cmdline);
+	kprintf("\"\n");
 	kprintf("cpu: %s, %u-bit physical addresses, NX %s\n", cpu.vendor,
 		cpu.phys_addr_bits, cpu.has_nx ? "on" : "unavailable");
 	kprintf("timer: %llu.%03llu Hz tick, cycle counter at %llu MHz\n",

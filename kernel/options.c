@@ -109,7 +109,7 @@ static void report_problems(void)
 			"are ignored\n", CMDLINE_MAX_ARGS);
 	if (cmdline.garbled)
 		kprintf("Keel: command line has %zu unprintable bytes (shown "
-			"as '?')\n", cmdline.garbled);
+			"as \\xNN; options read them as '?')\n", cmdline.garbled);
 	for (size_t i = 0; i < cmdline.nargs; i++) {
 		if (cmdline_first_unknown(&cmdline, i))
 			kprintf("Keel: unknown option \"%.64s\" ignored\n",

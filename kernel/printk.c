@@ -4,6 +4,8 @@
  */
 #include "kernel/printk.h"
 
+#include "lib/escape.h"
+#include "lib/string.h"
 #include "lib/vsnprintf.h"
 #include "kernel/console.h"
 
@@ -44,5 +46,18 @@ int kprintf(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vkprintf(fmt, ap);
 	va_end(ap);
+	return n;
+}
+
+int kprint_escaped(const char *s)
+{
+	char piece[64];
+	int n = 0;
+
+	while (*s) {
+		s += escape_str(piece, sizeof(piece), s);
+		n += (int)strlen(piece);
+		console_write(piece, strlen(piece));
+	}
 	return n;
 }

@@ -5,7 +5,9 @@
 
 #include "lib/cmdline.h"
 #include "lib/string.h"
+#include "kernel/console.h"
 #include "kernel/ktest.h"
+#include "kernel/printk.h"
 #include "tests/kernel/ktest_random.h"
 
 static char junk[5001];
@@ -41,4 +43,34 @@ KTEST(cmdline_flags_values_and_unknowns)
 	KT_ASSERT(cmdline_has(&parsed, "bogus"));
 	KT_ASSERT(cmdline_first_unknown(&parsed, 2));
 	KT_ASSERT(!cmdline_first_unknown(&parsed, 3));	/* reported once */
+}
+
+/* The boot summary prints the command line through kprint_escaped(): random
+ * bytes, ESC sequences among them, reach the terminal as printable ASCII
+ * only, and an escape reads back as the byte it stands for. What is printed
+ * goes out as a KTAP diagnostic line. */
+KTEST(cmdline_summary_print_is_escaped)
+{
+	static char out[4 * 256 + 1];
+	char line[256];
+	uint64_t seed = 0x65736321;
+	int n;
+
+	for (size_t i = 0; i < sizeof(line) - 1; i++)
+		line[i] = (char)(ktest_random(&seed) % 255 + 1);
+	line[sizeof(line) - 1] = '\0';
+	kprintf("# ");
+	console_capture(out, sizeof(out));
+	n = kprint_escaped(line);
+	console_capture(NULL, 0);
+	kprintf("\n");
+	KT_ASSERT_EQ(strlen(out), n);
+	for (int i = 0; i < n; i++)
+		KT_ASSERT(out[i] >= 0x20 && out[i] <= 0x7e);
+	kprintf("# ");
+	console_capture(out, sizeof(out));
+	kprint_escaped("a\x1b[2J\"\\\xff");
+	console_capture(NULL, 0);
+	kprintf("\n");
+	KT_EXPECT_STREQ(out, "a\\x1b[2J\\\"\\\\\\xff");
 }
