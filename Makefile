@@ -86,7 +86,8 @@ override NASMFLAGS := -f elf64 -g -F dwarf -w+all -I. $(NASMFLAGS)
 override KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-dynamic-linker -T linker.ld $(LDFLAGS)
 
-.PHONY: all iso run test debug bench clean host-test kernel-test kernel-bench toolchain
+.PHONY: all iso run test debug bench clean host-test kernel-test kernel-bench toolchain \
+	options-doc
 all: $(KERNEL) $(ISO)
 iso: $(ISO)
 
@@ -200,6 +201,10 @@ kernel-bench: $(KERNEL)
 
 toolchain:
 	scripts/build-toolchain.sh
+
+# README's option table, rendered from kernel/option_table.c.
+options-doc: $(BUILD)/host/kernel/option_table_test
+	@$< --print-table
 
 clean:
 	rm -rf $(BUILD)

@@ -66,7 +66,8 @@ uint64_t arch_cycles_calibrate(void);
 /* Print a backtrace of the caller. */
 void arch_backtrace(void);
 
-/* Short CPU facts for the boot summary. */
+/* Short CPU facts for the boot summary and the memory code, from the
+ * features arch_init() read once. */
 struct arch_cpu_info {
 	char vendor[13];
 	bool has_nx;		/* no-execute pages (EFER.NXE set at boot) */
@@ -74,4 +75,4 @@ struct arch_cpu_info {
 	uint8_t phys_addr_bits;
 	uint8_t virt_addr_bits;
 };
-void arch_cpu_info(struct arch_cpu_info *info);
+const struct arch_cpu_info *arch_cpu_info(void);

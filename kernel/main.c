@@ -1,17 +1,19 @@
 /*
- * kernel/main.c - kmain(), where the C kernel starts, and the boot order.
+ * kernel/main.c - kmain(), where the C kernel starts: the boot order, then
+ * what the command line asked the machine to do.
  */
 #include <stdint.h>
 
-#include "lib/cmdline.h"
 #include "drivers/uart16550.h"
 #include "kernel/arch.h"
+#include "kernel/boot_steps.h"
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
-#include "kernel/irq.h"
 #include "kernel/heap.h"
+#include "kernel/irq.h"
 #include "kernel/ktest.h"
 #include "kernel/memory.h"
+#include "kernel/multiboot2.h"
 #include "kernel/options.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -31,18 +33,20 @@ static void print_console(void)
 		kprintf("console: debug port 0xe9\n");
 }
 
+/* One line per subsystem; a new driver adds its line here. */
 static void print_summary(const struct boot_info *info)
 {
-	struct arch_cpu_info cpu;
+	const struct arch_cpu_info *cpu = arch_cpu_info();
 
-	arch_cpu_info(&cpu);
 	kprintf("loader: %s\n", info->loader_name ? info->loader_name : "(not named)");
 	kprintf("firmware: %s\n", info->efi ? "UEFI" : "BIOS");
 	kprintf("command line: \"");
 	kprint_escaped(info->cmdline);
 	kprintf("\"\n");
-	kprintf("cpu: %s, %u-bit physical addresses, NX %s\n", cpu.vendor,
-		cpu.phys_addr_bits, cpu.has_nx ? "on" : "unavailable");
+	if (info->modules)
+		kprintf("modules: %u\n", info->modules);
+	kprintf("cpu: %s, %u-bit physical addresses, NX %s\n", cpu->vendor,
+		cpu->phys_addr_bits, cpu->has_nx ? "on" : "unavailable");
 	kprintf("timer: %llu.%03llu Hz tick, cycle counter at %llu MHz\n",
 		(unsigned long long)timer_rate_millihz() / 1000,
 		(unsigned long long)timer_rate_millihz() % 1000,
@@ -69,6 +73,26 @@ static __attribute__((noreturn)) void idle_echo(void)
 	}
 }
 
+/* What the command line asked for, once the kernel is up. */
+static __attribute__((noreturn)) void run(const struct boot_info *info)
+{
+	if (options_has("bench")) {
+		boot_steps_report();
+		kbench_run();
+		arch_halt();
+	}
+	if (options_has("ktest")) {
+		kheap_set_debug(true);	/* every heap check on for the tests */
+		ktest_set_boot_info(info);
+		ktest_run(options_text("ktest"));
+		kprintf("Keel: self-test finished; halting\n");
+		arch_halt();
+	}
+	kprintf("Keel: boot complete; what you type on the serial console "
+		"is echoed\n");
+	idle_echo();
+}
+
 /*
  * Called by boot/boot.asm in long mode on the kernel stack, with the
  * Multiboot2 magic and the physical address of the boot information.
@@ -76,46 +100,34 @@ static __attribute__((noreturn)) void idle_echo(void)
 void kmain(uint32_t magic, uint32_t info_phys)
 {
 	const struct boot_info *info;
-	const struct cmdline *cl;
-	struct arch_cpu_info cpu;
-	uint64_t start = arch_cycles();
 
+	boot_steps_start();
 	console_init_early();		/* COM1 and port 0xe9, for messages */
 	kprintf("\nKeel %s (x86_64) booting\n", KEEL_VERSION);
 	if (magic != MB2_BOOTLOADER_MAGIC)
 		panic("not started by a Multiboot2 loader (magic %#x)", magic);
 	info = bootinfo_load(info_phys);	/* before anything reuses it */
 	options_init(info->cmdline);	/* may move the serial console */
-	if (cmdline_has(options(), "ktest") || cmdline_has(options(), "bench"))
+	if (options_has("ktest") || options_has("bench"))
 		ktest_set_requested();	/* a panic from here on ends QEMU */
-	arch_init();			/* CPU tables, exceptions, PIC */
-	arch_cpu_info(&cpu);
-	memory_init(info, bootinfo_phys(), cpu.phys_addr_bits);
+	boot_step_done("console, boot information, options");
+	arch_init();			/* CPU features, tables, exceptions, PIC */
+	boot_step_done("CPU tables");
+	memory_init(info, bootinfo_phys(), arch_cpu_info()->phys_addr_bits);
+	boot_step_done("memory map, frame allocator");
 	arch_vm_init();			/* W^X kernel space, direct map */
+	boot_step_done("kernel address space");
 	kheap_init();			/* kmalloc, growing on demand */
-	timer_init(options_u32_range("timer_hz", TIMER_DEFAULT_HZ, TIMER_MIN_HZ,
-				     TIMER_MAX_HZ));
+	kheap_set_debug(options_on("heap_debug"));
+	boot_step_done("heap");
+	timer_init(options_number("timer_hz"));	/* tick, cycle counter */
+	boot_step_done("timer");
 	console_enable_input();		/* serial input by interrupt */
 	irq_enable();
 	print_summary(info);
-	if (timer_cycles_hz())
+	boot_step_done("summary");
+	if (boot_steps_total_us())
 		kprintf("boot: kernel ready %llu us after kmain\n",
-			(unsigned long long)((arch_cycles() - start) * 1000000 /
-					     timer_cycles_hz()));
-
-	cl = options();
-	if (cmdline_has(cl, "bench")) {
-		kbench_run();
-		arch_halt();
-	}
-	if (cmdline_has(cl, "ktest")) {
-		kheap_set_debug(true);	/* every heap check on for the tests */
-		ktest_set_boot_info(info);
-		ktest_run(cmdline_value(cl, "ktest"));
-		kprintf("Keel: self-test finished; halting\n");
-		arch_halt();
-	}
-	kprintf("Keel: boot complete; what you type on the serial console "
-		"is echoed\n");
-	idle_echo();
+			(unsigned long long)boot_steps_total_us());
+	run(info);
 }

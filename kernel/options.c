@@ -1,21 +1,28 @@
 /*
- * kernel/options.c - the command line options and their effect.
+ * kernel/options.c - the command line options, parsed once at boot from
+ * the table in kernel/option_table.c, and the serial console's options
+ * applied.
  */
 #include "kernel/options.h"
 
-#include <stdint.h>
-
+#include "lib/align.h"
+#include "lib/cmdline.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "drivers/uart16550.h"
 #include "kernel/console.h"
+#include "kernel/option_table.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 
-static const char *const known_options[] = {
-	"ktest", "serial", "baud", "timer_hz", "bench",
-};
+/* Enough for every row of option_table[]; checked in options_init(). */
+#define MAX_OPTIONS 16
 
 static struct cmdline cmdline;
+static const char *known_names[MAX_OPTIONS];
+static uint32_t values[MAX_OPTIONS];	/* decoded NUMBER and ON_OFF values */
+static const char *refused[MAX_OPTIONS];	/* why a value was refused */
+static char why[MAX_OPTIONS][48];
 
 static const struct {
 	const char *name;
@@ -26,47 +33,21 @@ static const struct {
 	{ "none", 0 },
 };
 
-/* Parse a decimal or 0x-prefixed hexadecimal number; -EINVAL if it is not
- * one or does not fit in 32 bits. */
-static int parse_u32(const char *s, uint32_t *out)
-{
-	unsigned int radix = 10;
-	uint64_t v = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		radix = 16;
-		s += 2;
-	}
-	if (!*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		unsigned int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (radix == 16 && (*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
-			d = (*s | 0x20) - 'a' + 10;
-		else
-			return -EINVAL;
-		v = v * radix + d;
-		if (v > UINT32_MAX)
-			return -EINVAL;
-	}
-	*out = (uint32_t)v;
-	return 0;
-}
-
 static int parse_port(const char *s, uint16_t *base)
 {
+	static const struct option_desc as_number = {
+		.kind = OPTION_NUMBER, .min = 1, .max = UART_MAX_BASE,
+	};
+	char unused[40];
 	uint32_t v;
 
-	for (size_t i = 0; i < sizeof(serial_ports) / sizeof(serial_ports[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(serial_ports); i++) {
 		if (strcmp(s, serial_ports[i].name) == 0) {
 			*base = serial_ports[i].base;
 			return 0;
 		}
 	}
-	if (parse_u32(s, &v) || v == 0 || v > UART_MAX_BASE)
+	if (option_decode(&as_number, s, &v, unused, sizeof(unused)))
 		return -EINVAL;
 	*base = (uint16_t)v;
 	return 0;
@@ -75,31 +56,23 @@ static int parse_port(const char *s, uint16_t *base)
 static void apply_console(void)
 {
 	const char *port = cmdline_value(&cmdline, "serial");
-	const char *baud = cmdline_value(&cmdline, "baud");
 	uint16_t base = UART_COM1;
-	uint32_t rate = UART_DEFAULT_BAUD;
 	int err;
 
-	if (!port && !baud)
+	if (!port && !cmdline_value(&cmdline, "baud"))
 		return;
 	if (port && parse_port(port, &base)) {
 		kprintf("Keel: serial=%s is not a port (com1-com4, 0xNNN or "
 			"none); keeping COM1\n", port);
 		base = UART_COM1;
 	}
-	if (baud && (parse_u32(baud, &rate) || !rate || UART_CLOCK_HZ % rate ||
-		     UART_CLOCK_HZ / rate > 0xffff)) {
-		kprintf("Keel: baud=%s is not a divisor of %u; using %u\n",
-			baud, UART_CLOCK_HZ, UART_DEFAULT_BAUD);
-		rate = UART_DEFAULT_BAUD;
-	}
-	err = console_set_uart(base, rate);
+	err = console_set_uart(base, options_number("baud"));
 	if (err)
 		kprintf("Keel: no UART at %#x (%s); keeping the old console\n",
 			base, errno_name(err));
 }
 
-static void report_problems(void)
+static void report_line_problems(void)
 {
 	if (cmdline.truncated)
 		kprintf("Keel: command line is %zu bytes; only the first %u "
@@ -117,36 +90,74 @@ static void report_problems(void)
 	}
 }
 
+/* Decode option @i once, keeping the default when the value is refused. */
+static void decode_option(size_t i)
+{
+	const struct option_desc *o = &option_table[i];
+
+	values[i] = o->def;
+	if (cmdline_has(&cmdline, o->name))
+		refused[i] = option_decode(o, cmdline_value(&cmdline, o->name),
+					   &values[i], why[i], sizeof(why[i]));
+}
+
+static void report_refused(size_t i)
+{
+	const struct option_desc *o = &option_table[i];
+	const char *text = cmdline_value(&cmdline, o->name);
+
+	if (!refused[i])
+		return;
+	if (o->kind == OPTION_ON_OFF)
+		kprintf("Keel: %s=%s %s; using %s\n", o->name, text ? text : "",
+			refused[i], o->def ? "on" : "off");
+	else
+		kprintf("Keel: %s=%s %s; using %u\n", o->name,
+			text ? text : "", refused[i], o->def);
+}
+
+/* The console moves first, so that every report reaches the new one. */
 void options_init(const char *raw)
 {
-	cmdline_parse(&cmdline, raw, known_options,
-		      sizeof(known_options) / sizeof(known_options[0]));
+	if (option_count > MAX_OPTIONS)
+		panic("option_table has %zu rows; options.c holds %u",
+		      option_count, MAX_OPTIONS);
+	for (size_t i = 0; i < option_count; i++)
+		known_names[i] = option_table[i].name;
+	cmdline_parse(&cmdline, raw, known_names, option_count);
+	for (size_t i = 0; i < option_count; i++)
+		decode_option(i);
 	apply_console();
-	report_problems();
+	report_line_problems();
+	for (size_t i = 0; i < option_count; i++)
+		report_refused(i);
 }
 
-const struct cmdline *options(void)
+static size_t index_of(const char *name)
 {
-	return &cmdline;
+	const struct option_desc *o = option_find(name);
+
+	if (!o)
+		panic("option \"%s\" is not in option_table", name);
+	return (size_t)(o - option_table);
 }
 
-uint32_t options_u32_range(const char *name, uint32_t fallback, uint32_t min,
-			   uint32_t max)
+bool options_has(const char *name)
 {
-	const char *s = cmdline_value(&cmdline, name);
-	uint32_t v;
+	return cmdline_has(&cmdline, option_table[index_of(name)].name);
+}
 
-	if (!s)
-		return fallback;
-	if (parse_u32(s, &v)) {
-		kprintf("Keel: %s=%s is not a number; using %u\n", name, s,
-			fallback);
-		return fallback;
-	}
-	if (v < min || v > max) {
-		kprintf("Keel: %s=%u is out of range (%u-%u); using %u\n", name,
-			v, min, max, fallback);
-		return fallback;
-	}
-	return v;
+const char *options_text(const char *name)
+{
+	return cmdline_value(&cmdline, option_table[index_of(name)].name);
+}
+
+uint32_t options_number(const char *name)
+{
+	return values[index_of(name)];
+}
+
+bool options_on(const char *name)
+{
+	return values[index_of(name)] != 0;
 }

@@ -1,28 +1,31 @@
 /*
- * kernel/options.h - the kernel command line options Keel understands.
+ * kernel/options.h - the kernel command line options, parsed once at boot.
  *
- *   ktest             run every in-kernel test, then exit QEMU with the result
- *   ktest=PATTERN     run the tests whose name matches PATTERN ('*', '?')
- *   serial=PORT       serial console: com1 (default), com2, com3, com4, an
- *                     I/O port such as 0x3f8, or none
- *   baud=N            serial speed, a divisor of 115200 (default 115200)
- *   timer_hz=N        timer tick rate (default 1000)
- *   bench             run the in-kernel benchmarks, then exit QEMU
+ * Each option is a row of kernel/option_table.c (name, kind, default, range,
+ * help); README's table of them is rendered from there. Asking for a name
+ * that is not in the table is a kernel bug and panics.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lib/cmdline.h"
-
-/* Parse @raw, apply the console options and report unknown ones. */
+/*
+ * Parse @raw once: decode every option in the table, move the serial
+ * console when serial= or baud= say so, then report on the (new) console
+ * unknown options, refused values (the default is kept) and a truncated or
+ * garbled line.
+ */
 void options_init(const char *raw);
 
-/* The value of @name as a number in [@min, @max], or @fallback when it is
- * absent, not a number or out of range (the last two are reported). */
-uint32_t options_u32_range(const char *name, uint32_t fallback, uint32_t min,
-			   uint32_t max);
+/* True when option @name is on the command line, with or without value. */
+bool options_has(const char *name);
 
-/* The parsed command line. */
-const struct cmdline *options(void);
+/* The text after "@name=", or NULL (absent, or the bare name). */
+const char *options_text(const char *name);
+
+/* A NUMBER option's value, its default when absent or refused. */
+uint32_t options_number(const char *name);
+
+/* An ON_OFF option's value, its default when absent or refused. */
+bool options_on(const char *name);

@@ -13,6 +13,7 @@
 #define ENOSPC	28	/* no room left in a caller's buffer or table */
 #define ERANGE	34	/* value out of range */
 #define EBADMSG	74	/* malformed data (for example, a bad boot tag) */
+#define ETIMEDOUT 110	/* a bounded wait for the hardware ran out */
 
 /* A short name for an error number ("ENOMEM"), for messages. */
 static inline const char *errno_name(int err)
@@ -28,6 +29,7 @@ static inline const char *errno_name(int err)
 	case ENOSPC: return "ENOSPC";
 	case ERANGE: return "ERANGE";
 	case EBADMSG: return "EBADMSG";
+	case ETIMEDOUT: return "ETIMEDOUT";
 	default: return "E?";
 	}
 }

@@ -97,10 +97,11 @@ step "too little memory stops the boot with the figures" env FIRMWARE=bios \
 	--must-show "PANIC: Keel needs at least 16 MiB of usable memory, found 11 MiB" \
 	--name too-little-memory "$kernel"
 step "unknown and malformed options are reported, not fatal" plain \
-	"$here/run-tests.sh" --cmdline "ktest=boot_* bogus=1 bogus serial=com9 timer_hz=fast path=\$HOME;x" \
+	"$here/run-tests.sh" --cmdline "ktest=boot_* bogus=1 bogus serial=com9 timer_hz=fast baud=1 path=\$HOME;x" \
 	--must-show 'Keel: unknown option "bogus" ignored' \
 	--must-show "Keel: serial=com9 is not a port" \
 	--must-show "Keel: timer_hz=fast is not a number; using 1000" \
+	--must-show "Keel: baud=1 needs a divisor above 65535, which does not fit the UART's 16-bit divisor latch" \
 	--name bad-options "$kernel"
 step "boot stub: a 32-bit CPU is refused with a message" env FIRMWARE=bios BOOT=cdrom \
 	MEMORY= QEMUFLAGS="-cpu qemu32" "$here/run-tests.sh" --timeout 30 \

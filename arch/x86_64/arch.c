@@ -5,6 +5,7 @@
 
 #include "lib/string.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpuid.h"
 #include "arch/x86_64/exception.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
@@ -21,6 +22,7 @@ void irq_arch_init(void);
 
 void arch_init(void)
 {
+	cpuid_probe();		/* CPU features, read once for everyone */
 	gdt_init();		/* our own segments and the TSS with IST stacks */
 	idt_init();		/* all 256 vectors into isr.asm */
 	exception_init();	/* breakpoint and double-fault handlers */
@@ -135,33 +137,15 @@ void arch_triple_fault(void)
 	arch_halt();
 }
 
-/* CPUID leaves (Intel SDM Vol. 2A, CPUID; AMD APM Vol. 3, appendix E). */
-#define CPUID_EXT_MAX		0x80000000
-#define CPUID_EXT_FEATURES	0x80000001
-#define CPUID_EXT_ADDR_SIZES	0x80000008
-#define CPUID_EXT_EDX_NX	(1u << 20)
-#define CPUID_EXT_EDX_1G	(1u << 26)
-
-void arch_cpu_info(struct arch_cpu_info *info)
+const struct arch_cpu_info *arch_cpu_info(void)
 {
-	struct cpuid_regs r = cpuid(0, 0);
-	uint32_t ext_max = cpuid(CPUID_EXT_MAX, 0).eax;
+	static struct arch_cpu_info info;
+	const struct cpu_features *f = cpu_features();
 
-	memcpy(info->vendor, &r.ebx, 4);
-	memcpy(info->vendor + 4, &r.edx, 4);
-	memcpy(info->vendor + 8, &r.ecx, 4);
-	info->vendor[12] = '\0';
-
-	r = cpuid(CPUID_EXT_FEATURES, 0);
-	info->has_nx = r.edx & CPUID_EXT_EDX_NX;
-	info->has_1g_pages = r.edx & CPUID_EXT_EDX_1G;
-
-	/* Without leaf 80000008h the SDM says to assume 36 physical bits. */
-	info->phys_addr_bits = 36;
-	info->virt_addr_bits = 48;
-	if (ext_max >= CPUID_EXT_ADDR_SIZES) {
-		r = cpuid(CPUID_EXT_ADDR_SIZES, 0);
-		info->phys_addr_bits = r.eax & 0xff;
-		info->virt_addr_bits = (r.eax >> 8) & 0xff;
-	}
+	memcpy(info.vendor, f->vendor, sizeof(info.vendor));
+	info.has_nx = f->nx;
+	info.has_1g_pages = f->pages_1g;
+	info.phys_addr_bits = f->phys_bits;
+	info.virt_addr_bits = f->virt_bits;
+	return &info;
 }

@@ -9,6 +9,7 @@
 #include "lib/errno.h"
 #include "lib/memmap.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpuid.h"
 #include "arch/x86_64/exception.h"
 #include "arch/x86_64/gdt.h"
 #include "kernel/arch.h"
@@ -22,9 +23,6 @@
 #define CR4_UMIP (1ULL << 11)
 #define CR4_SMEP (1ULL << 20)
 #define CR4_SMAP (1ULL << 21)
-#define CPUID7_EBX_SMEP (1u << 7)
-#define CPUID7_EBX_SMAP (1u << 20)
-#define CPUID7_ECX_UMIP (1u << 2)
 
 static struct mapper kernel_mapper;
 static struct vm_features features;
@@ -156,20 +154,15 @@ static void map_direct(void)
 
 static void detect_features(void)
 {
-	struct arch_cpu_info cpu;
-	struct cpuid_regs r = cpuid(0, 0);
+	const struct cpu_features *cpu = cpu_features();
 
-	arch_cpu_info(&cpu);
-	phys_bits = cpu.phys_addr_bits;
-	features.nx = cpu.has_nx;
-	features.pages_1g = cpu.has_1g_pages;
+	phys_bits = cpu->phys_bits;
+	features.nx = cpu->nx;
+	features.pages_1g = cpu->pages_1g;
+	features.smep = cpu->smep;
+	features.smap = cpu->smap;
+	features.umip = cpu->umip;
 	nx_bit = features.nx ? PTE_NX : 0;
-	if (r.eax >= 7) {
-		r = cpuid(7, 0);
-		features.smep = r.ebx & CPUID7_EBX_SMEP;
-		features.smap = r.ebx & CPUID7_EBX_SMAP;
-		features.umip = r.ecx & CPUID7_ECX_UMIP;
-	}
 }
 
 static void enable_protections(void)

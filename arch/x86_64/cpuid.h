@@ -1,0 +1,31 @@
+/*
+ * arch/x86_64/cpuid.h - what this CPU can do, read from CPUID once at boot.
+ *
+ * Every feature decision in the kernel reads the one copy cpuid_probe()
+ * fills, so CPUID runs once a boot and code that needs a bit does not
+ * repeat the leaf and mask.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cpu_features {
+	char vendor[13];		/* "GenuineIntel", "AuthenticAMD", ... */
+	uint32_t max_leaf;		/* leaf 0 EAX */
+	uint32_t max_ext_leaf;		/* leaf 0x80000000 EAX */
+	bool hypervisor;		/* leaf 1 ECX bit 31: running in a VM */
+	bool nx;			/* no-execute pages */
+	bool pages_1g;			/* 1 GiB pages in the PDPT */
+	bool smep, smap, umip;
+	bool invariant_tsc;		/* leaf 0x80000007 EDX bit 8 */
+	uint8_t phys_bits;		/* MAXPHYADDR */
+	uint8_t virt_bits;		/* linear address width */
+};
+
+/* Read CPUID into the kernel's copy. Called once, first thing in
+ * arch_init(); later calls change nothing. */
+void cpuid_probe(void);
+
+/* The copy cpuid_probe() filled. */
+const struct cpu_features *cpu_features(void);

@@ -1,0 +1,26 @@
+/*
+ * kernel/boot_steps.h - how long each step of the boot took.
+ *
+ * kmain() marks the end of each init step with boot_step_done(); `make
+ * bench` prints the breakdown ("bench: boot <step> N us") and the boot
+ * summary prints the total, so a step that grows shows by name.
+ */
+#pragma once
+
+#include <stdint.h>
+
+/* Start the clock: the cycle counter reading at kmain's first line. */
+void boot_steps_start(void);
+
+/* Record that step @name ended now. Names are string literals. */
+void boot_step_done(const char *name);
+
+/*
+ * Print one line per step in microseconds, as benchmark figures; needs
+ * the cycle counter calibrated (timer_init), else prints nothing.
+ */
+void boot_steps_report(void);
+
+/* Microseconds from boot_steps_start() to the last step, or 0 when the
+ * cycle counter is not calibrated. */
+uint64_t boot_steps_total_us(void);
