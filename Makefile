@@ -82,9 +82,9 @@ ifneq ($(CC_IS_CLANG),1)
 else
   override KCFLAGS += --target=x86_64-unknown-none-elf
 endif
-override NASMFLAGS := -f elf64 -g -F dwarf -w+all -I. $(NASMFLAGS)
+override NASMFLAGS := -f elf64 -g -F dwarf -w+all -I. -I$(BUILD)/gen/ $(NASMFLAGS)
 override KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
-	--no-dynamic-linker -T linker.ld $(LDFLAGS)
+	--no-dynamic-linker -L $(BUILD)/gen -T linker.ld $(LDFLAGS)
 
 .PHONY: all iso run test debug bench clean host-test kernel-test kernel-bench toolchain \
 	options-doc
@@ -109,17 +109,28 @@ FORCE:
 $(BUILD)/ksyms-empty.asm: scripts/gen-ksyms.sh
 	@mkdir -p $(@D)
 	$(Q)scripts/gen-ksyms.sh --empty > $@
-$(BUILD)/keel.pass1.elf: $(OBJS) $(BUILD)/ksyms-empty.asm.o linker.ld
+$(BUILD)/keel.pass1.elf: $(OBJS) $(BUILD)/ksyms-empty.asm.o linker.ld \
+		$(BUILD)/gen/constants.ld
 	$(call say,LD,$@)
 	$(Q)$(LD) $(KLDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms-empty.asm.o
 $(BUILD)/ksyms.asm: $(BUILD)/keel.pass1.elf scripts/gen-ksyms.sh
 	$(Q)scripts/gen-ksyms.sh $< > $@
-$(KERNEL): $(OBJS) $(BUILD)/ksyms.asm.o linker.ld
+$(KERNEL): $(OBJS) $(BUILD)/ksyms.asm.o linker.ld $(BUILD)/gen/constants.ld
 	$(call say,LD,$@)
 	$(Q)$(LD) $(KLDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms.asm.o
 	$(Q)scripts/gen-ksyms.sh $@ | cmp -s - $(BUILD)/ksyms.asm || \
 		{ echo "$@: functions moved between the two links"; rm -f $@; exit 1; }
 	@grub-file --is-x86-multiboot2 $@ || { echo "$@ is not a Multiboot2 kernel"; rm -f $@; exit 1; }
+
+# Constants the boot stub and linker.ld share with C (boot/constants.c).
+$(BUILD)/gen/constants.s: boot/constants.c Makefile $(BUILD)/.compiler
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(KCFLAGS) -S $< -o $@
+$(BUILD)/gen/constants.inc: $(BUILD)/gen/constants.s scripts/gen-constants.sh
+	$(Q)scripts/gen-constants.sh nasm $< > $@
+$(BUILD)/gen/constants.ld: $(BUILD)/gen/constants.s scripts/gen-constants.sh
+	$(Q)scripts/gen-constants.sh ld $< KERNEL_VMA KERNEL_LMA > $@
 
 $(BUILD)/%.c.o: %.c Makefile $(BUILD)/.compiler
 	@mkdir -p $(@D)
@@ -130,7 +141,7 @@ $(BUILD)/%.asm.o: $(BUILD)/%.asm
 	$(Q)$(NASM) $(NASMFLAGS) $< -o $@
 
 # NASM 2.16.01's -MD leaves %include files out; a separate -M pass gets them.
-$(BUILD)/%.asm.o: %.asm Makefile | $(DEPS_STAMP)
+$(BUILD)/%.asm.o: %.asm Makefile $(BUILD)/gen/constants.inc | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(call say,NASM,$<)
 	$(Q)$(NASM) $(NASMFLAGS) -M -MT $@ -MF $(@:.o=.d) -MP $<

@@ -185,25 +185,28 @@ boot_fail:
 	jmp .halt
 
 ; 115200 baud, 8N1, FIFOs on. drivers/uart16550.c documents the registers.
+; The C driver cannot serve here: it is 64-bit code linked in the higher
+; half, and this runs in 32-bit mode before paging, when the CPU checks fail.
+; So this is a second, minimal set-up that only ever transmits.
 com1_init:
 	push eax
 	push edx
-	mov dx, COM1 + 1
+	mov dx, UART_COM1 + 1
 	xor al, al
 	out dx, al			; no interrupts
-	mov dx, COM1 + 3
+	mov dx, UART_COM1 + 3
 	mov al, 0x80
 	out dx, al			; DLAB on
-	mov dx, COM1
+	mov dx, UART_COM1
 	mov al, 1
 	out dx, al			; divisor 1 = 115200 baud
-	mov dx, COM1 + 1
+	mov dx, UART_COM1 + 1
 	xor al, al
 	out dx, al
-	mov dx, COM1 + 3
+	mov dx, UART_COM1 + 3
 	mov al, 0x03
 	out dx, al			; 8N1, DLAB off
-	mov dx, COM1 + 2
+	mov dx, UART_COM1 + 2
 	mov al, 0xc7
 	out dx, al			; FIFOs on and cleared
 	pop edx
@@ -217,7 +220,7 @@ com1_putc:
 	push edx
 	push eax
 	mov ecx, 100000
-	mov dx, COM1 + 5
+	mov dx, UART_COM1 + 5
 .wait:
 	in al, dx
 	test al, 0x20			; LSR: transmit holding register empty
@@ -225,7 +228,7 @@ com1_putc:
 	loop .wait
 .send:
 	pop eax
-	mov dx, COM1
+	mov dx, UART_COM1
 	out dx, al
 	pop edx
 	pop ecx

@@ -6,7 +6,6 @@
 
 #include "arch/x86_64/cpu.h"
 
-#define DEBUGCON_PORT 0xe9
 
 bool debugcon_probe(void)
 {

@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#define DEBUGCON_PORT 0xe9
+
 #include <stdbool.h>
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 /*
- * kernel/layout.h - where the kernel sits. Matches linker.ld and
- * boot/boot.inc.
+ * kernel/layout.h - where the kernel sits. The boot stub and linker.ld take
+ * these values from here, through boot/constants.c.
  *
  *   0x0000000000000000              nothing (a NULL dereference faults); the
  *                                   boot tables identity-map 4 GiB here
@@ -18,9 +18,11 @@
 #include <stdint.h>
 
 #define KERNEL_VMA 0xffffffff80000000ULL
+#define KERNEL_LMA 0x100000		/* where GRUB loads the image */
 #define KERNEL_STACK_SIZE (16 * 1024)
 
 #define PHYS_OFFSET 0xffff800000000000ULL
+#define PHYS_OFFSET_PML4_INDEX ((PHYS_OFFSET >> 39) & 511)
 #define DIRECT_MAP_MAX (64ULL << 40)
 #define HEAP_START 0xffffc00000000000ULL
 #define HEAP_MAX (1ULL << 40)
@@ -29,7 +31,8 @@
 /* The boot page tables already map the first 4 GiB at PHYS_OFFSET, so the
  * direct map works from kmain() on for memory below this limit, and for all
  * RAM once arch/x86_64/vm.c has built the kernel's tables. */
-#define BOOT_DIRECT_MAP_LIMIT (4ULL << 30)
+#define BOOT_MAP_GIB 4
+#define BOOT_DIRECT_MAP_LIMIT ((uint64_t)BOOT_MAP_GIB << 30)
 
 static inline void *phys_to_virt(uint64_t phys)
 {

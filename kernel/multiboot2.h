@@ -13,7 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MB2_BOOTLOADER_MAGIC 0x36d76289
+#define MB2_HEADER_MAGIC 0xe85250d6	/* in the kernel's header (3.1.1) */
+#define MB2_BOOTLOADER_MAGIC 0x36d76289	/* in EAX at entry (3.2) */
 
 enum mb2_tag_type {
 	MB2_TAG_END = 0,
