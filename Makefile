@@ -70,7 +70,9 @@ ISO    := $(BUILD)/keel.iso
 
 # The kernel is linked in the top 2 GiB (see linker.ld), so -mcmodel=kernel.
 override CPPFLAGS := -I. -MMD -MP $(CPPFLAGS)
-override KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
+# DEBUG=1: -Og, so that gdb shows locals instead of "optimized out".
+OPTIMIZE := $(if $(filter 1,$(DEBUG)),-Og,-O2)
+override KCFLAGS := -std=gnu11 $(OPTIMIZE) -g -Wall -Wextra -Werror -ffreestanding \
 	-fno-stack-protector -fno-stack-check -fno-pic -fno-pie -fno-lto \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-optimize-sibling-calls -mno-red-zone -mno-mmx -mno-sse -mno-sse2 \
@@ -195,7 +197,7 @@ run: $(RUN_ISO)
 	@scripts/run-qemu.sh $(RUN_ISO)
 
 debug: $(RUN_ISO)
-	@scripts/run-qemu.sh --debug $(RUN_ISO)
+	@scripts/run-qemu.sh --debug $(RUN_ISO) $(KERNEL)
 
 # Only the kernel self-test, under $(FIRMWARE), with $(CMDLINE) added.
 kernel-test: $(KERNEL)

@@ -8,8 +8,10 @@
 
 %include "boot/boot.inc"
 
-extern kmain
+extern higher_half_entry
 global _start
+global boot_magic
+global boot_info
 global boot_pml4
 global boot_stack_bottom
 global boot_stack_top
@@ -273,20 +275,6 @@ msg_no_pae:
 	db "Keel: boot failed: this CPU does not support PAE, which 64-bit paging needs", 13, 10, 0
 msg_no_long_mode:
 	db "Keel: boot failed: this CPU does not support long mode (x86_64); Keel needs a 64-bit CPU", 13, 10, 0
-
-section .text
-; Now in the higher half: switch to the kernel stack and call
-; kmain(magic, info_phys), SysV ABI: RDI, RSI; RSP 16-byte aligned at the call.
-higher_half_entry:
-	mov rsp, boot_stack_top
-	xor ebp, ebp			; ends the frame-pointer chain for backtraces
-	mov edi, [boot_magic]
-	mov esi, [boot_info]
-	call kmain
-.halt:
-	cli
-	hlt
-	jmp .halt
 
 section .bss nobits alloc noexec write align=4096
 boot_pml4:	resb 4096
