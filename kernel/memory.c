@@ -28,8 +28,11 @@ static struct pmm kernel_pmm;
 static int64_t allocs_until_failure = -1;	/* -1: no injected failure */
 static bool direct_map_complete;
 
-/* Append the entries of one map tag; returns how many were added. */
-static size_t add_entries(const uint8_t *tag, uint32_t size, size_t used,
+/* Append the entries of one map tag; returns how many were added. A tag
+ * that does not fit is left out whole, never cut: half a map could leave
+ * RAM that is in use looking free. */
+static size_t add_entries(const char *what, const uint8_t *tag, uint32_t size,
+			  size_t used,
 			  int (*parse)(const void *, size_t, struct memmap_entry *,
 				       size_t, size_t *))
 {
@@ -39,12 +42,14 @@ static size_t add_entries(const uint8_t *tag, uint32_t size, size_t used,
 	if (!tag)
 		return 0;
 	err = parse(tag, size, entries + used, MAX_ENTRIES - used, &count);
-	if (err) {
-		kprintf("Keel: memory map tag ignored (%s, %zu entries)\n",
-			errno_name(err), count);
-		return 0;
-	}
-	return count;
+	if (err == -ENOSPC)
+		kprintf("Keel: the %s has %zu entries, more than the %zu left of "
+			"%u; ignoring it\n", what, count, MAX_ENTRIES - used,
+			MAX_ENTRIES);
+	else if (err)
+		kprintf("Keel: the %s is malformed (%s); ignoring it\n", what,
+			errno_name(err));
+	return err ? 0 : count;
 }
 
 struct claimed_set {
@@ -114,10 +119,11 @@ static void normalize(const struct boot_info *info, uint64_t info_phys,
 	struct memmap_input in = { .entries = entries, .claimed = claimed.range };
 	int err;
 
-	in.nr_entries = add_entries(info->mmap_tag, info->mmap_tag_size, 0,
-				    memmap_parse_mb2);
-	in.nr_entries += add_entries(info->efi_mmap_tag, info->efi_mmap_tag_size,
-				     in.nr_entries, memmap_parse_mb2_efi);
+	in.nr_entries = add_entries("memory map", info->mmap_tag,
+				    info->mmap_tag_size, 0, memmap_parse_mb2);
+	in.nr_entries += add_entries("EFI memory map", info->efi_mmap_tag,
+				     info->efi_mmap_tag_size, in.nr_entries,
+				     memmap_parse_mb2_efi);
 	if (in.nr_entries == 0)
 		panic("Keel cannot boot: the boot loader passed no usable memory map");
 	collect_claimed(info, info_phys, &claimed);
