@@ -21,6 +21,9 @@
  * loads modules back to back, so any number of them is usually one range. */
 #define MAX_CLAIMED 64
 
+/* The end of the first MiB, kept from the frame allocator (see below). */
+#define LOW_MEMORY_END 0x100000
+
 static struct memmap_entry entries[MAX_ENTRIES];
 static struct memmap_region regions[MAX_REGIONS];
 static size_t nr_regions;
@@ -95,7 +98,16 @@ static void claim(struct claimed_set *set, uint64_t start, uint64_t end,
 	set->range[set->n++] = r;
 }
 
-/* What the kernel occupies and the loader handed over: every module. */
+/*
+ * What the kernel occupies and the loader handed over (every module), and
+ * the first MiB. Below 1 MiB lie the real-mode interrupt table, the BIOS
+ * data area and the EBDA, some firmware writes there after boot (Linux
+ * keeps the whole first MiB out of its allocator for that reason), and the
+ * start-up code of other CPUs will need a frame there; so the frame
+ * allocator never hands it out. It is also where GRUB ran: under QEMU's
+ * emulation, every write to a page holding code it translated takes a slow
+ * path, and page tables placed there made the boot tens of ms slower.
+ */
 static void collect_claimed(const struct boot_info *info, uint64_t info_phys,
 			    struct claimed_set *set)
 {
@@ -103,6 +115,7 @@ static void collect_claimed(const struct boot_info *info, uint64_t info_phys,
 	uint32_t cursor = 0;
 
 	set->n = 0;
+	claim(set, 0, LOW_MEMORY_END, "low memory");
 	claim(set, (uintptr_t)__kernel_phys_start, (uintptr_t)__kernel_phys_end,
 	      "the kernel");
 	if (info_phys)
