@@ -6,10 +6,19 @@
  * .ktests section, which linker.ld collects between __ktests_start and
  * __ktests_end, so there is no list to keep up to date.
  *
- * The command line word "ktest" runs them all, "ktest=PATTERN" the ones whose
- * name matches PATTERN ('*' and '?' wildcards). Results are printed as KTAP
- * version 1 (Linux Documentation/dev-tools/ktap.rst) and, at the end, the
- * kernel tells QEMU's isa-debug-exit device how it went (KTEST_EXIT_*).
+ * A test belongs to the suite named by the part of its name before the first
+ * '_' (boot_*, trap_*, heap_*, ...); KTEST_LAST tests form the suite "final",
+ * which runs after all the others. Suites run in the order their first test
+ * appears in the sources, and the tests of a suite in source order.
+ *
+ * The command line word "ktest" runs them all; "ktest=PATTERN" runs the tests
+ * whose name, or whose suite, matches PATTERN ('*' and '?' wildcards), so
+ * "ktest=heap" is the heap suite. The name prefix counts as a suite too:
+ * "ktest=heap" also brings the heap's final check. Results are printed as
+ * KTAP version 1 (Linux Documentation/dev-tools/ktap.rst), one subtest per
+ * suite, the way Linux's KUnit prints them, so that its parser
+ * (tools/testing/kunit/kunit.py parse) reads them. At the end the kernel
+ * tells QEMU's isa-debug-exit device how it went (KTEST_EXIT_*).
  *
  * Tests flagged KTEST_EXPLICIT fail, panic or reset the machine on purpose
  * (they test the test runner); they run only when named exactly.
@@ -30,17 +39,25 @@
 
 struct ktest_ctx;
 
+/*
+ * One record per test. The compiler may emit a file's records in any order
+ * (GCC at -O2 emits them last first), so the file and line are kept to run
+ * the tests in source order.
+ */
 struct ktest {
 	const char *name;
 	void (*fn)(struct ktest_ctx *t);
 	uint32_t flags;
+	uint32_t line;
+	const char *file;
 };
 
 #define KTEST_FLAGS(name_, flags_)                                          \
 	static void ktest_fn_##name_(struct ktest_ctx *t);                  \
 	static const struct ktest ktest_rec_##name_                         \
 		__attribute__((used, section(".ktests"), aligned(8))) = {   \
-			#name_, ktest_fn_##name_, (flags_)                  \
+			#name_, ktest_fn_##name_, (flags_), __LINE__,       \
+			__FILE__                                            \
 		};                                                          \
 	static void ktest_fn_##name_(__attribute__((unused)) struct ktest_ctx *t)
 
@@ -104,6 +121,13 @@ void ktest_expect_streq(struct ktest_ctx *t, const char *file, int line,
  * device; the return value is 0 when every test passed.
  */
 int ktest_run(const char *pattern);
+
+/*
+ * Called by panic(): print "not ok ... # ERROR kernel panic" for the test
+ * that was running and for its suite, so the KTAP report says which test
+ * took the kernel down. Prints at most once, even if printing panics again.
+ */
+void ktest_report_panic(void);
 
 /* True once the command line asked for the self-test (or benchmarks), even
  * before they start: a panic during boot then ends the emulator too. */

@@ -25,11 +25,15 @@ static const char *check_baud(uint32_t rate)
 }
 
 const struct option_desc option_table[] = {
-	{ "ktest", OPTION_TEXT, .value = "[=PATTERN]",
-	  .help = "run the in-kernel tests (all, or those of a suite or "
-		  "matching a glob), print KTAP, end QEMU with the result" },
+	{ "ktest", OPTION_TEXT, .value = "[=SUITE\\|PATTERN]",
+	  .help = "run the in-kernel tests: all, one suite (`ktest=trap`; a "
+		  "suite is the name part before the first `_`, `final` the "
+		  "last checks) or those whose names or suites match a glob "
+		  "(`ktest=trap_page_*`); print KTAP, end QEMU with the "
+		  "result" },
 	{ "bench", OPTION_FLAG,
-	  .help = "run the in-kernel benchmarks, then end QEMU" },
+	  .help = "run the in-kernel benchmarks and print the boot's steps, "
+		  "then end QEMU" },
 	{ "serial", OPTION_TEXT, .value = "=PORT",
 	  .help = "serial console: `com1` (default), `com2`, `com3`, `com4`, "
 		  "an I/O port like `0x3f8`, or `none`" },

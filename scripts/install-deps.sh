@@ -40,6 +40,7 @@ needs=(
 	"file:/usr/include/cmocka.h libcmocka-dev"
 	"command:md5sum coreutils"
 	"command:awk gawk"
+	"command:python3 python3"
 )
 if [ $with_clang = 1 ]; then
 	needs+=("command:clang clang" "command:ld.lld lld")

@@ -5,7 +5,8 @@
 #   scripts/test-all.sh KERNEL.elf [HOST_TEST_BINARY...]
 #
 # Each step prints a last line "N passed, N failed"; this script adds them up
-# and ends with the same line for the whole run. Exit status 0 only when
+# and ends with the same line for the whole run. Steps run two at a time
+# (JOBS=1 runs them one by one); see run_steps below. Exit status 0 only when
 # nothing failed. FIRMWARE, BOOT, MEMORY and QEMUFLAGS apply to the self-test
 # boots (QEMUFLAGS not to the runner's own tests, which need a plain machine).
 set -uo pipefail
@@ -18,13 +19,46 @@ total_fail=0
 failed_steps=()
 run_start=$EPOCHREALTIME
 
-# step TITLE COMMAND...: run a step, show its output, add up its last line.
+# Steps run two at a time, the machine's two cores, except a boot that runs
+# the timer tests (a "timing" step: they time tick periods against the
+# host's clock), which runs alone: beside another QEMU, and even beside the
+# host tests on a busy machine, the tick test saw every other tick lost.
+# Every step's output is kept apart and printed whole, in list order.
+JOBS=${JOBS:-2}
+jobdir=$(mktemp -d "${TMPDIR:-/tmp}/keel-test.XXXXXX")
+trap 'rm -rf "$jobdir"' EXIT
+titles=() kinds=() cmds=() state=()	# state: queued, running, done, shown
+
+# step [--timing|--host] TITLE COMMAND...: queue a step: a boot that runs
+# the timer tests, a host step, or (neither) a boot without timer tests.
 step() {
-	local title=$1 out last p f t0
+	local kind=boot
+	case $1 in --timing) kind=timing; shift ;; --host) kind=host; shift ;; esac
+	titles+=("$1")
+	kinds+=("$kind")
 	shift
-	printf '\n== %s\n' "$title"
-	t0=$EPOCHREALTIME
-	out=$("$@" 2>&1)
+	cmds+=("$(printf '%q ' "$@")")
+	state+=(queued)
+}
+
+start_job() {
+	local i=$1
+	state[i]=running
+	(
+		t0=$EPOCHREALTIME
+		eval "${cmds[i]}" >"$jobdir/$i.out" 2>&1
+		awk -v a="$t0" -v b="$EPOCHREALTIME" \
+			'BEGIN { printf "(%.1f s)\n", b - a }' >"$jobdir/$i.time"
+		touch "$jobdir/$i.done"
+	) &
+}
+
+# Print a finished step's output and add up its last line.
+show_job() {
+	local i=$1 out last p f
+	state[i]=shown
+	printf '\n== %s\n' "${titles[i]}"
+	out=$(cat "$jobdir/$i.out")
 	printf '%s\n' "$out"
 	last=$(printf '%s\n' "$out" | tail -n1)
 	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
@@ -37,8 +71,47 @@ step() {
 	fi
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
-	[ "$f" -gt 0 ] && failed_steps+=("$title")
-	awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "(%.1f s)\n", b - a }'
+	[ "$f" -gt 0 ] && failed_steps+=("${titles[i]}")
+	cat "$jobdir/$i.time"
+}
+
+# May step @i start beside what runs now ($running steps, $timing set when
+# one of them is a timing step)?
+may_start() {
+	[ "$timing" = 0 ] && { [ "${kinds[$1]}" != timing ] || [ "$running" = 0 ]; }
+}
+
+# Run the queued steps: start what may start, in list order (a step that
+# must wait holds back the steps after it), and show, in list order, the
+# steps that have ended.
+run_steps() {
+	local i running timing next_shown=0 n=${#titles[@]}
+	while [ "$next_shown" -lt "$n" ]; do
+		running=0 timing=0
+		for ((i = 0; i < n; i++)); do
+			if [ "${state[i]}" = running ] && [ -e "$jobdir/$i.done" ]; then
+				state[i]=done
+			fi
+			[ "${state[i]}" = running ] || continue
+			running=$((running + 1))
+			[ "${kinds[i]}" = timing ] && timing=1
+		done
+		held=0
+		for ((i = 0; i < n && running < JOBS; i++)); do
+			[ "${state[i]}" = queued ] || continue
+			may_start "$i" || break
+			start_job "$i"
+			running=$((running + 1))
+			[ "${kinds[i]}" = timing ] && timing=1
+		done
+		while [ "$next_shown" -lt "$n" ] && [ "${state[next_shown]}" = done ]; do
+			show_job "$next_shown"
+			next_shown=$((next_shown + 1))
+		done
+		# Polled: a step may end between the check above and any wait.
+		[ "$next_shown" -lt "$n" ] && sleep 0.1
+	done
+	wait
 }
 
 # The runner's own tests boot a plain machine whatever the user set.
@@ -46,23 +119,25 @@ plain() {
 	FIRMWARE=bios BOOT=cdrom QEMUFLAGS= MEMORY= "$@"
 }
 
-step "host unit tests" "$here/run-host-tests.sh" "$@"
-step "self-test, BIOS" env FIRMWARE=bios "$here/run-tests.sh" --name self-test-bios "$kernel"
-step "self-test, UEFI" env FIRMWARE=uefi "$here/run-tests.sh" --name self-test-uefi "$kernel"
-step "self-test, BIOS, ISO as a USB stick" env FIRMWARE=bios BOOT=usb \
+step --timing "self-test, BIOS" env FIRMWARE=bios "$here/run-tests.sh" --name self-test-bios "$kernel"
+step --timing "self-test, UEFI" env FIRMWARE=uefi "$here/run-tests.sh" --name self-test-uefi "$kernel"
+step --timing "self-test, BIOS, ISO as a USB stick" env FIRMWARE=bios BOOT=usb \
 	"$here/run-tests.sh" --name self-test-bios-usb "$kernel"
-step "self-test, UEFI, ISO as a hard disk" env FIRMWARE=uefi BOOT=disk \
+step --timing "self-test, UEFI, ISO as a hard disk" env FIRMWARE=uefi BOOT=disk \
 	"$here/run-tests.sh" --name self-test-uefi-disk "$kernel"
-step "self-test, BIOS, 32 MiB, CPU without NX" env FIRMWARE=bios MEMORY=32M \
+step --timing "self-test, BIOS, 32 MiB, CPU without NX" env FIRMWARE=bios MEMORY=32M \
 	QEMUFLAGS="-cpu qemu64,-nx" "$here/run-tests.sh" --name self-test-32m-nonx \
 	--must-show "this CPU has no NX" "$kernel"
-step "self-test, BIOS, 8 GiB, -cpu max (SMEP, SMAP, UMIP, 1 GiB pages)" env \
+step --timing "self-test, BIOS, 8 GiB, -cpu max (SMEP, SMAP, UMIP, 1 GiB pages)" env \
 	FIRMWARE=bios MEMORY=8G QEMUFLAGS="-cpu max" "$here/run-tests.sh" \
 	--name self-test-8g-max --must-show "SMEP on, SMAP on, UMIP on" "$kernel"
-step "self-test, BIOS, 20 boot modules (all reserved and intact)" plain \
+step --timing "self-test, BIOS, 20 boot modules (all reserved and intact)" plain \
 	"$here/run-tests.sh" --modules 20 --name self-test-modules "$kernel"
-step "self-test, no UART (output on port 0xe9)" plain \
+step --timing "self-test, no UART (output on port 0xe9)" plain \
 	"$here/run-tests.sh" --console debugcon --name self-test-no-uart "$kernel"
+step --host "host unit tests" "$here/run-host-tests.sh" "$@"
+step --host "KTAP parser (scripts/ktap.py) on crafted logs" python3 \
+	"$here/../tests/host/ktap_test.py"
 step "runner: a failing test is a failure" plain "$here/run-tests.sh" \
 	--cmdline ktest=runner_must_fail --expect fail --name runner-fail "$kernel"
 step "runner: a panic is a failure" plain "$here/run-tests.sh" \
@@ -110,6 +185,7 @@ step "boot stub: a CPU without PAE is refused with a message" env FIRMWARE=bios 
 	BOOT=cdrom MEMORY= QEMUFLAGS="-cpu qemu64,-pae" "$here/run-tests.sh" \
 	--timeout 30 --expect "text:does not support PAE" --name stub-no-pae "$kernel"
 
+run_steps
 echo
 if [ ${#failed_steps[@]} -gt 0 ]; then
 	echo "failed steps:"
