@@ -8,6 +8,7 @@
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
 #include "kernel/memory.h"
+#include "tests/kernel/memory_pick.h"
 
 #define SCRATCH KTEST_SCRATCH
 /* A lower-half address for USER mappings (never entered from ring 3). */
@@ -115,13 +116,28 @@ KTEST(paging_map_twice_reports_the_frame)
 	cleanup(SCRATCH);
 }
 
+/* A 4 KiB page inside a huge page of the direct map: refused, naming the
+ * huge page's frame. The RAM is picked from the memory map. */
 KTEST(paging_map_inside_huge_page_is_refused)
 {
 	const struct mapper *m = vm_kernel_mapper();
-	vaddr_t inside = PHYS_OFFSET + 0x200000 + PAGE_SIZE;
-	struct map_result r = map_to(m, inside, 0x1000, PTE_PRESENT, vm_frame_source());
+	struct translation tr;
+	struct map_result r;
+	paddr_t block;
+	vaddr_t inside;
 
+	if (!ktest_usable_block(page_size_bytes(PAGE_2M), &block)) {
+		ktest_skip(t, "no aligned 2 MiB block of usable RAM");
+		return;
+	}
+	inside = PHYS_OFFSET + block + PAGE_SIZE;
+	tr = translate(m, inside);
+	KT_ASSERT_EQ(tr.err, MAP_OK);
+	KT_ASSERT(tr.size != PAGE_4K);
+	r = map_to(m, inside, 0x1000, PTE_PRESENT, vm_frame_source());
+	KT_ASSERT_EQ(r.frame, tr.phys & ~(page_size_bytes(tr.size) - 1));
 	KT_ASSERT_EQ(map_flush(r), MAP_PARENT_ENTRY_HUGE_PAGE);
+	KT_ASSERT_EQ(translate(m, inside).phys, block + PAGE_SIZE);
 }
 
 KTEST(paging_unmap_unmapped_page)
@@ -130,18 +146,26 @@ KTEST(paging_unmap_unmapped_page)
 		     MAP_PAGE_NOT_MAPPED);
 }
 
+/* A kernel function, RAM through the direct map (an address of a 2 MiB
+ * block the memory map calls usable) and a non-canonical address. */
 KTEST(paging_translate_known_addresses)
 {
 	const struct mapper *m = vm_kernel_mapper();
 	struct translation tr = translate(m, (vaddr_t)(uintptr_t)entry_at + 3);
+	paddr_t block;
 
 	KT_ASSERT_EQ(tr.err, MAP_OK);
 	KT_ASSERT_EQ(tr.size, PAGE_4K);
 	KT_ASSERT_EQ(tr.phys, kernel_virt_to_phys((const char *)entry_at + 3));
-	tr = translate(m, PHYS_OFFSET + 0x1234567);
-	KT_ASSERT_EQ(tr.phys, 0x1234567);
-	KT_ASSERT(tr.size != PAGE_4K);
 	KT_ASSERT_EQ(translate(m, 0x8000000000000000ULL).err, MAP_ADDRESS_NOT_CANONICAL);
+	if (!ktest_usable_block(page_size_bytes(PAGE_2M), &block)) {
+		ktest_skip(t, "no aligned 2 MiB block of usable RAM");
+		return;
+	}
+	tr = translate(m, PHYS_OFFSET + block + 0x34567);
+	KT_ASSERT_EQ(tr.err, MAP_OK);
+	KT_ASSERT_EQ(tr.phys, block + 0x34567);
+	KT_ASSERT(tr.size != PAGE_4K);
 }
 
 KTEST(paging_misaligned_and_noncanonical_are_refused)
