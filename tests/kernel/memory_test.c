@@ -13,6 +13,7 @@
 #include "arch/x86_64/vm.h"
 #include "kernel/bootinfo.h"
 #include "kernel/heap.h"
+#include "kernel/frame.h"
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
 #include "kernel/memory.h"
@@ -76,42 +77,46 @@ KTEST(memory_executing_data_faults)
 
 KTEST(memory_kernel_sections_have_their_rights)
 {
-	const struct mapper *m = vm_kernel_mapper();
-	struct translation text = translate(m, (vaddr_t)__text_start);
-	struct translation ro = translate(m, (vaddr_t)&rodata_word);
-	struct translation rw = translate(m, (vaddr_t)data_code);
+	const struct paging_tree *m = vm_kernel_tree();
+	struct paging_translation text =
+		paging_translate(m, (vaddr_t)__text_start);
+	struct paging_translation ro =
+		paging_translate(m, (vaddr_t)&rodata_word);
+	struct paging_translation rw = paging_translate(m, (vaddr_t)data_code);
 
-	KT_ASSERT_EQ(text.err, MAP_OK);
+	KT_ASSERT_EQ(text.err, PAGING_OK);
 	KT_ASSERT_EQ(text.phys, kernel_virt_to_phys(__text_start));
 	KT_ASSERT(!(text.flags & (PTE_WRITABLE | PTE_NX)));
 	KT_ASSERT(!(ro.flags & PTE_WRITABLE));
 	KT_ASSERT_EQ(ro.flags & PTE_NX, vm_nx());
 	KT_ASSERT(rw.flags & PTE_WRITABLE);
 	KT_ASSERT_EQ(rw.flags & PTE_NX, vm_nx());
-	KT_ASSERT_EQ(translate(m, 0).err, MAP_PAGE_NOT_MAPPED);
+	KT_ASSERT_EQ(paging_translate(m, 0).err, PAGING_PAGE_NOT_MAPPED);
 }
 
 KTEST(memory_stack_guard_pages_are_unmapped)
 {
-	const struct mapper *m = vm_kernel_mapper();
+	const struct paging_tree *m = vm_kernel_tree();
 
-	KT_ASSERT_EQ(translate(m, (vaddr_t)boot_stack_guard).err, MAP_PAGE_NOT_MAPPED);
-	KT_ASSERT_EQ(translate(m, (vaddr_t)boot_stack_bottom).err, MAP_OK);
+	KT_ASSERT_EQ(paging_translate(m, (vaddr_t)boot_stack_guard).err,
+		     PAGING_PAGE_NOT_MAPPED);
+	KT_ASSERT_EQ(paging_translate(m, (vaddr_t)boot_stack_bottom).err,
+		     PAGING_OK);
 }
 
 /* RAM is mapped with huge pages, writable and no-execute: an address in a
  * 2 MiB block that the memory map calls usable, wherever that is. */
 KTEST(memory_direct_map_uses_huge_pages)
 {
-	struct translation tr;
+	struct paging_translation tr;
 	paddr_t block;
 
 	if (!ktest_usable_block(page_size_bytes(PAGE_2M), &block)) {
 		ktest_skip(t, "no aligned 2 MiB block of usable RAM");
 		return;
 	}
-	tr = translate(vm_kernel_mapper(), PHYS_OFFSET + block + 0x45678);
-	KT_ASSERT_EQ(tr.err, MAP_OK);
+	tr = paging_translate(vm_kernel_tree(), PHYS_OFFSET + block + 0x45678);
+	KT_ASSERT_EQ(tr.err, PAGING_OK);
 	KT_ASSERT_EQ(tr.phys, block + 0x45678);
 	KT_ASSERT(tr.size == PAGE_2M || tr.size == PAGE_1G);
 	KT_ASSERT(tr.flags & PTE_WRITABLE);
@@ -165,7 +170,7 @@ static const char *check_frame(struct frame_census *c, paddr_t f)
 {
 	uint64_t bit = 1ULL << (f / PAGE_SIZE % 64);
 	uint64_t *word = &c->seen[f / PAGE_SIZE / 64];
-	struct translation tr;
+	struct paging_translation tr;
 
 	if (f >= c->limit)
 		return "frame beyond the usable regions";
@@ -176,8 +181,8 @@ static const char *check_frame(struct frame_census *c, paddr_t f)
 		     (paddr_t)(uintptr_t)__kernel_phys_end) ||
 	    overlaps(f, c->info_start, c->info_end))
 		return "frame holds the kernel or the boot information";
-	tr = translate(vm_kernel_mapper(), PHYS_OFFSET + f);
-	if (tr.err != MAP_OK || tr.phys != f)
+	tr = paging_translate(vm_kernel_tree(), PHYS_OFFSET + f);
+	if (tr.err != PAGING_OK || tr.phys != f)
 		return "frame not reached through the direct map";
 	if (!(tr.flags & PTE_WRITABLE) || (tr.flags & PTE_NX) != vm_nx())
 		return "frame mapped without write or with execute";
@@ -189,7 +194,7 @@ static void take_all(struct frame_census *c)
 {
 	paddr_t f;
 
-	while ((f = pmm_alloc(memory_pmm())) != 0) {
+	while ((f = pmm_alloc(frame_pmm())) != 0) {
 		const char *problem = check_frame(c, f);
 
 		c->taken++;
@@ -239,7 +244,7 @@ static uint64_t give_all_back(const struct frame_census *c)
 		for (uint64_t bits = c->seen[w]; bits; bits &= bits - 1) {
 			paddr_t f = (w * 64 + __builtin_ctzll(bits)) * PAGE_SIZE;
 
-			if (pmm_free(memory_pmm(), f) == 0)
+			if (pmm_free(frame_pmm(), f) == 0)
 				freed++;
 		}
 	}
@@ -259,12 +264,12 @@ KTEST(memory_every_frame_is_writable_and_freeable)
 	c.info_end = c.info_start + raw_size;
 	c.seen = kcalloc(c.limit / PAGE_SIZE / 64 + 1, sizeof(uint64_t));
 	KT_ASSERT(c.seen != NULL);
-	pmm_stats(memory_pmm(), &before);
+	pmm_stats(frame_pmm(), &before);
 	take_all(&c);
 	edges_ok = write_region_edges(&c);
 	freed = give_all_back(&c);
 	kfree(c.seen);
-	pmm_stats(memory_pmm(), &after);
+	pmm_stats(frame_pmm(), &after);
 	if (c.problem)
 		ktest_fail_at(t, __FILE__, __LINE__, "%s: %#llx", c.problem,
 			      (unsigned long long)c.problem_frame);
@@ -277,7 +282,7 @@ KTEST(memory_every_frame_is_writable_and_freeable)
 
 KTEST(memory_double_free_is_refused)
 {
-	struct pmm *pmm = memory_pmm();
+	struct pmm *pmm = frame_pmm();
 	paddr_t f = pmm_alloc(pmm);
 
 	KT_ASSERT(f != 0);
