@@ -5,36 +5,37 @@
  *
  * The memory path, top to bottom (an arrow is a call):
  *
- *   kmalloc(), kfree()                         kernel/heap.c
- *        |                     \
- *        | vmm_map(),           \ frame_alloc(), frame_free():
- *        | vmm_unmap()           \ one frame per heap page
- *        v                        \
- *   vmm_map(), vmm_unmap(),        \          kernel/vmm.h (generic API),
- *   vmm_release_tables()            \         arch/x86_64/vmm.c (x86_64)
- *        |                           \
- *        | paging_map(), ... on the   \
- *        | kernel tree (vm.c)          \
- *        v                              \
- *   paging_map(), paging_unmap(), ...    |     arch/x86_64/paging.c
- *        |                               |
- *        | new page tables, from the     |
- *        | kernel's table source (vm.c)  |
- *        v                               v
- *   frame_alloc(), frame_free()                kernel/frame.c
- *        |
- *        v
- *   pmm_alloc(), pmm_free()                    kernel/pmm.c (the core)
- *        ^
- *        | frame_init() over the usable regions
- *        |
- *   memory_init(), memory_map()                kernel/memory.c (here)
- *        ^
- *        | the loader's map, normalized        lib/memmap.c
+ *   kmalloc(), kfree()                    kernel/heap.c
+ *     |                      |
+ *     | vmm_map(), ...       | frame_alloc(), frame_free():
+ *     v                      | a frame per heap page
+ *   vmm_map(), vmm_unmap(),  |            kernel/vmm.h (generic),
+ *   vmm_release_tables()     |            arch/x86_64/vmm.c (x86_64)
+ *     |                      |
+ *     | paging_map(), ... on |
+ *     | the kernel tree      |
+ *     v                      |
+ *   paging_map(), ...        |            arch/x86_64/paging.c
+ *     |                      |
+ *     | new page tables      |
+ *     v                      v
+ *   frame_alloc(), frame_free()           kernel/frame.c
+ *     |
+ *     v
+ *   pmm_alloc(), pmm_free()               kernel/pmm.c (the core)
+ *     ^
+ *     | pmm_init() from frame_init(), over the usable regions
+ *     |
+ *   memory_init(), memory_map()           kernel/memory.c (this module)
+ *     |
+ *     | memmap_parse_mb2(), memmap_normalize(): the loader's map
+ *     v
+ *   struct memmap_region[]                lib/memmap.c
  *
  * Boot order (kernel/main.c): memory_init() starts the frame allocator;
- * vm_init() (arch/x86_64/vm.c) builds the kernel's tree with paging_map()
- * over memory_map() and loads it; then kheap_init().
+ * vm_init() (arch/x86_64/vm.c) builds the kernel tree with paging_map()
+ * over memory_map(), its tables from frame_alloc(), and loads it; then
+ * kheap_init().
  */
 #pragma once
 
