@@ -9,7 +9,7 @@
 #include "lib/heap.h"
 #include "kernel/arch.h"
 #include "kernel/layout.h"
-#include "kernel/memory.h"
+#include "kernel/frame.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/symbols.h"

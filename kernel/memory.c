@@ -1,13 +1,13 @@
 /*
  * kernel/memory.c - from the firmware's memory map to a working frame
  * allocator: parse (lib/memmap.c), normalize, reserve the kernel, place the
- * allocator's metadata in usable memory, start it (kernel/pmm.c).
+ * allocator's metadata in usable memory, start it (kernel/frame.c).
  */
 #include "kernel/memory.h"
 
 #include "lib/align.h"
 #include "lib/errno.h"
-#include "lib/string.h"
+#include "kernel/frame.h"
 #include "kernel/layout.h"
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
@@ -27,9 +27,6 @@
 static struct memmap_entry entries[MAX_ENTRIES];
 static struct memmap_region regions[MAX_REGIONS];
 static size_t nr_regions;
-static struct pmm kernel_pmm;
-static int64_t allocs_until_failure = -1;	/* -1: no injected failure */
-static bool direct_map_complete;
 
 /* Append the entries of one map tag; returns how many were added. A tag
  * that does not fit is left out whole, never cut: half a map could leave
@@ -171,15 +168,8 @@ static void start_allocator(void)
 {
 	size_t size = pmm_metadata_size(regions, nr_regions);
 	size_t rounded = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	paddr_t meta = place_metadata(rounded);
-	int err;
 
-	err = pmm_init(&kernel_pmm, regions, nr_regions, phys_to_virt(meta), rounded);
-	if (!err)
-		err = pmm_reserve_range(&kernel_pmm, meta, meta + rounded);
-	if (err)
-		panic("Keel cannot boot: frame allocator setup failed (%s)",
-		      errno_name(err));
+	frame_init(regions, nr_regions, place_metadata(rounded), rounded);
 }
 
 void memory_init(const struct boot_info *info, uint64_t info_phys,
@@ -211,59 +201,10 @@ void memory_print_map(void)
 			(unsigned long long)regions[i].start,
 			(unsigned long long)regions[i].end,
 			memmap_type_name(regions[i].type));
-	pmm_stats(&kernel_pmm, &st);
+	pmm_stats(frame_pmm(), &st);
 	kprintf("usable memory: %llu MiB in %llu frames; %llu free, allocator "
 		"metadata %zu KiB\n",
 		(unsigned long long)(st.total_frames * PAGE_SIZE >> 20),
 		(unsigned long long)st.total_frames,
 		(unsigned long long)st.free_frames, st.metadata_bytes >> 10);
-}
-
-paddr_t frame_alloc(void)
-{
-	paddr_t frame;
-
-	if (allocs_until_failure == 0)
-		return 0;
-	if (allocs_until_failure > 0)
-		allocs_until_failure--;
-	frame = pmm_alloc(&kernel_pmm);
-	/* Frames come lowest first, so this holds unless low memory is
-	 * almost all taken before the kernel's tables exist. */
-	if (frame && !direct_map_complete && frame >= BOOT_DIRECT_MAP_LIMIT)
-		panic("frame %#llx is beyond the boot direct map (4 GiB) while the "
-		      "kernel's page tables are built", (unsigned long long)frame);
-
-	if (frame)
-		memset(phys_to_virt(frame), 0, PAGE_SIZE);
-	return frame;
-}
-
-void memory_direct_map_ready(void)
-{
-	direct_map_complete = true;
-}
-
-uint64_t frame_free_count(void)
-{
-	return kernel_pmm.free_frames;
-}
-
-void frame_fail_after(int64_t n)
-{
-	allocs_until_failure = n;
-}
-
-void frame_free(paddr_t frame)
-{
-	int err = pmm_free(&kernel_pmm, frame);
-
-	if (err)
-		panic("frame_free(%#llx): %s", (unsigned long long)frame,
-		      pmm_error_name(err));
-}
-
-struct pmm *memory_pmm(void)
-{
-	return &kernel_pmm;
 }

@@ -1,6 +1,41 @@
 /*
- * kernel/memory.h - physical memory: the clean memory map and the frame
- * allocator the rest of the kernel uses.
+ * kernel/memory.h - physical memory at boot: the loader's memory map made
+ * clean (sorted, non-overlapping, the kernel and boot information claimed),
+ * and the frame allocator started over its usable regions.
+ *
+ * The memory path, top to bottom (an arrow is a call):
+ *
+ *   kmalloc(), kfree()                    kernel/heap.c
+ *     |                      |
+ *     | vmm_map(), ...       | frame_alloc(), frame_free():
+ *     v                      | a frame per heap page
+ *   vmm_map(), vmm_unmap(),  |            kernel/vmm.h (generic),
+ *   vmm_release_tables()     |            arch/x86_64/vmm.c (x86_64)
+ *     |                      |
+ *     | paging_map(), ... on |
+ *     | the kernel tree      |
+ *     v                      |
+ *   paging_map(), ...        |            arch/x86_64/paging.c
+ *     |                      |
+ *     | new page tables      |
+ *     v                      v
+ *   frame_alloc(), frame_free()           kernel/frame.c
+ *     |
+ *     v
+ *   pmm_alloc(), pmm_free()               kernel/pmm.c (the core)
+ *     ^
+ *     | pmm_init() from frame_init(), over the usable regions
+ *     |
+ *   memory_init(), memory_map()           kernel/memory.c (this module)
+ *     |
+ *     | memmap_parse_mb2(), memmap_normalize(): the loader's map
+ *     v
+ *   struct memmap_region[]                lib/memmap.c
+ *
+ * Boot order (kernel/main.c): memory_init() starts the frame allocator;
+ * vm_init() (arch/x86_64/vm.c) builds the kernel tree with paging_map()
+ * over memory_map(), its tables from frame_alloc(), and loads it; then
+ * kheap_init().
  */
 #pragma once
 
@@ -11,7 +46,6 @@
 #include "kernel/types.h"
 
 struct boot_info;
-struct pmm;
 
 /* Keel refuses to boot with less usable memory than this. */
 #define MEMORY_MIN_MIB 16
@@ -30,25 +64,3 @@ const struct memmap_region *memory_map(size_t *n);
 
 /* Print the normalized map and the totals. */
 void memory_print_map(void);
-
-/* One zeroed 4 KiB frame, or 0 when memory is exhausted. */
-paddr_t frame_alloc(void);
-
-/* Called once the kernel's own tables map all RAM at PHYS_OFFSET; before,
- * only frames below BOOT_DIRECT_MAP_LIMIT can be zeroed and handed out. */
-void memory_direct_map_ready(void);
-
-/* Frames frame_alloc() can still hand out. */
-uint64_t frame_free_count(void);
-
-/* Fault injection for tests: after @n more successful frame_alloc() calls,
- * fail every call until frame_fail_after(-1) turns it off. */
-void frame_fail_after(int64_t n);
-
-/* Give back a frame from frame_alloc(). Freeing anything else, or twice,
- * is a kernel bug and panics naming the address. */
-void frame_free(paddr_t frame);
-
-/* The kernel's allocator itself, for statistics, the page-table auditor
- * and tests. */
-struct pmm *memory_pmm(void);

@@ -1,7 +1,9 @@
 /*
- * kernel/vmm.h - mapping pages in the kernel's address space, for generic
- * code (the heap). Callers say what they want (VMM_WRITE, VMM_EXEC); the
- * architecture turns it into page-table bits (arch/x86_64/vm.c).
+ * kernel/vmm.h - the kernel's virtual memory: mapping pages in the kernel's
+ * address space, for generic code (the heap). Callers say what they want
+ * (VMM_WRITE, VMM_EXEC); each architecture implements these calls and turns
+ * the request into page-table bits: arch/x86_64/vmm.c, on the kernel tree
+ * that arch/x86_64/vm.c builds. See kernel/memory.h for the whole path.
  */
 #pragma once
 

@@ -1,8 +1,8 @@
 /*
  * arch/x86_64/paging.c - the mapper and auditor of arch/x86_64/paging.h
  * (Intel SDM Vol. 3A §4.5). No inline assembly: tables are reached only
- * through mapper->phys_offset, and TLB work goes through arch/x86_64/tlb.h,
- * so this file also builds and runs on the host.
+ * through paging_tree.phys_offset, and TLB work goes through
+ * arch/x86_64/tlb.h, so this file also builds and runs on the host.
  *
  * Entries the CPU may read while we write them are stored with single
  * atomic 64-bit stores, and a new table is filled before its entry is
@@ -13,9 +13,9 @@
 #include "lib/string.h"
 #include "arch/x86_64/tlb.h"
 
-static pte_t *table_virt(const struct mapper *m, paddr_t table)
+static pte_t *table_virt(const struct paging_tree *tree, paddr_t table)
 {
-	return (pte_t *)(uintptr_t)(table + m->phys_offset);
+	return (pte_t *)(uintptr_t)(table + tree->phys_offset);
 }
 
 static void pte_store(pte_t *slot, pte_t e)
@@ -55,58 +55,56 @@ static vaddr_t entry_va(vaddr_t base, int level, unsigned int i)
  * entry read at each level in path[level]. Stops early at an entry that is
  * not a table (not present, or a huge leaf). Returns the level it stopped at.
  */
-static int walk(const struct mapper *m, vaddr_t va, int target,
+static int walk(const struct paging_tree *tree, vaddr_t va, int target,
 		pte_t *path[PT_LEVELS])
 {
-	pte_t *table = table_virt(m, m->pml4);
+	pte_t *table = table_virt(tree, tree->pml4);
 	int level;
 
 	for (level = PT_LEVELS - 1;; level--) {
 		path[level] = &table[PT_INDEX(va, level)];
 		if (level == target || !pte_is_table(*path[level], level))
 			return level;
-		table = table_virt(m, pte_addr(*path[level]));
+		table = table_virt(tree, pte_addr(*path[level]));
 	}
 }
 
 /* --- Argument checks ---------------------------------------------------- */
 
-static enum map_error check_page(vaddr_t page, enum page_size size)
+static enum paging_error check_page(vaddr_t page, enum page_size size)
 {
 	if (!vaddr_is_canonical(page))
-		return MAP_ADDRESS_NOT_CANONICAL;
+		return PAGING_ADDRESS_NOT_CANONICAL;
 	if (page & (page_size_bytes(size) - 1))
-		return MAP_PAGE_NOT_ALIGNED;
-	return MAP_OK;
+		return PAGING_PAGE_NOT_ALIGNED;
+	return PAGING_OK;
 }
 
-static enum map_error check_frame(paddr_t frame, enum page_size size)
+static enum paging_error check_frame(paddr_t frame, enum page_size size)
 {
 	if (frame & (page_size_bytes(size) - 1))
-		return MAP_FRAME_NOT_ALIGNED;
+		return PAGING_FRAME_NOT_ALIGNED;
 	if (frame & ~PTE_ADDR_MASK)
-		return MAP_FRAME_OUT_OF_RANGE;
-	return MAP_OK;
+		return PAGING_FRAME_OUT_OF_RANGE;
+	return PAGING_OK;
 }
 
-static enum map_error check_flags(pte_t flags, pte_t table_flags)
+static enum paging_error check_flags(pte_t flags)
 {
-	if (!(flags & PTE_PRESENT) || (flags & ~PTE_LEAF_FLAGS_MASK) ||
-	    (table_flags & ~PTE_TABLE_FLAGS_MASK))
-		return MAP_INVALID_FLAGS;
-	return MAP_OK;
+	if (!(flags & PTE_PRESENT) || (flags & ~PTE_LEAF_FLAGS_MASK))
+		return PAGING_INVALID_FLAGS;
+	return PAGING_OK;
 }
 
-static enum map_error check_map_args(vaddr_t page, paddr_t frame,
-				     enum page_size size, pte_t flags,
-				     pte_t table_flags)
+static enum paging_error check_map_args(vaddr_t page, paddr_t frame,
+					enum page_size size, pte_t flags)
 {
-	enum map_error err = check_page(page, size);
+	enum paging_error err = check_page(page, size);
 
-	if (err == MAP_OK)
+	if (err == PAGING_OK)
 		err = check_frame(frame, size);
-	if (err == MAP_OK)
-		err = check_flags(flags, table_flags);
+	if (err == PAGING_OK)
+		err = check_flags(flags);
 	return err;
 }
 
@@ -114,49 +112,69 @@ static enum map_error check_map_args(vaddr_t page, paddr_t frame,
  * Check a range and give its number of pages of @size in *count. The last
  * page must lie in the same half of the address space as the first.
  */
-static enum map_error check_range(struct page_range r, enum page_size size,
-				  uint64_t *count)
+static enum paging_error check_range(struct page_range r, enum page_size size,
+				     uint64_t *count)
 {
 	uint64_t step = page_size_bytes(size);
 	vaddr_t last = r.end - step;
-	enum map_error err;
+	enum paging_error err;
 
 	*count = 0;
 	if (page_range_is_empty(r))
-		return MAP_OK;
+		return PAGING_OK;
 	err = check_page(r.start, size);
-	if (err == MAP_OK && (r.end & (step - 1)))
-		err = MAP_PAGE_NOT_ALIGNED;
-	if (err == MAP_OK && last < r.start)
-		err = MAP_INVALID_RANGE;
-	if (err == MAP_OK && (r.start >> 47) != (last >> 47))
-		err = MAP_ADDRESS_NOT_CANONICAL;
-	if (err == MAP_OK)
+	if (err == PAGING_OK && (r.end & (step - 1)))
+		err = PAGING_PAGE_NOT_ALIGNED;
+	if (err == PAGING_OK && last < r.start)
+		err = PAGING_INVALID_RANGE;
+	if (err == PAGING_OK && (r.start >> 47) != (last >> 47))
+		err = PAGING_ADDRESS_NOT_CANONICAL;
+	if (err == PAGING_OK)
 		*count = (last - r.start) / step + 1;
 	return err;
+}
+
+/* --- Results ------------------------------------------------------------ */
+
+/* A result naming @page, before anything changed: nothing to flush. */
+static struct paging_result page_result(vaddr_t page, enum page_size size,
+					paddr_t frame)
+{
+	return (struct paging_result){ PAGING_OK, size, { page, page }, page,
+				       frame };
+}
+
+/* Mark the page of a one-page result as changed, if the call succeeded. */
+static struct paging_result changed(struct paging_result r)
+{
+	if (r.err == PAGING_OK)
+		r.flush.end = r.page + page_size_bytes(r.size);
+	return r;
 }
 
 /* --- Mapping ------------------------------------------------------------ */
 
 /*
- * Look at the entry where the walk for a leaf at @leaf stopped: MAP_OK if
- * a new leaf (or table) may go there, else why not, with the frame in the
- * way in *frame.
+ * Look at the entry where the walk for a leaf at @leaf stopped: PAGING_OK
+ * if a new leaf (or table) may go there, else why not, with the frame in
+ * the way in *frame.
  */
-static enum map_error check_slot(pte_t e, int level, int leaf, paddr_t *frame)
+static enum paging_error check_slot(pte_t e, int level, int leaf,
+				    paddr_t *frame)
 {
 	if (!pte_present(e))
-		return MAP_OK;
+		return PAGING_OK;
 	if (pte_is_table(e, level))
-		return MAP_ENTRY_IS_TABLE;
+		return PAGING_ENTRY_IS_TABLE;
 	*frame = leaf_frame(e, level);
-	return level > leaf ? MAP_PARENT_ENTRY_HUGE_PAGE : MAP_PAGE_ALREADY_MAPPED;
+	return level > leaf ? PAGING_PARENT_ENTRY_HUGE_PAGE
+			    : PAGING_PAGE_ALREADY_MAPPED;
 }
 
 /* Take frames for the tables of levels leaf .. top - 1 into tables[],
  * all or none. */
-static bool alloc_tables(const struct frame_source *src, paddr_t *tables,
-			 int leaf, int top)
+static bool alloc_tables(const struct paging_table_source *src,
+			 paddr_t *tables, int leaf, int top)
 {
 	int t;
 
@@ -177,12 +195,12 @@ static bool alloc_tables(const struct frame_source *src, paddr_t *tables,
  * entry on @page's path, with @e as the leaf. Returns the entry that links
  * them into the table of level @top.
  */
-static pte_t build_tables(const struct mapper *m, vaddr_t page,
+static pte_t build_tables(const struct paging_tree *tree, vaddr_t page,
 			  const paddr_t *tables, int leaf, int top, pte_t e,
 			  pte_t table_flags)
 {
 	for (int t = leaf; t < top; t++) {
-		pte_t *table = table_virt(m, tables[t]);
+		pte_t *table = table_virt(tree, tables[t]);
 
 		memset(table, 0, PAGE_SIZE);
 		table[PT_INDEX(page, t)] = e;
@@ -201,147 +219,104 @@ static void grant_table_flags(pte_t *path[PT_LEVELS], int from,
 	}
 }
 
-struct map_result map_to_sized(const struct mapper *m, vaddr_t page,
-			       paddr_t frame, enum page_size size, pte_t flags,
-			       pte_t table_flags, const struct frame_source *src)
+struct paging_result paging_map(const struct paging_tree *tree, vaddr_t page,
+				paddr_t frame, enum page_size size, pte_t flags,
+				const struct paging_table_source *src)
 {
-	struct map_result r = { MAP_OK, size, page, frame };
+	struct paging_result r = page_result(page, size, frame);
+	pte_t table_flags = flags & PTE_TABLE_FLAGS_MASK;
 	pte_t *path[PT_LEVELS];
 	paddr_t tables[PT_LEVELS];
 	int level;
 
-	r.err = check_map_args(page, frame, size, flags, table_flags);
-	if (r.err != MAP_OK)
+	r.err = check_map_args(page, frame, size, flags);
+	if (r.err != PAGING_OK)
 		return r;
-	level = walk(m, page, (int)size, path);
+	level = walk(tree, page, (int)size, path);
 	r.err = check_slot(*path[level], level, (int)size, &r.frame);
-	if (r.err != MAP_OK)
+	if (r.err != PAGING_OK)
 		return r;
 	if (!alloc_tables(src, tables, (int)size, level)) {
-		r.err = MAP_FRAME_ALLOCATION_FAILED;
+		r.err = PAGING_FRAME_ALLOCATION_FAILED;
 		return r;
 	}
 	grant_table_flags(path, level + 1, table_flags);
 	pte_store(path[level],
-		  build_tables(m, page, tables, (int)size, level,
+		  build_tables(tree, page, tables, (int)size, level,
 			       leaf_entry(frame, flags, size), table_flags));
-	return r;
-}
-
-struct map_result map_to(const struct mapper *m, vaddr_t page, paddr_t frame,
-			 pte_t flags, const struct frame_source *src)
-{
-	return map_to_sized(m, page, frame, PAGE_4K, flags,
-			    flags & PTE_TABLE_FLAGS_MASK, src);
-}
-
-struct map_result map_to_with_table_flags(const struct mapper *m, vaddr_t page,
-					  paddr_t frame, pte_t flags,
-					  pte_t table_flags,
-					  const struct frame_source *src)
-{
-	return map_to_sized(m, page, frame, PAGE_4K, flags, table_flags, src);
-}
-
-struct map_result map_to_2m(const struct mapper *m, vaddr_t page, paddr_t frame,
-			    pte_t flags, const struct frame_source *src)
-{
-	return map_to_sized(m, page, frame, PAGE_2M, flags,
-			    flags & PTE_TABLE_FLAGS_MASK, src);
-}
-
-struct map_result map_to_1g(const struct mapper *m, vaddr_t page, paddr_t frame,
-			    pte_t flags, const struct frame_source *src)
-{
-	return map_to_sized(m, page, frame, PAGE_1G, flags,
-			    flags & PTE_TABLE_FLAGS_MASK, src);
-}
-
-struct map_result identity_map(const struct mapper *m, paddr_t frame,
-			       pte_t flags, const struct frame_source *src)
-{
-	return map_to(m, frame, frame, flags, src);
+	return changed(r);
 }
 
 /* --- Existing leaves ---------------------------------------------------- */
 
 /*
- * Find the leaf of @size at @page, filling path[] as walk() does. MAP_OK
- * if path[size] is that leaf; else why not, with the frame of a bigger
- * page in the way in *frame.
+ * Find the leaf of @size at @page, filling path[] as walk() does.
+ * PAGING_OK if path[size] is that leaf; else why not, with the frame of a
+ * bigger page in the way in *frame.
  */
-static enum map_error find_leaf(const struct mapper *m, vaddr_t page,
-				enum page_size size, pte_t *path[PT_LEVELS],
-				paddr_t *frame)
+static enum paging_error find_leaf(const struct paging_tree *tree,
+				   vaddr_t page, enum page_size size,
+				   pte_t *path[PT_LEVELS], paddr_t *frame)
 {
-	enum map_error err = check_page(page, size);
+	enum paging_error err = check_page(page, size);
 	int level;
 
-	if (err != MAP_OK)
+	if (err != PAGING_OK)
 		return err;
-	level = walk(m, page, (int)size, path);
+	level = walk(tree, page, (int)size, path);
 	if (!pte_present(*path[level]))
-		return MAP_PAGE_NOT_MAPPED;
+		return PAGING_PAGE_NOT_MAPPED;
 	if (pte_is_table(*path[level], level))
-		return MAP_ENTRY_IS_TABLE;
+		return PAGING_ENTRY_IS_TABLE;
 	*frame = leaf_frame(*path[level], level);
-	return level > (int)size ? MAP_PARENT_ENTRY_HUGE_PAGE : MAP_OK;
+	return level > (int)size ? PAGING_PARENT_ENTRY_HUGE_PAGE : PAGING_OK;
 }
 
-struct map_result unmap_sized(const struct mapper *m, vaddr_t page,
-			      enum page_size size)
+struct paging_result paging_unmap(const struct paging_tree *tree,
+				  vaddr_t page, enum page_size size)
 {
-	struct map_result r = { MAP_OK, size, page, 0 };
+	struct paging_result r = page_result(page, size, 0);
 	pte_t *path[PT_LEVELS];
 
-	r.err = find_leaf(m, page, size, path, &r.frame);
-	if (r.err == MAP_OK)
+	r.err = find_leaf(tree, page, size, path, &r.frame);
+	if (r.err == PAGING_OK)
 		pte_store(path[size], 0);
-	return r;
+	return changed(r);
 }
 
-struct map_result unmap(const struct mapper *m, vaddr_t page)
+struct paging_result paging_protect(const struct paging_tree *tree,
+				    vaddr_t page, enum page_size size,
+				    pte_t flags)
 {
-	return unmap_sized(m, page, PAGE_4K);
-}
-
-struct map_result update_flags_sized(const struct mapper *m, vaddr_t page,
-				     enum page_size size, pte_t flags)
-{
-	struct map_result r = { MAP_OK, size, page, 0 };
+	struct paging_result r = page_result(page, size, 0);
 	pte_t *path[PT_LEVELS];
 
-	r.err = check_flags(flags, 0);
-	if (r.err == MAP_OK)
-		r.err = find_leaf(m, page, size, path, &r.frame);
-	if (r.err != MAP_OK)
+	r.err = check_flags(flags);
+	if (r.err == PAGING_OK)
+		r.err = find_leaf(tree, page, size, path, &r.frame);
+	if (r.err != PAGING_OK)
 		return r;
 	grant_table_flags(path, (int)size + 1, flags & PTE_TABLE_FLAGS_MASK);
 	pte_store(path[size], leaf_entry(r.frame, flags, size));
-	return r;
+	return changed(r);
 }
 
-struct map_result update_flags(const struct mapper *m, vaddr_t page,
-			       pte_t flags)
+struct paging_translation paging_translate(const struct paging_tree *tree,
+					   vaddr_t va)
 {
-	return update_flags_sized(m, page, PAGE_4K, flags);
-}
-
-struct translation translate(const struct mapper *m, vaddr_t va)
-{
-	struct translation t = { MAP_OK, 0, PAGE_4K, 0 };
+	struct paging_translation t = { PAGING_OK, 0, PAGE_4K, 0 };
 	pte_t *path[PT_LEVELS];
 	int level;
 	pte_t e;
 
 	if (!vaddr_is_canonical(va)) {
-		t.err = MAP_ADDRESS_NOT_CANONICAL;
+		t.err = PAGING_ADDRESS_NOT_CANONICAL;
 		return t;
 	}
-	level = walk(m, va, 0, path);
+	level = walk(tree, va, 0, path);
 	e = *path[level];
 	if (!pte_present(e)) {
-		t.err = MAP_PAGE_NOT_MAPPED;
+		t.err = PAGING_PAGE_NOT_MAPPED;
 		return t;
 	}
 	t.size = (enum page_size)level;
@@ -354,90 +329,89 @@ struct translation translate(const struct mapper *m, vaddr_t va)
 
 /* Clear the leaves of the first @count pages of @size from @start, which
  * the caller knows are mapped. */
-static void clear_leaves(const struct mapper *m, vaddr_t start, uint64_t count,
-			 enum page_size size)
+static void clear_leaves(const struct paging_tree *tree, vaddr_t start,
+			 uint64_t count, enum page_size size)
 {
 	uint64_t step = page_size_bytes(size);
 	pte_t *path[PT_LEVELS];
 
 	for (uint64_t i = 0; i < count; i++) {
-		walk(m, start + i * step, (int)size, path);
+		walk(tree, start + i * step, (int)size, path);
 		pte_store(path[size], 0);
 	}
 }
 
 /* Map @count pages of @size from @start to frames from @frame; stop at the
  * first failure, whose result is returned, with *done pages mapped. */
-static struct map_result map_pages(const struct mapper *m, vaddr_t start,
-				   paddr_t frame, uint64_t count,
-				   enum page_size size, pte_t flags,
-				   const struct frame_source *src, uint64_t *done)
+static struct paging_result map_pages(const struct paging_tree *tree,
+				      vaddr_t start, paddr_t frame,
+				      uint64_t count, enum page_size size,
+				      pte_t flags,
+				      const struct paging_table_source *src,
+				      uint64_t *done)
 {
 	uint64_t step = page_size_bytes(size);
-	struct map_result one = { MAP_OK, size, start, frame };
+	struct paging_result one = page_result(start, size, frame);
 
 	for (*done = 0; *done < count; ++*done) {
-		one = map_to_sized(m, start + *done * step, frame + *done * step,
-				   size, flags, flags & PTE_TABLE_FLAGS_MASK, src);
-		if (one.err != MAP_OK)
+		one = paging_map(tree, start + *done * step, frame + *done * step,
+				 size, flags, src);
+		if (one.err != PAGING_OK)
 			break;
 	}
 	return one;
 }
 
-struct map_range_result map_range(const struct mapper *m,
-				  struct page_range pages, paddr_t frame,
-				  enum page_size size, pte_t flags,
-				  const struct frame_source *src)
+struct paging_result paging_map_range(const struct paging_tree *tree,
+				      struct page_range pages, paddr_t frame,
+				      enum page_size size, pte_t flags,
+				      const struct paging_table_source *src)
 {
-	struct map_range_result r = { MAP_OK, size, { pages.start, pages.start },
-				      pages.start, frame };
+	struct paging_result r = page_result(pages.start, size, frame);
 	uint64_t step = page_size_bytes(size);
-	struct map_result one;
+	struct paging_result one;
 	uint64_t count;
 	uint64_t done;
 
 	r.err = check_range(pages, size, &count);
-	if (r.err == MAP_OK && count &&
+	if (r.err == PAGING_OK && count &&
 	    ((frame + (count - 1) * step) & ~PTE_ADDR_MASK))
-		r.err = MAP_FRAME_OUT_OF_RANGE;
-	if (r.err != MAP_OK)
+		r.err = PAGING_FRAME_OUT_OF_RANGE;
+	if (r.err != PAGING_OK)
 		return r;
-	one = map_pages(m, pages.start, frame, count, size, flags, src, &done);
-	if (one.err == MAP_OK) {
+	one = map_pages(tree, pages.start, frame, count, size, flags, src, &done);
+	if (one.err == PAGING_OK) {
 		r.flush = pages;
-		r.failed_page = 0;
 		return r;
 	}
 	/* All or nothing: take back the pages mapped before the failure. */
-	clear_leaves(m, pages.start, done, size);
+	clear_leaves(tree, pages.start, done, size);
 	r.flush.end = pages.start + done * step;
 	r.err = one.err;
-	r.failed_page = one.page;
+	r.page = one.page;
 	r.frame = one.frame;
 	return r;
 }
 
-struct map_range_result unmap_range(const struct mapper *m,
-				    struct page_range pages,
-				    enum page_size size)
+struct paging_result paging_unmap_range(const struct paging_tree *tree,
+					struct page_range pages,
+					enum page_size size)
 {
-	struct map_range_result r = { MAP_OK, size, { pages.start, pages.start },
-				      pages.start, 0 };
+	struct paging_result r = page_result(pages.start, size, 0);
 	uint64_t step = page_size_bytes(size);
 	pte_t *path[PT_LEVELS];
 	uint64_t count;
 
 	r.err = check_range(pages, size, &count);
-	for (uint64_t i = 0; r.err == MAP_OK && i < count; i++) {
-		r.failed_page = pages.start + i * step;
-		r.err = find_leaf(m, r.failed_page, size, path, &r.frame);
+	for (uint64_t i = 0; r.err == PAGING_OK && i < count; i++) {
+		r.page = pages.start + i * step;
+		r.err = find_leaf(tree, r.page, size, path, &r.frame);
 	}
-	if (r.err != MAP_OK)
+	if (r.err != PAGING_OK)
 		return r;
-	clear_leaves(m, pages.start, count, size);
+	clear_leaves(tree, pages.start, count, size);
 	r.flush = pages;
-	r.failed_page = 0;
+	r.page = pages.start;
 	r.frame = 0;
 	return r;
 }
@@ -462,9 +436,9 @@ static bool table_is_empty(const pte_t *table)
 
 /* Free the empty tables below @table (at @level, first address @base) that
  * serve @pages, deepest first. Returns how many. */
-static unsigned int free_below(const struct mapper *m, pte_t *table, int level,
-			       vaddr_t base, struct page_range pages,
-			       const struct frame_source *src)
+static unsigned int free_below(const struct paging_tree *tree, pte_t *table,
+			       int level, vaddr_t base, struct page_range pages,
+			       const struct paging_table_source *src)
 {
 	unsigned int freed = 0;
 
@@ -475,8 +449,8 @@ static unsigned int free_below(const struct mapper *m, pte_t *table, int level,
 
 		if (!pte_is_table(e, level) || !span_meets(pages, va, level))
 			continue;
-		child = table_virt(m, pte_addr(e));
-		freed += free_below(m, child, level - 1, va, pages, src);
+		child = table_virt(tree, pte_addr(e));
+		freed += free_below(tree, child, level - 1, va, pages, src);
 		if (!table_is_empty(child))
 			continue;
 		pte_store(&table[i], 0);
@@ -488,34 +462,22 @@ static unsigned int free_below(const struct mapper *m, pte_t *table, int level,
 	return freed;
 }
 
-unsigned int paging_free_empty_tables(const struct mapper *m,
+unsigned int paging_free_empty_tables(const struct paging_tree *tree,
 				      struct page_range pages,
-				      const struct frame_source *src)
+				      const struct paging_table_source *src)
 {
 	uint64_t count;
 
-	if (!src || !src->free || check_range(pages, PAGE_4K, &count) != MAP_OK ||
-	    count == 0)
+	if (!src || !src->free ||
+	    check_range(pages, PAGE_4K, &count) != PAGING_OK || count == 0)
 		return 0;
-	return free_below(m, table_virt(m, m->pml4), PT_LEVELS - 1, 0, pages,
-			  src);
+	return free_below(tree, table_virt(tree, tree->pml4), PT_LEVELS - 1, 0,
+			  pages, src);
 }
 
 /* --- Flush tokens ------------------------------------------------------- */
 
-enum map_error map_flush(struct map_result r)
-{
-	if (r.err == MAP_OK)
-		tlb_flush_page(r.page);
-	return r.err;
-}
-
-enum map_error map_ignore(struct map_result r)
-{
-	return r.err;
-}
-
-enum map_error map_range_flush(struct map_range_result r)
+enum paging_error paging_flush(struct paging_result r)
 {
 	uint64_t step = page_size_bytes(r.size);
 	uint64_t count = (r.flush.end - r.flush.start) / step;
@@ -525,7 +487,7 @@ enum map_error map_range_flush(struct map_range_result r)
 	return r.err;
 }
 
-enum map_error map_range_ignore(struct map_range_result r)
+enum paging_error paging_ignore(struct paging_result r)
 {
 	return r.err;
 }
@@ -533,7 +495,7 @@ enum map_error map_range_ignore(struct map_range_result r)
 /* --- Auditor ------------------------------------------------------------ */
 
 struct audit_walk {
-	const struct mapper *m;
+	const struct paging_tree *tree;
 	const struct paging_audit *a;
 	unsigned int violations;
 };
@@ -588,7 +550,7 @@ static bool frame_is_free(const struct audit_walk *w, paddr_t frame)
 static void audit_table(struct audit_walk *w, paddr_t table, int level,
 			vaddr_t base, pte_t above)
 {
-	const pte_t *entries = table_virt(w->m, table);
+	const pte_t *entries = table_virt(w->tree, table);
 
 	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
 		vaddr_t va = entry_va(base, level, i);
@@ -610,38 +572,40 @@ static void audit_table(struct audit_walk *w, paddr_t table, int level,
 	}
 }
 
-unsigned int paging_audit(const struct mapper *m, const struct paging_audit *a)
+unsigned int paging_audit(const struct paging_tree *tree,
+			  const struct paging_audit *a)
 {
-	struct audit_walk w = { m, a, 0 };
+	struct audit_walk w = { tree, a, 0 };
 
-	if (frame_is_free(&w, m->pml4))
-		violation(&w, 0, PT_LEVELS, m->pml4, PAGING_TABLE_FRAME_FREE);
-	audit_table(&w, m->pml4, PT_LEVELS - 1, 0, ~PTE_NX);
+	if (frame_is_free(&w, tree->pml4))
+		violation(&w, 0, PT_LEVELS, tree->pml4, PAGING_TABLE_FRAME_FREE);
+	audit_table(&w, tree->pml4, PT_LEVELS - 1, 0, ~PTE_NX);
 	return w.violations;
 }
 
 /* --- Names -------------------------------------------------------------- */
 
-static const char *const map_error_names[] = {
-	[MAP_OK] = "ok",
-	[MAP_FRAME_ALLOCATION_FAILED] = "frame allocation failed",
-	[MAP_PAGE_ALREADY_MAPPED] = "page already mapped",
-	[MAP_PARENT_ENTRY_HUGE_PAGE] = "parent entry is a huge page",
-	[MAP_ENTRY_IS_TABLE] = "entry points to a page table",
-	[MAP_PAGE_NOT_MAPPED] = "page not mapped",
-	[MAP_PAGE_NOT_ALIGNED] = "page not aligned",
-	[MAP_FRAME_NOT_ALIGNED] = "frame not aligned",
-	[MAP_FRAME_OUT_OF_RANGE] = "frame beyond 52-bit physical space",
-	[MAP_ADDRESS_NOT_CANONICAL] = "address not canonical",
-	[MAP_INVALID_FLAGS] = "invalid flags",
-	[MAP_INVALID_RANGE] = "invalid range",
+static const char *const paging_error_names[] = {
+	[PAGING_OK] = "ok",
+	[PAGING_FRAME_ALLOCATION_FAILED] = "frame allocation failed",
+	[PAGING_PAGE_ALREADY_MAPPED] = "page already mapped",
+	[PAGING_PARENT_ENTRY_HUGE_PAGE] = "parent entry is a huge page",
+	[PAGING_ENTRY_IS_TABLE] = "entry points to a page table",
+	[PAGING_PAGE_NOT_MAPPED] = "page not mapped",
+	[PAGING_PAGE_NOT_ALIGNED] = "page not aligned",
+	[PAGING_FRAME_NOT_ALIGNED] = "frame not aligned",
+	[PAGING_FRAME_OUT_OF_RANGE] = "frame beyond 52-bit physical space",
+	[PAGING_ADDRESS_NOT_CANONICAL] = "address not canonical",
+	[PAGING_INVALID_FLAGS] = "invalid flags",
+	[PAGING_INVALID_RANGE] = "invalid range",
 };
 
-const char *map_error_name(enum map_error err)
+const char *paging_error_name(enum paging_error err)
 {
-	if ((unsigned int)err >= sizeof(map_error_names) / sizeof(map_error_names[0]))
-		return "unknown map error";
-	return map_error_names[err];
+	if ((unsigned int)err >=
+	    sizeof(paging_error_names) / sizeof(paging_error_names[0]))
+		return "unknown paging error";
+	return paging_error_names[err];
 }
 
 static const char *const paging_problem_names[] = {

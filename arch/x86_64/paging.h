@@ -23,17 +23,24 @@
  * (59..62 are protection keys under CR4.PKE); Keel uses none of them and
  * keeps them zero.
  *
- * Results and the TLB. Every call that changes an entry returns a result
- * marked __must_check that doubles as a flush token: the caller hands it to
- * map_flush() (invlpg on this CPU) or map_ignore() (tables not loaded, or a
- * CR3 load follows). Both give back the error, so the usual shape is
+ * The calls: paging_map(), paging_unmap() and paging_protect() work on one
+ * page of 4 KiB, 2 MiB or 1 GiB; paging_map_range() and paging_unmap_range()
+ * on a page_range; paging_translate() reads; paging_free_empty_tables()
+ * gives back tables that map nothing; paging_audit() checks a whole tree.
  *
- *	err = map_flush(map_to(&m, page, frame, PTE_PRESENT | PTE_WRITABLE, &src));
- *	if (err != MAP_OK)
+ * Results and the TLB. Every call that changes an entry returns a struct
+ * paging_result marked __must_check that doubles as a flush token: the
+ * caller hands it to paging_flush() (invlpg on this CPU) or paging_ignore()
+ * (tables not loaded, or a CR3 load follows). Both give back the error, so
+ * the usual shape is
+ *
+ *	err = paging_flush(paging_map(&tree, page, frame, PAGE_4K,
+ *				      PTE_PRESENT | PTE_WRITABLE, &src));
+ *	if (err != PAGING_OK)
  *		return err;
  *
  * and a result dropped on the floor is a build error under -Werror. On an
- * error nothing changed (ranges: see struct map_range_result) and flushing
+ * error nothing changed (ranges: see struct paging_result) and flushing
  * does nothing. Other CPUs are not told; there is only one for now.
  *
  * The mapper keeps no state and takes no lock: the caller serialises
@@ -165,7 +172,7 @@ static inline bool page_range_contains(struct page_range r, vaddr_t va)
  * the table at physical address p is read and written at p + phys_offset
  * (the direct map in the kernel; a buffer's address in host tests).
  */
-struct mapper {
+struct paging_tree {
 	paddr_t pml4;
 	uintptr_t phys_offset;
 };
@@ -177,111 +184,97 @@ struct mapper {
  * calls it for tables it allocated but could not use, and for page tables
  * that paging_free_empty_tables() releases.
  */
-struct frame_source {
+struct paging_table_source {
 	paddr_t (*alloc)(void *ctx);
 	void *ctx;
 	void (*free)(void *ctx, paddr_t frame);
 };
 
-enum map_error {
-	MAP_OK = 0,
-	MAP_FRAME_ALLOCATION_FAILED,	/* no frame for a missing page table */
-	MAP_PAGE_ALREADY_MAPPED,	/* .frame is the frame it maps */
-	MAP_PARENT_ENTRY_HUGE_PAGE,	/* a bigger page already covers it */
-	MAP_ENTRY_IS_TABLE,		/* a page table sits where a huge page would */
-	MAP_PAGE_NOT_MAPPED,
-	MAP_PAGE_NOT_ALIGNED,		/* to the page size asked for */
-	MAP_FRAME_NOT_ALIGNED,
-	MAP_FRAME_OUT_OF_RANGE,		/* beyond the 52-bit physical space */
-	MAP_ADDRESS_NOT_CANONICAL,
-	MAP_INVALID_FLAGS,		/* not PRESENT, or outside the masks above */
-	MAP_INVALID_RANGE,		/* end below start, or across the hole */
+/* Why a call failed: one value per kind of failure. */
+enum paging_error {
+	PAGING_OK = 0,
+	PAGING_FRAME_ALLOCATION_FAILED,	/* no frame for a missing page table */
+	PAGING_PAGE_ALREADY_MAPPED,	/* .frame is the frame it maps */
+	PAGING_PARENT_ENTRY_HUGE_PAGE,	/* a bigger page already covers it */
+	PAGING_ENTRY_IS_TABLE,		/* a page table sits where a huge page would */
+	PAGING_PAGE_NOT_MAPPED,
+	PAGING_PAGE_NOT_ALIGNED,	/* to the page size asked for */
+	PAGING_FRAME_NOT_ALIGNED,
+	PAGING_FRAME_OUT_OF_RANGE,	/* beyond the 52-bit physical space */
+	PAGING_ADDRESS_NOT_CANONICAL,
+	PAGING_INVALID_FLAGS,		/* not PRESENT, or outside the masks above */
+	PAGING_INVALID_RANGE,		/* end below start, or across the hole */
 };
 
 /* A short constant name for @err, e.g. "page already mapped". */
-const char *map_error_name(enum map_error err);
+const char *paging_error_name(enum paging_error err);
 
 /*
- * What a change to one entry did, and the token to flush it with.
- * page is the page asked for. frame: the frame now mapped (map_to), the
- * frame that was mapped (unmap, update_flags), or, with
- * MAP_PAGE_ALREADY_MAPPED or MAP_PARENT_ENTRY_HUGE_PAGE, the frame of the
- * mapping in the way.
+ * What a change did, and the token to flush it with; every call below that
+ * edits entries returns one.
+ *   err    PAGING_OK or why nothing (see flush) changed.
+ *   size   the page size the call worked in.
+ *   flush  the pages whose entries changed and may sit in a TLB, in steps
+ *          of size: on success the page or range asked for; on an error
+ *          empty, except for a range whose pages were mapped and then taken
+ *          back while undoing.
+ *   page   the page asked for; for a range, the page that failed (its start
+ *          if the range itself is bad), or the first page on success.
+ *   frame  the frame now mapped at page (paging_map: the one asked for;
+ *          paging_map_range: the first), the frame that was mapped there
+ *          (paging_unmap, paging_protect; 0 from paging_unmap_range), or,
+ *          with PAGE_ALREADY_MAPPED or PARENT_ENTRY_HUGE_PAGE, the frame of
+ *          the mapping in the way.
  */
-struct map_result {
-	enum map_error err;
+struct paging_result {
+	enum paging_error err;
 	enum page_size size;
+	struct page_range flush;
 	vaddr_t page;
 	paddr_t frame;
 };
 
-/* Invalidate this CPU's TLB entry for r.page if r changed an entry; return
- * r.err. */
-enum map_error map_flush(struct map_result r) __must_check;
+/* Invalidate every page of r.flush on this CPU (one invlpg per page of
+ * r.size); return r.err. */
+enum paging_error paging_flush(struct paging_result r) __must_check;
 
-/* Drop the token without flushing; return r.err. */
-enum map_error map_ignore(struct map_result r) __must_check;
+/* Drop the token without flushing (the tree is not loaded, or a CR3 load
+ * follows); return r.err. */
+enum paging_error paging_ignore(struct paging_result r) __must_check;
 
 /*
- * Map the 4 KiB @page to @frame with leaf @flags (must include PTE_PRESENT;
- * any of PTE_LEAF_FLAGS_MASK). Missing tables come from @src (may be NULL:
- * then only existing tables are used) and are zeroed here. Every table entry
- * on the path, new or existing, gains flags & PTE_TABLE_FLAGS_MASK; NX, PCD,
- * PWT and GLOBAL are never copied up. On any error the tree is unchanged.
+ * Map the page of @size (PAGE_4K, PAGE_2M or PAGE_1G) at @page to @frame,
+ * both aligned to it, with leaf @flags (must include PTE_PRESENT; any of
+ * PTE_LEAF_FLAGS_MASK). Missing tables come from @src (may be NULL: then
+ * only existing tables are used) and are zeroed here. Every table entry on
+ * the path, new or existing, gains flags & PTE_TABLE_FLAGS_MASK, so a USER
+ * or WRITABLE page is reachable as such; NX, PCD, PWT and GLOBAL are never
+ * copied up. On any error the tree is unchanged.
  */
-struct map_result map_to(const struct mapper *m, vaddr_t page, paddr_t frame,
-			 pte_t flags, const struct frame_source *src)
-	__must_check;
-
-/* As map_to(), but the table entries on the path gain @table_flags (within
- * PTE_TABLE_FLAGS_MASK; PTE_PRESENT is implied) instead. */
-struct map_result map_to_with_table_flags(const struct mapper *m, vaddr_t page,
-					  paddr_t frame, pte_t flags,
-					  pte_t table_flags,
-					  const struct frame_source *src)
-	__must_check;
-
-/* As map_to(), for a 2 MiB or 1 GiB page: @page and @frame aligned to it. */
-struct map_result map_to_2m(const struct mapper *m, vaddr_t page, paddr_t frame,
-			    pte_t flags, const struct frame_source *src)
-	__must_check;
-struct map_result map_to_1g(const struct mapper *m, vaddr_t page, paddr_t frame,
-			    pte_t flags, const struct frame_source *src)
-	__must_check;
-
-/* The general form behind the four above. */
-struct map_result map_to_sized(const struct mapper *m, vaddr_t page,
-			       paddr_t frame, enum page_size size, pte_t flags,
-			       pte_t table_flags,
-			       const struct frame_source *src) __must_check;
-
-/* map_to(m, frame, frame, flags, src): a 4 KiB page at its own address. */
-struct map_result identity_map(const struct mapper *m, paddr_t frame,
-			       pte_t flags, const struct frame_source *src)
+struct paging_result paging_map(const struct paging_tree *t, vaddr_t page,
+				paddr_t frame, enum page_size size, pte_t flags,
+				const struct paging_table_source *src)
 	__must_check;
 
 /*
  * Remove the leaf of @size at @page; .frame is the frame it mapped. The
  * tables above stay (see paging_free_empty_tables()).
  */
-struct map_result unmap(const struct mapper *m, vaddr_t page) __must_check;
-struct map_result unmap_sized(const struct mapper *m, vaddr_t page,
-			      enum page_size size) __must_check;
+struct paging_result paging_unmap(const struct paging_tree *t, vaddr_t page,
+				  enum page_size size) __must_check;
 
 /*
- * Replace the flags of the 4 KiB leaf at @page (same rules as map_to()),
- * keeping its frame; the table entries above gain
+ * Replace the flags of the leaf of @size at @page (same rules as
+ * paging_map()), keeping its frame; the table entries above gain
  * flags & PTE_TABLE_FLAGS_MASK, so a page made USER is reachable as USER.
  */
-struct map_result update_flags(const struct mapper *m, vaddr_t page,
-			       pte_t flags) __must_check;
-struct map_result update_flags_sized(const struct mapper *m, vaddr_t page,
-				     enum page_size size,
-				     pte_t flags) __must_check;
+struct paging_result paging_protect(const struct paging_tree *t, vaddr_t page,
+				    enum page_size size, pte_t flags)
+	__must_check;
 
-/* What translate() found for one address. */
-struct translation {
-	enum map_error err;	/* MAP_OK, NOT_MAPPED or ADDRESS_NOT_CANONICAL */
+/* What paging_translate() found for one address. */
+struct paging_translation {
+	enum paging_error err;	/* OK, PAGE_NOT_MAPPED or ADDRESS_NOT_CANONICAL */
 	paddr_t phys;		/* the byte @va reaches, offset included */
 	enum page_size size;	/* of the leaf that maps it */
 	pte_t flags;		/* that leaf's bits outside PTE_ADDR_MASK */
@@ -289,52 +282,30 @@ struct translation {
 
 /* Walk the tree for @va, stopping at a huge leaf at level 2 or 1. Reads
  * only; ancestors' flags are not folded in. */
-struct translation translate(const struct mapper *m, vaddr_t va);
-
-/*
- * What a change to a range did: the token covers the pages in @flush, in
- * steps of @size. On success flush is the whole range. On an error the
- * tree maps what it mapped before, but pages mapped and then taken back
- * while undoing may still sit in a TLB, so flush still names them.
- * failed_page is the page that failed (pages.start if the range itself is
- * bad; 0 on success) and frame is as in struct map_result (on success: the
- * first frame for map_range(), 0 for unmap_range()).
- */
-struct map_range_result {
-	enum map_error err;
-	enum page_size size;
-	struct page_range flush;
-	vaddr_t failed_page;
-	paddr_t frame;
-};
-
-/* Invalidate every page of r.flush on this CPU (one invlpg per page of
- * r.size); return r.err. */
-enum map_error map_range_flush(struct map_range_result r) __must_check;
-
-/* Drop the token without flushing; return r.err. */
-enum map_error map_range_ignore(struct map_range_result r) __must_check;
+struct paging_translation paging_translate(const struct paging_tree *t,
+					   vaddr_t va);
 
 /*
  * Map the pages of @pages, in steps of @size, to the frames from @frame on,
- * with map_to() rules (table entries gain flags & PTE_TABLE_FLAGS_MASK).
- * start and end must be aligned to @size. All or nothing as far as leaves
- * go: on an error the pages mapped so far are unmapped again, but the
- * tables created for them stay, and so do flags granted to table entries.
+ * with paging_map() rules. start and end must be aligned to @size. All or
+ * nothing as far as leaves go: on an error the pages mapped so far are
+ * unmapped again (and named in .flush), but the tables created for them
+ * stay, and so do flags granted to table entries.
  */
-struct map_range_result map_range(const struct mapper *m,
-				  struct page_range pages, paddr_t frame,
-				  enum page_size size, pte_t flags,
-				  const struct frame_source *src) __must_check;
+struct paging_result paging_map_range(const struct paging_tree *t,
+				      struct page_range pages, paddr_t frame,
+				      enum page_size size, pte_t flags,
+				      const struct paging_table_source *src)
+	__must_check;
 
 /*
  * Unmap every page of @pages, each of which must be mapped as a page of
  * @size. All or nothing: the whole range is checked before the first
  * entry is cleared.
  */
-struct map_range_result unmap_range(const struct mapper *m,
-				    struct page_range pages,
-				    enum page_size size) __must_check;
+struct paging_result paging_unmap_range(const struct paging_tree *t,
+					struct page_range pages,
+					enum page_size size) __must_check;
 
 /*
  * Detach and give back to @src->free every page table below the PML4 that
@@ -346,9 +317,9 @@ struct map_range_result unmap_range(const struct mapper *m,
  * not be freed through one of them. Returns the number of tables freed;
  * none if @src->free is NULL or @pages is empty or invalid.
  */
-unsigned int paging_free_empty_tables(const struct mapper *m,
+unsigned int paging_free_empty_tables(const struct paging_tree *t,
 				      struct page_range pages,
-				      const struct frame_source *src);
+				      const struct paging_table_source *src);
 
 /* --- Auditor ------------------------------------------------------------ */
 
@@ -386,9 +357,10 @@ struct paging_audit {
 };
 
 /*
- * Check every present entry of the tree under m->pml4 against the rules
+ * Check every present entry of the tree under t->pml4 against the rules
  * listed in enum paging_problem; the PML4 and each table frame are also
  * checked with is_frame_used. Tables whose address is above MAXPHYADDR are
  * reported and not entered. Reads only. Returns the number of violations.
  */
-unsigned int paging_audit(const struct mapper *m, const struct paging_audit *a);
+unsigned int paging_audit(const struct paging_tree *t,
+			  const struct paging_audit *a);

@@ -1,7 +1,7 @@
 /*
  * arch/x86_64/tlb.h - invalidating this CPU's TLB and paging-structure
  * caches (Intel SDM Vol. 3A §4.10.4). Mapping code goes through
- * map_flush() in arch/x86_64/paging.h, which calls these.
+ * paging_flush() in arch/x86_64/paging.h, which calls these.
  */
 #pragma once
 

@@ -6,25 +6,24 @@
 #include "arch/x86_64/vm.h"
 
 #include "lib/align.h"
-#include "lib/errno.h"
 #include "lib/memmap.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpuid.h"
 #include "arch/x86_64/exception.h"
 #include "arch/x86_64/gdt.h"
 #include "kernel/arch.h"
+#include "kernel/frame.h"
 #include "kernel/layout.h"
 #include "kernel/memory.h"
 #include "kernel/panic.h"
 #include "kernel/pmm.h"
 #include "kernel/printk.h"
-#include "kernel/vmm.h"
 
 #define CR4_UMIP (1ULL << 11)
 #define CR4_SMEP (1ULL << 20)
 #define CR4_SMAP (1ULL << 21)
 
-static struct mapper kernel_mapper;
+static struct paging_tree kernel_tree;
 static struct vm_features features;
 static pte_t nx_bit;
 static unsigned int phys_bits;
@@ -41,7 +40,7 @@ static void source_free(void *ctx, paddr_t frame)
 	frame_free(frame);
 }
 
-static const struct frame_source kernel_source = {
+static const struct paging_table_source kernel_source = {
 	.alloc = source_alloc, .free = source_free,
 };
 
@@ -68,14 +67,13 @@ static void register_guards(void)
 
 static void map_or_die(vaddr_t va, paddr_t pa, enum page_size size, pte_t flags)
 {
-	struct map_result r = map_to_sized(&kernel_mapper, va, pa, size, flags,
-					   flags & PTE_TABLE_FLAGS_MASK,
-					   &kernel_source);
-	enum map_error err = map_ignore(r);	/* the tree is not loaded yet */
+	/* The tree is not loaded yet: nothing to flush. */
+	enum paging_error err = paging_ignore(paging_map(&kernel_tree, va, pa, size,
+							 flags, &kernel_source));
 
 	if (err)
 		panic("cannot map %#llx to %#llx: %s", (unsigned long long)va,
-		      (unsigned long long)pa, map_error_name(err));
+		      (unsigned long long)pa, paging_error_name(err));
 }
 
 /* Map one section of the image page by page, skipping guard pages. */
@@ -189,20 +187,20 @@ void vm_init(void)
 	pml4 = frame_alloc();
 	if (!pml4)
 		panic("no frame for the kernel's PML4");
-	kernel_mapper = (struct mapper){ pml4, PHYS_OFFSET };
+	kernel_tree = (struct paging_tree){ pml4, PHYS_OFFSET };
 	map_image();
 	map_direct();
 	enable_protections();
 	write_cr3(pml4);
-	memory_direct_map_ready();
+	frame_direct_map_ready();
 }
 
-const struct mapper *vm_kernel_mapper(void)
+const struct paging_tree *vm_kernel_tree(void)
 {
-	return &kernel_mapper;
+	return &kernel_tree;
 }
 
-const struct frame_source *vm_frame_source(void)
+const struct paging_table_source *vm_table_source(void)
 {
 	return &kernel_source;
 }
@@ -220,7 +218,7 @@ const struct vm_features *vm_features(void)
 static bool frame_used(void *ctx, paddr_t frame)
 {
 	(void)ctx;
-	return pmm_is_allocated(memory_pmm(), frame);
+	return pmm_is_allocated(frame_pmm(), frame);
 }
 
 static void report_violation(void *ctx, const struct paging_violation *v)
@@ -241,37 +239,5 @@ unsigned int vm_audit(void)
 		.report = report_violation,
 	};
 
-	return paging_audit(&kernel_mapper, &a);
-}
-
-int vmm_map(vaddr_t va, paddr_t frame, unsigned int flags)
-{
-	pte_t pte = PTE_PRESENT | ((flags & VMM_WRITE) ? PTE_WRITABLE : 0) |
-		    ((flags & VMM_EXEC) ? 0 : nx_bit);
-
-	switch (map_flush(map_to(&kernel_mapper, va, frame, pte, &kernel_source))) {
-	case MAP_OK:
-		return 0;
-	case MAP_FRAME_ALLOCATION_FAILED:
-		return -ENOMEM;
-	case MAP_PAGE_ALREADY_MAPPED:
-	case MAP_PARENT_ENTRY_HUGE_PAGE:
-		return -EEXIST;
-	default:
-		return -EINVAL;
-	}
-}
-
-paddr_t vmm_unmap(vaddr_t va)
-{
-	struct map_result r = unmap(&kernel_mapper, va);
-	paddr_t frame = r.frame;
-
-	return map_flush(r) == MAP_OK ? frame : 0;
-}
-
-void vmm_release_tables(vaddr_t start, vaddr_t end)
-{
-	paging_free_empty_tables(&kernel_mapper, (struct page_range){ start, end },
-				 &kernel_source);
+	return paging_audit(&kernel_tree, &a);
 }

@@ -27,9 +27,9 @@ struct vm_features {
  */
 void vm_init(void);
 
-/* The kernel tree and the frame source that feeds it. */
-const struct mapper *vm_kernel_mapper(void);
-const struct frame_source *vm_frame_source(void);
+/* The kernel tree, and the source of its new page tables (frame_alloc()). */
+const struct paging_tree *vm_kernel_tree(void);
+const struct paging_table_source *vm_table_source(void);
 
 /* PTE_NX when the CPU has NX, else 0: NX is a reserved bit without it. */
 pte_t vm_nx(void);

@@ -10,7 +10,7 @@
 #include "kernel/ktest.h"
 #include "tests/kernel/ktest_random.h"
 #include "kernel/layout.h"
-#include "kernel/memory.h"
+#include "kernel/frame.h"
 #include "kernel/pmm.h"
 #include "kernel/printk.h"
 
@@ -203,11 +203,11 @@ KTEST(heap_out_of_memory_returns_null)
 	uint64_t ram = 0;
 	void *p;
 
-	pmm_stats(memory_pmm(), &before);
+	pmm_stats(frame_pmm(), &before);
 	ram = before.total_frames * PAGE_SIZE;
 	KT_ASSERT(kmalloc(ram + (64ULL << 20)) == NULL);
 	KT_ASSERT(krealloc(NULL, (size_t)1 << 45) == NULL);
-	pmm_stats(memory_pmm(), &after);
+	pmm_stats(frame_pmm(), &after);
 	KT_ASSERT_EQ(after.free_frames, before.free_frames);
 	p = kmalloc(128);
 	KT_ASSERT(p);

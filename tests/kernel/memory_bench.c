@@ -9,7 +9,7 @@
 #include "kernel/arch.h"
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
-#include "kernel/memory.h"
+#include "kernel/frame.h"
 #include "kernel/pmm.h"
 
 #define SCRATCH KTEST_SCRATCH
@@ -17,7 +17,7 @@
 
 KBENCH(frame_alloc_free)
 {
-	struct pmm *pmm = memory_pmm();
+	struct pmm *pmm = frame_pmm();
 	uint64_t start = arch_cycles();
 
 	for (int i = 0; i < ROUNDS; i++) {
@@ -34,19 +34,22 @@ KBENCH(frame_alloc_free)
  * after the first page, as for most mappings. */
 KBENCH(map_translate_unmap_4k)
 {
-	const struct mapper *m = vm_kernel_mapper();
+	const struct paging_tree *m = vm_kernel_tree();
 	uint64_t map_cycles = 0, tr_cycles = 0, unmap_cycles = 0;
 	paddr_t frame = frame_alloc();
 
 	for (int i = 0; i < ROUNDS; i++) {
 		vaddr_t va = SCRATCH + (uint64_t)(i % 512) * PAGE_SIZE;
 		uint64_t t0 = arch_cycles();
-		enum map_error err = map_flush(map_to(m, va, frame,
-			PTE_PRESENT | PTE_WRITABLE | vm_nx(), vm_frame_source()));
+		enum paging_error err = paging_flush(
+			paging_map(m, va, frame, PAGE_4K,
+				   PTE_PRESENT | PTE_WRITABLE | vm_nx(),
+				   vm_table_source()));
 		uint64_t t1 = arch_cycles();
-		struct translation tr = translate(m, va);
+		struct paging_translation tr = paging_translate(m, va);
 		uint64_t t2 = arch_cycles();
-		enum map_error uerr = map_flush(unmap(m, va));
+		enum paging_error uerr =
+			paging_flush(paging_unmap(m, va, PAGE_4K));
 		uint64_t t3 = arch_cycles();
 
 		KT_ASSERT(!err && !uerr && tr.phys == frame);
@@ -55,31 +58,36 @@ KBENCH(map_translate_unmap_4k)
 		unmap_cycles += t3 - t2;
 	}
 	paging_free_empty_tables(m, page_range_of(SCRATCH, 1ULL << 27),
-				 vm_frame_source());
+				 vm_table_source());
 	frame_free(frame);
-	kbench_report("map_to 4 KiB (with invlpg)", map_cycles / ROUNDS, "cycles");
-	kbench_report("translate", tr_cycles / ROUNDS, "cycles");
-	kbench_report("unmap 4 KiB (with invlpg)", unmap_cycles / ROUNDS, "cycles");
+	kbench_report("paging_map 4 KiB (with invlpg)", map_cycles / ROUNDS,
+		      "cycles");
+	kbench_report("paging_translate", tr_cycles / ROUNDS, "cycles");
+	kbench_report("paging_unmap 4 KiB (with invlpg)", unmap_cycles / ROUNDS,
+		      "cycles");
 }
 
 /* 1 GiB as 262144 pages of 4 KiB, all to one frame (only the tables cost
  * memory: 513 frames). */
 KBENCH(map_unmap_1gib_in_4k_pages)
 {
-	const struct mapper *m = vm_kernel_mapper();
+	const struct paging_tree *m = vm_kernel_tree();
 	struct page_range r = page_range_of(SCRATCH, 1ULL << 18);
 	paddr_t frame = frame_alloc();
 	uint64_t t0, t1, t2;
 
 	t0 = arch_cycles();
 	for (uint64_t i = 0; i < page_range_pages(r); i++)
-		KT_ASSERT_EQ(map_ignore(map_to(m, page_range_page(r, i), frame,
-			PTE_PRESENT | vm_nx(), vm_frame_source())), MAP_OK);
+		KT_ASSERT_EQ(paging_ignore(paging_map(
+				     m, page_range_page(r, i), frame, PAGE_4K,
+				     PTE_PRESENT | vm_nx(), vm_table_source())),
+			     PAGING_OK);
 	t1 = arch_cycles();
-	KT_ASSERT_EQ(map_range_ignore(unmap_range(m, r, PAGE_4K)), MAP_OK);
+	KT_ASSERT_EQ(paging_ignore(paging_unmap_range(m, r, PAGE_4K)),
+		     PAGING_OK);
 	tlb_flush_all();
 	t2 = arch_cycles();
-	paging_free_empty_tables(m, r, vm_frame_source());
+	paging_free_empty_tables(m, r, vm_table_source());
 	frame_free(frame);
 	kbench_report("map 1 GiB as 4 KiB pages", (t1 - t0) / 1000000, "Mcycles");
 	kbench_report("unmap 1 GiB of 4 KiB pages", (t2 - t1) / 1000000, "Mcycles");
@@ -90,7 +98,7 @@ KBENCH(usable_memory)
 {
 	struct pmm_stats st;
 
-	pmm_stats(memory_pmm(), &st);
+	pmm_stats(frame_pmm(), &st);
 	kbench_report("usable memory", st.total_frames * PAGE_SIZE >> 20, "MiB");
 	kbench_report("frame allocator metadata", st.metadata_bytes, "bytes");
 }
@@ -100,7 +108,7 @@ KBENCH(usable_memory)
  * -m 128M and -m 8G). */
 KBENCH(frame_alloc_all_free_all)
 {
-	struct pmm *pmm = memory_pmm();
+	struct pmm *pmm = frame_pmm();
 	paddr_t chain = 0, f;
 	uint64_t n = 0, t0, t1, t2;
 

@@ -7,7 +7,8 @@
 #include "arch/x86_64/vm.h"
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
-#include "kernel/memory.h"
+#include "kernel/frame.h"
+#include "tests/kernel/memory_pick.h"
 
 #define SCRATCH KTEST_SCRATCH
 /* A lower-half address for USER mappings (never entered from ring 3). */
@@ -19,12 +20,12 @@ static paddr_t no_frame(void *ctx)
 	return 0;
 }
 
-static const struct frame_source failing = { .alloc = no_frame };
+static const struct paging_table_source failing = { .alloc = no_frame };
 
 /* Walk to the entry of @va at @level (3 = PML4) in the kernel tree. */
 static pte_t entry_at(vaddr_t va, int level)
 {
-	const struct mapper *m = vm_kernel_mapper();
+	const struct paging_tree *m = vm_kernel_tree();
 	paddr_t table = m->pml4;
 
 	for (int l = PT_LEVELS - 1; l > level; l--)
@@ -35,26 +36,31 @@ static pte_t entry_at(vaddr_t va, int level)
 /* Unmap @va if mapped, free its frame and any tables left empty. */
 static void cleanup(vaddr_t va)
 {
-	const struct mapper *m = vm_kernel_mapper();
-	struct map_result r = unmap(m, va);
+	const struct paging_tree *m = vm_kernel_tree();
+	struct paging_result r = paging_unmap(m, va, PAGE_4K);
 	paddr_t frame = r.frame;
 
-	if (map_flush(r) == MAP_OK)
+	if (paging_flush(r) == PAGING_OK)
 		frame_free(frame);
-	paging_free_empty_tables(m, page_range_of(va & ~((1ULL << 39) - 1),
-						  1ULL << 27), vm_frame_source());
+	paging_free_empty_tables(
+		m, page_range_of(va & ~((1ULL << 39) - 1), 1ULL << 27),
+		vm_table_source());
 }
 
 KTEST(paging_failing_source_works_with_existing_tables)
 {
-	const struct mapper *m = vm_kernel_mapper();
+	const struct paging_tree *m = vm_kernel_tree();
 	paddr_t a = frame_alloc(), b = frame_alloc();
 
 	KT_ASSERT(a && b);
-	KT_ASSERT_EQ(map_flush(map_to(m, SCRATCH, a, PTE_PRESENT | PTE_WRITABLE,
-				      vm_frame_source())), MAP_OK);
-	KT_ASSERT_EQ(map_flush(map_to(m, SCRATCH + PAGE_SIZE, b,
-				      PTE_PRESENT | PTE_WRITABLE, &failing)), MAP_OK);
+	KT_ASSERT_EQ(paging_flush(paging_map(m, SCRATCH, a, PAGE_4K,
+					     PTE_PRESENT | PTE_WRITABLE,
+					     vm_table_source())),
+		     PAGING_OK);
+	KT_ASSERT_EQ(paging_flush(paging_map(m, SCRATCH + PAGE_SIZE, b, PAGE_4K,
+					     PTE_PRESENT | PTE_WRITABLE,
+					     &failing)),
+		     PAGING_OK);
 	*(volatile uint64_t *)(SCRATCH + PAGE_SIZE) = 42;
 	KT_ASSERT_EQ(*(uint64_t *)phys_to_virt(b), 42);
 	cleanup(SCRATCH + PAGE_SIZE);
@@ -63,12 +69,13 @@ KTEST(paging_failing_source_works_with_existing_tables)
 
 KTEST(paging_missing_table_with_failing_source)
 {
-	const struct mapper *m = vm_kernel_mapper();
+	const struct paging_tree *m = vm_kernel_tree();
 	paddr_t a = frame_alloc();
-	struct map_result r = map_to(m, SCRATCH, a, PTE_PRESENT, &failing);
+	struct paging_result r =
+		paging_map(m, SCRATCH, a, PAGE_4K, PTE_PRESENT, &failing);
 
-	KT_ASSERT_EQ(map_flush(r), MAP_FRAME_ALLOCATION_FAILED);
-	KT_ASSERT_EQ(translate(m, SCRATCH).err, MAP_PAGE_NOT_MAPPED);
+	KT_ASSERT_EQ(paging_flush(r), PAGING_FRAME_ALLOCATION_FAILED);
+	KT_ASSERT_EQ(paging_translate(m, SCRATCH).err, PAGING_PAGE_NOT_MAPPED);
 	frame_free(a);
 }
 
@@ -77,17 +84,19 @@ KTEST(paging_missing_table_with_failing_source)
  * ones. */
 KTEST(paging_user_flags_propagate_to_parents)
 {
-	const struct mapper *m = vm_kernel_mapper();
+	const struct paging_tree *m = vm_kernel_tree();
 	pte_t user = PTE_PRESENT | PTE_WRITABLE | PTE_USER | PTE_PCD | vm_nx();
 	paddr_t k = frame_alloc(), u = frame_alloc();
 
 	KT_ASSERT(k && u);
-	KT_ASSERT_EQ(map_flush(map_to(m, USER_SCRATCH, k, PTE_PRESENT,
-				      vm_frame_source())), MAP_OK);
+	KT_ASSERT_EQ(paging_flush(paging_map(m, USER_SCRATCH, k, PAGE_4K,
+					     PTE_PRESENT, vm_table_source())),
+		     PAGING_OK);
 	for (int level = 3; level >= 1; level--)
 		KT_ASSERT(!(entry_at(USER_SCRATCH, level) & (PTE_USER | PTE_WRITABLE)));
-	KT_ASSERT_EQ(map_flush(map_to(m, USER_SCRATCH + PAGE_SIZE, u, user,
-				      vm_frame_source())), MAP_OK);
+	KT_ASSERT_EQ(paging_flush(paging_map(m, USER_SCRATCH + PAGE_SIZE, u,
+					     PAGE_4K, user, vm_table_source())),
+		     PAGING_OK);
 	for (int level = 3; level >= 1; level--) {
 		pte_t e = entry_at(USER_SCRATCH, level);
 
@@ -102,59 +111,90 @@ KTEST(paging_user_flags_propagate_to_parents)
 
 KTEST(paging_map_twice_reports_the_frame)
 {
-	const struct mapper *m = vm_kernel_mapper();
+	const struct paging_tree *m = vm_kernel_tree();
 	paddr_t a = frame_alloc(), b = frame_alloc();
-	struct map_result r;
+	struct paging_result r;
 
-	KT_ASSERT_EQ(map_flush(map_to(m, SCRATCH, a, PTE_PRESENT, vm_frame_source())),
-		     MAP_OK);
-	r = map_to(m, SCRATCH, b, PTE_PRESENT, vm_frame_source());
+	KT_ASSERT_EQ(paging_flush(paging_map(m, SCRATCH, a, PAGE_4K,
+					     PTE_PRESENT, vm_table_source())),
+		     PAGING_OK);
+	r = paging_map(m, SCRATCH, b, PAGE_4K, PTE_PRESENT, vm_table_source());
 	KT_ASSERT_EQ(r.frame, a);
-	KT_ASSERT_EQ(map_flush(r), MAP_PAGE_ALREADY_MAPPED);
+	KT_ASSERT_EQ(paging_flush(r), PAGING_PAGE_ALREADY_MAPPED);
 	frame_free(b);
 	cleanup(SCRATCH);
 }
 
+/* A 4 KiB page inside a huge page of the direct map: refused, naming the
+ * huge page's frame. The RAM is picked from the memory map. */
 KTEST(paging_map_inside_huge_page_is_refused)
 {
-	const struct mapper *m = vm_kernel_mapper();
-	vaddr_t inside = PHYS_OFFSET + 0x200000 + PAGE_SIZE;
-	struct map_result r = map_to(m, inside, 0x1000, PTE_PRESENT, vm_frame_source());
+	const struct paging_tree *m = vm_kernel_tree();
+	struct paging_translation tr;
+	struct paging_result r;
+	paddr_t block;
+	vaddr_t inside;
 
-	KT_ASSERT_EQ(map_flush(r), MAP_PARENT_ENTRY_HUGE_PAGE);
+	if (!ktest_usable_block(page_size_bytes(PAGE_2M), &block)) {
+		ktest_skip(t, "no aligned 2 MiB block of usable RAM");
+		return;
+	}
+	inside = PHYS_OFFSET + block + PAGE_SIZE;
+	tr = paging_translate(m, inside);
+	KT_ASSERT_EQ(tr.err, PAGING_OK);
+	KT_ASSERT(tr.size != PAGE_4K);
+	r = paging_map(m, inside, 0x1000, PAGE_4K, PTE_PRESENT,
+		       vm_table_source());
+	KT_ASSERT_EQ(r.frame, tr.phys & ~(page_size_bytes(tr.size) - 1));
+	KT_ASSERT_EQ(paging_flush(r), PAGING_PARENT_ENTRY_HUGE_PAGE);
+	KT_ASSERT_EQ(paging_translate(m, inside).phys, block + PAGE_SIZE);
 }
 
 KTEST(paging_unmap_unmapped_page)
 {
-	KT_ASSERT_EQ(map_flush(unmap(vm_kernel_mapper(), SCRATCH + 5 * PAGE_SIZE)),
-		     MAP_PAGE_NOT_MAPPED);
+	KT_ASSERT_EQ(paging_flush(paging_unmap(vm_kernel_tree(),
+					       SCRATCH + 5 * PAGE_SIZE,
+					       PAGE_4K)),
+		     PAGING_PAGE_NOT_MAPPED);
 }
 
+/* A kernel function, RAM through the direct map (an address of a 2 MiB
+ * block the memory map calls usable) and a non-canonical address. */
 KTEST(paging_translate_known_addresses)
 {
-	const struct mapper *m = vm_kernel_mapper();
-	struct translation tr = translate(m, (vaddr_t)(uintptr_t)entry_at + 3);
+	const struct paging_tree *m = vm_kernel_tree();
+	struct paging_translation tr =
+		paging_translate(m, (vaddr_t)(uintptr_t)entry_at + 3);
+	paddr_t block;
 
-	KT_ASSERT_EQ(tr.err, MAP_OK);
+	KT_ASSERT_EQ(tr.err, PAGING_OK);
 	KT_ASSERT_EQ(tr.size, PAGE_4K);
 	KT_ASSERT_EQ(tr.phys, kernel_virt_to_phys((const char *)entry_at + 3));
-	tr = translate(m, PHYS_OFFSET + 0x1234567);
-	KT_ASSERT_EQ(tr.phys, 0x1234567);
+	KT_ASSERT_EQ(paging_translate(m, 0x8000000000000000ULL).err,
+		     PAGING_ADDRESS_NOT_CANONICAL);
+	if (!ktest_usable_block(page_size_bytes(PAGE_2M), &block)) {
+		ktest_skip(t, "no aligned 2 MiB block of usable RAM");
+		return;
+	}
+	tr = paging_translate(m, PHYS_OFFSET + block + 0x34567);
+	KT_ASSERT_EQ(tr.err, PAGING_OK);
+	KT_ASSERT_EQ(tr.phys, block + 0x34567);
 	KT_ASSERT(tr.size != PAGE_4K);
-	KT_ASSERT_EQ(translate(m, 0x8000000000000000ULL).err, MAP_ADDRESS_NOT_CANONICAL);
 }
 
 KTEST(paging_misaligned_and_noncanonical_are_refused)
 {
-	const struct mapper *m = vm_kernel_mapper();
+	const struct paging_tree *m = vm_kernel_tree();
 
-	KT_ASSERT_EQ(map_ignore(map_to(m, SCRATCH + 1, 0x1000, PTE_PRESENT, &failing)),
-		     MAP_PAGE_NOT_ALIGNED);
-	KT_ASSERT_EQ(map_ignore(map_to(m, SCRATCH, 0x1001, PTE_PRESENT, &failing)),
-		     MAP_FRAME_NOT_ALIGNED);
-	KT_ASSERT_EQ(map_ignore(map_to(m, 0x0000800000000000ULL, 0x1000,
-				       PTE_PRESENT, &failing)),
-		     MAP_ADDRESS_NOT_CANONICAL);
+	KT_ASSERT_EQ(paging_ignore(paging_map(m, SCRATCH + 1, 0x1000, PAGE_4K,
+					      PTE_PRESENT, &failing)),
+		     PAGING_PAGE_NOT_ALIGNED);
+	KT_ASSERT_EQ(paging_ignore(paging_map(m, SCRATCH, 0x1001, PAGE_4K,
+					      PTE_PRESENT, &failing)),
+		     PAGING_FRAME_NOT_ALIGNED);
+	KT_ASSERT_EQ(paging_ignore(paging_map(m, 0x0000800000000000ULL, 0x1000,
+					      PAGE_4K, PTE_PRESENT, &failing)),
+		     PAGING_ADDRESS_NOT_CANONICAL);
 }
 
 static unsigned int violations_seen;
@@ -170,7 +210,7 @@ static void count_violation(void *ctx, const struct paging_violation *v)
 /* Plant a writable and executable kernel page: the auditor must see it. */
 KTEST(paging_auditor_finds_planted_violation)
 {
-	const struct mapper *m = vm_kernel_mapper();
+	const struct paging_tree *m = vm_kernel_tree();
 	paddr_t f = frame_alloc();
 	struct paging_audit a = {
 		.maxphyaddr = 52, .nx_enabled = vm_features()->nx,
@@ -184,8 +224,10 @@ KTEST(paging_auditor_finds_planted_violation)
 	}
 	violations_seen = 0;
 	KT_ASSERT_EQ(paging_audit(m, &a), 0);
-	KT_ASSERT_EQ(map_flush(map_to(m, SCRATCH, f, PTE_PRESENT | PTE_WRITABLE,
-				      vm_frame_source())), MAP_OK);
+	KT_ASSERT_EQ(paging_flush(paging_map(m, SCRATCH, f, PAGE_4K,
+					     PTE_PRESENT | PTE_WRITABLE,
+					     vm_table_source())),
+		     PAGING_OK);
 	KT_ASSERT_EQ(paging_audit(m, &a), 1);
 	KT_ASSERT_EQ(violations_seen, 1);
 	KT_ASSERT_EQ(last_problem, PAGING_KERNEL_WRITABLE_EXEC);

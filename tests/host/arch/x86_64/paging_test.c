@@ -43,8 +43,8 @@
 
 static struct sim {
 	uint8_t *mem;
-	struct mapper m;
-	struct frame_source src;
+	struct paging_tree m;
+	struct paging_table_source src;
 	paddr_t next;			/* bump pointer */
 	paddr_t free_list[64];
 	unsigned int nfree;
@@ -56,7 +56,7 @@ static struct sim {
 	unsigned int nlog;
 } sim;
 
-/* The fake TLB: what map_flush() and friends asked for. */
+/* The fake TLB: what paging_flush() and friends asked for. */
 static struct {
 	unsigned int pages;
 	vaddr_t va[16];
@@ -129,7 +129,7 @@ static paddr_t no_frame(void *ctx)
 	return 0;
 }
 
-static const struct frame_source failing_src = { .alloc = no_frame };
+static const struct paging_table_source failing_src = { .alloc = no_frame };
 
 static int sim_setup(void **state)
 {
@@ -142,8 +142,9 @@ static int sim_setup(void **state)
 	memset(sim.mem, 0xa5, SIM_SIZE);
 	sim.next = PAGE_SIZE;	/* frame 0 is never handed out */
 	sim.allow = -1;
-	sim.src = (struct frame_source){ .alloc = sim_alloc, .ctx = &sim,
-					  .free = sim_free };
+	sim.src = (struct paging_table_source){ .alloc = sim_alloc,
+						.ctx = &sim,
+						.free = sim_free };
 	sim.m.pml4 = sim_alloc(&sim);
 	memset(sim.mem + sim.m.pml4, 0, PAGE_SIZE);
 	sim.m.phys_offset = (uintptr_t)sim.mem;
@@ -175,17 +176,23 @@ static pte_t *slot(vaddr_t va, int level)
 
 static void must_map(vaddr_t page, paddr_t frame, pte_t flags)
 {
-	assert_int_equal(map_ignore(map_to(&sim.m, page, frame, flags, &sim.src)),
-			 MAP_OK);
+	assert_int_equal(paging_ignore(paging_map(&sim.m, page, frame, PAGE_4K,
+						  flags, &sim.src)),
+			 PAGING_OK);
 }
 
 static void must_map_sized(vaddr_t page, paddr_t frame, enum page_size size,
 			   pte_t flags)
 {
-	assert_int_equal(map_ignore(map_to_sized(&sim.m, page, frame, size, flags,
-						 flags & PTE_TABLE_FLAGS_MASK,
-						 &sim.src)),
-			 MAP_OK);
+	assert_int_equal(paging_ignore(paging_map(&sim.m, page, frame, size,
+						  flags, &sim.src)),
+			 PAGING_OK);
+}
+
+/* paging_map() of @frame at its own address, a 4 KiB page. */
+static struct paging_result identity_map(paddr_t frame, pte_t flags)
+{
+	return paging_map(&sim.m, frame, frame, PAGE_4K, flags, &sim.src);
 }
 
 /* --- Page tables come from the source only when missing ------------------ */
@@ -193,15 +200,15 @@ static void must_map_sized(vaddr_t page, paddr_t frame, enum page_size size,
 /* before: a PT holds USER_VA; after: its neighbour maps with no frame to spare. */
 static void paging_test_map_into_existing_tables_needs_no_frame(void **state)
 {
-	struct map_result r;
+	struct paging_result r;
 
 	(void)state;
 	must_map(USER_VA, LEAF_FRAME, USER_RW);
-	r = map_to(&sim.m, USER_VA + PAGE_SIZE, LEAF_FRAME + PAGE_SIZE, USER_RW,
-		   &failing_src);
-	assert_int_equal(r.err, MAP_OK);
+	r = paging_map(&sim.m, USER_VA + PAGE_SIZE, LEAF_FRAME + PAGE_SIZE,
+		       PAGE_4K, USER_RW, &failing_src);
+	assert_int_equal(r.err, PAGING_OK);
 	assert_int_equal(r.frame, LEAF_FRAME + PAGE_SIZE);
-	assert_int_equal(translate(&sim.m, USER_VA + PAGE_SIZE).phys,
+	assert_int_equal(paging_translate(&sim.m, USER_VA + PAGE_SIZE).phys,
 			 LEAF_FRAME + PAGE_SIZE);
 }
 
@@ -210,12 +217,13 @@ static void paging_test_map_null_source_uses_existing_tables(void **state)
 {
 	(void)state;
 	must_map(USER_VA, LEAF_FRAME, USER_RW);
-	assert_int_equal(map_ignore(map_to(&sim.m, USER_VA + PAGE_SIZE, LEAF_FRAME,
-					   USER_RW, NULL)),
-			 MAP_OK);
-	assert_int_equal(map_ignore(map_to(&sim.m, KERNEL_VA, LEAF_FRAME,
-					   KERNEL_RW, NULL)),
-			 MAP_FRAME_ALLOCATION_FAILED);
+	assert_int_equal(paging_ignore(paging_map(&sim.m, USER_VA + PAGE_SIZE,
+						  LEAF_FRAME, PAGE_4K, USER_RW,
+						  NULL)),
+			 PAGING_OK);
+	assert_int_equal(paging_ignore(paging_map(&sim.m, KERNEL_VA, LEAF_FRAME,
+						  PAGE_4K, KERNEL_RW, NULL)),
+			 PAGING_FRAME_ALLOCATION_FAILED);
 }
 
 /* before: empty tree; after: FRAME_ALLOCATION_FAILED, memory byte-identical. */
@@ -225,9 +233,10 @@ static void paging_test_map_missing_table_failing_source_changes_nothing(void **
 
 	(void)state;
 	memcpy(before, sim.mem, SIM_SIZE);
-	assert_int_equal(map_ignore(map_to(&sim.m, USER_VA, LEAF_FRAME, USER_RW,
-					   &failing_src)),
-			 MAP_FRAME_ALLOCATION_FAILED);
+	assert_int_equal(paging_ignore(paging_map(&sim.m, USER_VA, LEAF_FRAME,
+						  PAGE_4K, USER_RW,
+						  &failing_src)),
+			 PAGING_FRAME_ALLOCATION_FAILED);
 	assert_memory_equal(sim.mem, before, SIM_SIZE);
 	free(before);
 }
@@ -237,13 +246,13 @@ static void paging_test_map_missing_table_failing_source_changes_nothing(void **
 static void paging_test_map_partial_allocation_gives_frames_back(void **state)
 {
 	uint8_t *before = malloc(SIM_SIZE);
-	struct map_result r;
+	struct paging_result r;
 
 	(void)state;
 	memcpy(before, sim.mem, SIM_SIZE);
 	sim.allow = 2;
-	r = map_to(&sim.m, USER_VA, LEAF_FRAME, USER_RW, &sim.src);
-	assert_int_equal(r.err, MAP_FRAME_ALLOCATION_FAILED);
+	r = paging_map(&sim.m, USER_VA, LEAF_FRAME, PAGE_4K, USER_RW, &sim.src);
+	assert_int_equal(r.err, PAGING_FRAME_ALLOCATION_FAILED);
 	assert_int_equal(sim.allocs, 2);
 	assert_int_equal(sim.frees, 2);
 	/* The source filled both frames with 0xa5 again; the mapper wrote nothing. */
@@ -296,53 +305,30 @@ static void paging_test_map_user_page_existing_kernel_parents(void **state)
 	assert_int_equal(*slot(USER_VA, 0), LEAF_FRAME | PTE_PRESENT);
 }
 
-/* A read-only page may sit under writable tables when asked for. */
-static void paging_test_map_with_table_flags_sets_given_parent_flags(void **state)
-{
-	struct map_result r;
-
-	(void)state;
-	r = map_to_with_table_flags(&sim.m, KERNEL_VA, LEAF_FRAME, PTE_PRESENT,
-				    PTE_WRITABLE, &sim.src);
-	assert_int_equal(r.err, MAP_OK);
-	for (int level = 3; level >= 1; level--)
-		assert_int_equal(*slot(KERNEL_VA, level) & ~PTE_ADDR_MASK,
-				 PTE_PRESENT | PTE_WRITABLE);
-	assert_int_equal(*slot(KERNEL_VA, 0), LEAF_FRAME | PTE_PRESENT);
-}
-
-static void paging_test_map_with_table_flags_rejects_nx(void **state)
-{
-	(void)state;
-	assert_int_equal(map_ignore(map_to_with_table_flags(&sim.m, KERNEL_VA,
-							    LEAF_FRAME, KERNEL_RW,
-							    PTE_NX, &sim.src)),
-			 MAP_INVALID_FLAGS);
-	assert_int_equal(sim.allocs, 0);
-}
-
 /* --- Refusals ------------------------------------------------------------ */
 
 static void paging_test_map_twice_reports_already_mapped_frame(void **state)
 {
-	struct map_result r;
+	struct paging_result r;
 
 	(void)state;
 	must_map(USER_VA, LEAF_FRAME, USER_RW);
-	r = map_to(&sim.m, USER_VA, LEAF_FRAME + MiB(1), USER_RW, &sim.src);
-	assert_int_equal(r.err, MAP_PAGE_ALREADY_MAPPED);
+	r = paging_map(&sim.m, USER_VA, LEAF_FRAME + MiB(1), PAGE_4K, USER_RW,
+		       &sim.src);
+	assert_int_equal(r.err, PAGING_PAGE_ALREADY_MAPPED);
 	assert_int_equal(r.frame, LEAF_FRAME);
 	assert_int_equal(*slot(USER_VA, 0), LEAF_FRAME | USER_RW);
 }
 
 static void paging_test_map_inside_2m_page_reports_parent_huge(void **state)
 {
-	struct map_result r;
+	struct paging_result r;
 
 	(void)state;
 	must_map_sized(DIRECT_VA, MiB(2), PAGE_2M, KERNEL_RW);
-	r = map_to(&sim.m, DIRECT_VA + KiB(12), LEAF_FRAME, KERNEL_RW, &sim.src);
-	assert_int_equal(r.err, MAP_PARENT_ENTRY_HUGE_PAGE);
+	r = paging_map(&sim.m, DIRECT_VA + KiB(12), LEAF_FRAME, PAGE_4K,
+		       KERNEL_RW, &sim.src);
+	assert_int_equal(r.err, PAGING_PARENT_ENTRY_HUGE_PAGE);
 	assert_int_equal(r.frame, MiB(2));
 }
 
@@ -350,9 +336,10 @@ static void paging_test_map_inside_1g_page_reports_parent_huge(void **state)
 {
 	(void)state;
 	must_map_sized(DIRECT_VA, GiB(1), PAGE_1G, KERNEL_RW);
-	assert_int_equal(map_ignore(map_to_2m(&sim.m, DIRECT_VA + MiB(2), 0,
-					      KERNEL_RW, &sim.src)),
-			 MAP_PARENT_ENTRY_HUGE_PAGE);
+	assert_int_equal(paging_ignore(paging_map(&sim.m, DIRECT_VA + MiB(2), 0,
+						  PAGE_2M, KERNEL_RW,
+						  &sim.src)),
+			 PAGING_PARENT_ENTRY_HUGE_PAGE);
 }
 
 /* A 2 MiB page cannot replace a page table of 4 KiB pages. */
@@ -360,51 +347,58 @@ static void paging_test_map_2m_over_page_table_reports_entry_is_table(void **sta
 {
 	(void)state;
 	must_map(DIRECT_VA + PAGE_SIZE, LEAF_FRAME, KERNEL_RW);
-	assert_int_equal(map_ignore(map_to_2m(&sim.m, DIRECT_VA, MiB(2),
-					      KERNEL_RW, &sim.src)),
-			 MAP_ENTRY_IS_TABLE);
+	assert_int_equal(paging_ignore(paging_map(&sim.m, DIRECT_VA, MiB(2),
+						  PAGE_2M, KERNEL_RW,
+						  &sim.src)),
+			 PAGING_ENTRY_IS_TABLE);
 }
 
 static void paging_test_map_unaligned_page_rejected(void **state)
 {
 	(void)state;
-	assert_int_equal(map_ignore(map_to(&sim.m, USER_VA + 8, LEAF_FRAME,
-					   USER_RW, &sim.src)),
-			 MAP_PAGE_NOT_ALIGNED);
-	assert_int_equal(map_ignore(map_to_2m(&sim.m, DIRECT_VA + PAGE_SIZE, 0,
-					      KERNEL_RW, &sim.src)),
-			 MAP_PAGE_NOT_ALIGNED);
+	assert_int_equal(paging_ignore(paging_map(&sim.m, USER_VA + 8,
+						  LEAF_FRAME, PAGE_4K, USER_RW,
+						  &sim.src)),
+			 PAGING_PAGE_NOT_ALIGNED);
+	assert_int_equal(paging_ignore(paging_map(&sim.m, DIRECT_VA + PAGE_SIZE,
+						  0, PAGE_2M, KERNEL_RW,
+						  &sim.src)),
+			 PAGING_PAGE_NOT_ALIGNED);
 	assert_int_equal(sim.allocs, 0);
 }
 
 static void paging_test_map_unaligned_frame_rejected(void **state)
 {
 	(void)state;
-	assert_int_equal(map_ignore(map_to(&sim.m, USER_VA, LEAF_FRAME + 1,
-					   USER_RW, &sim.src)),
-			 MAP_FRAME_NOT_ALIGNED);
-	assert_int_equal(map_ignore(map_to_1g(&sim.m, DIRECT_VA, MiB(2),
-					      KERNEL_RW, &sim.src)),
-			 MAP_FRAME_NOT_ALIGNED);
+	assert_int_equal(paging_ignore(paging_map(&sim.m, USER_VA,
+						  LEAF_FRAME + 1, PAGE_4K,
+						  USER_RW, &sim.src)),
+			 PAGING_FRAME_NOT_ALIGNED);
+	assert_int_equal(paging_ignore(paging_map(&sim.m, DIRECT_VA, MiB(2),
+						  PAGE_1G, KERNEL_RW,
+						  &sim.src)),
+			 PAGING_FRAME_NOT_ALIGNED);
 }
 
 static void paging_test_map_frame_beyond_52_bits_rejected(void **state)
 {
 	(void)state;
-	assert_int_equal(map_ignore(map_to(&sim.m, USER_VA, 1ULL << 52, USER_RW,
-					   &sim.src)),
-			 MAP_FRAME_OUT_OF_RANGE);
+	assert_int_equal(paging_ignore(paging_map(&sim.m, USER_VA, 1ULL << 52,
+						  PAGE_4K, USER_RW, &sim.src)),
+			 PAGING_FRAME_OUT_OF_RANGE);
 }
 
 static void paging_test_map_non_canonical_rejected(void **state)
 {
 	(void)state;
-	assert_int_equal(map_ignore(map_to(&sim.m, 0x0000800000000000ULL,
-					   LEAF_FRAME, USER_RW, &sim.src)),
-			 MAP_ADDRESS_NOT_CANONICAL);
-	assert_int_equal(map_ignore(map_to(&sim.m, 0xffff7ffffffff000ULL,
-					   LEAF_FRAME, KERNEL_RW, &sim.src)),
-			 MAP_ADDRESS_NOT_CANONICAL);
+	assert_int_equal(paging_ignore(paging_map(&sim.m, 0x0000800000000000ULL,
+						  LEAF_FRAME, PAGE_4K, USER_RW,
+						  &sim.src)),
+			 PAGING_ADDRESS_NOT_CANONICAL);
+	assert_int_equal(paging_ignore(paging_map(&sim.m, 0xffff7ffffffff000ULL,
+						  LEAF_FRAME, PAGE_4K,
+						  KERNEL_RW, &sim.src)),
+			 PAGING_ADDRESS_NOT_CANONICAL);
 	assert_int_equal(sim.allocs, 0);
 }
 
@@ -416,71 +410,76 @@ static void paging_test_map_invalid_flags_rejected(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
-		assert_int_equal(map_ignore(map_to(&sim.m, USER_VA, LEAF_FRAME,
-						   bad[i], &sim.src)),
-				 MAP_INVALID_FLAGS);
+		assert_int_equal(paging_ignore(paging_map(&sim.m, USER_VA,
+							  LEAF_FRAME, PAGE_4K,
+							  bad[i], &sim.src)),
+				 PAGING_INVALID_FLAGS);
 	assert_int_equal(sim.allocs, 0);
 }
 
-/* --- unmap, update_flags, identity_map ----------------------------------- */
+/* --- unmap, protect, identity map --------------------------------------- */
 
 static void paging_test_unmap_returns_frame_and_clears_leaf(void **state)
 {
-	struct map_result r;
+	struct paging_result r;
 
 	(void)state;
 	must_map(USER_VA, LEAF_FRAME, USER_RW);
-	r = unmap(&sim.m, USER_VA);
-	assert_int_equal(r.err, MAP_OK);
+	r = paging_unmap(&sim.m, USER_VA, PAGE_4K);
+	assert_int_equal(r.err, PAGING_OK);
 	assert_int_equal(r.frame, LEAF_FRAME);
 	assert_int_equal(*slot(USER_VA, 0), 0);
-	assert_int_equal(translate(&sim.m, USER_VA).err, MAP_PAGE_NOT_MAPPED);
+	assert_int_equal(paging_translate(&sim.m, USER_VA).err,
+			 PAGING_PAGE_NOT_MAPPED);
 }
 
 /* Missing tables, and an empty entry in an existing PT. */
 static void paging_test_unmap_unmapped_page_reports_not_mapped(void **state)
 {
 	(void)state;
-	assert_int_equal(map_ignore(unmap(&sim.m, USER_VA)), MAP_PAGE_NOT_MAPPED);
+	assert_int_equal(paging_ignore(paging_unmap(&sim.m, USER_VA, PAGE_4K)),
+			 PAGING_PAGE_NOT_MAPPED);
 	must_map(USER_VA, LEAF_FRAME, USER_RW);
-	assert_int_equal(map_ignore(unmap(&sim.m, USER_VA + PAGE_SIZE)),
-			 MAP_PAGE_NOT_MAPPED);
+	assert_int_equal(paging_ignore(paging_unmap(&sim.m, USER_VA + PAGE_SIZE,
+						    PAGE_4K)),
+			 PAGING_PAGE_NOT_MAPPED);
 }
 
 static void paging_test_unmap_inside_2m_page_reports_parent_huge(void **state)
 {
-	struct map_result r;
+	struct paging_result r;
 
 	(void)state;
 	must_map_sized(DIRECT_VA, MiB(2), PAGE_2M, KERNEL_RW);
-	r = unmap(&sim.m, DIRECT_VA + PAGE_SIZE);
-	assert_int_equal(r.err, MAP_PARENT_ENTRY_HUGE_PAGE);
+	r = paging_unmap(&sim.m, DIRECT_VA + PAGE_SIZE, PAGE_4K);
+	assert_int_equal(r.err, PAGING_PARENT_ENTRY_HUGE_PAGE);
 	assert_int_equal(r.frame, MiB(2));
-	assert_int_equal(translate(&sim.m, DIRECT_VA).err, MAP_OK);
+	assert_int_equal(paging_translate(&sim.m, DIRECT_VA).err, PAGING_OK);
 }
 
 static void paging_test_unmap_2m_returns_frame(void **state)
 {
-	struct map_result r;
+	struct paging_result r;
 
 	(void)state;
 	must_map_sized(DIRECT_VA, MiB(4), PAGE_2M, KERNEL_RW);
-	r = unmap_sized(&sim.m, DIRECT_VA, PAGE_2M);
-	assert_int_equal(r.err, MAP_OK);
+	r = paging_unmap(&sim.m, DIRECT_VA, PAGE_2M);
+	assert_int_equal(r.err, PAGING_OK);
 	assert_int_equal(r.frame, MiB(4));
-	assert_int_equal(translate(&sim.m, DIRECT_VA).err, MAP_PAGE_NOT_MAPPED);
+	assert_int_equal(paging_translate(&sim.m, DIRECT_VA).err,
+			 PAGING_PAGE_NOT_MAPPED);
 }
 
 /* before: kernel-only read-only page; after: user writable, same frame,
  * parents gain U|W. */
 static void paging_test_update_flags_keeps_frame_and_grants_parents(void **state)
 {
-	struct map_result r;
+	struct paging_result r;
 
 	(void)state;
 	must_map(USER_VA, LEAF_FRAME, PTE_PRESENT);
-	r = update_flags(&sim.m, USER_VA, USER_RW);
-	assert_int_equal(r.err, MAP_OK);
+	r = paging_protect(&sim.m, USER_VA, PAGE_4K, USER_RW);
+	assert_int_equal(r.err, PAGING_OK);
 	assert_int_equal(r.frame, LEAF_FRAME);
 	assert_int_equal(*slot(USER_VA, 0), LEAF_FRAME | USER_RW);
 	for (int level = 3; level >= 1; level--)
@@ -492,9 +491,10 @@ static void paging_test_update_flags_of_huge_page_keeps_ps(void **state)
 {
 	(void)state;
 	must_map_sized(DIRECT_VA, MiB(2), PAGE_2M, KERNEL_RW);
-	assert_int_equal(map_ignore(update_flags_sized(&sim.m, DIRECT_VA, PAGE_2M,
-						       PTE_PRESENT | PTE_NX)),
-			 MAP_OK);
+	assert_int_equal(paging_ignore(paging_protect(&sim.m, DIRECT_VA,
+						      PAGE_2M,
+						      PTE_PRESENT | PTE_NX)),
+			 PAGING_OK);
 	assert_int_equal(*slot(DIRECT_VA, 1),
 			 MiB(2) | PTE_PRESENT | PTE_NX | PTE_HUGE);
 }
@@ -502,22 +502,24 @@ static void paging_test_update_flags_of_huge_page_keeps_ps(void **state)
 static void paging_test_update_flags_unmapped_reports_not_mapped(void **state)
 {
 	(void)state;
-	assert_int_equal(map_ignore(update_flags(&sim.m, USER_VA, USER_RW)),
-			 MAP_PAGE_NOT_MAPPED);
-	assert_int_equal(map_ignore(update_flags(&sim.m, USER_VA, 0)),
-			 MAP_INVALID_FLAGS);
+	assert_int_equal(paging_ignore(paging_protect(&sim.m, USER_VA, PAGE_4K,
+						      USER_RW)),
+			 PAGING_PAGE_NOT_MAPPED);
+	assert_int_equal(
+		paging_ignore(paging_protect(&sim.m, USER_VA, PAGE_4K, 0)),
+		PAGING_INVALID_FLAGS);
 }
 
+/* A frame mapped at its own address, as the boot tables' identity map is. */
 static void paging_test_identity_map_maps_frame_at_its_address(void **state)
 {
-	struct translation t;
+	struct paging_translation t;
 
 	(void)state;
-	assert_int_equal(map_ignore(identity_map(&sim.m, 0xb8000, KERNEL_RW,
-						 &sim.src)),
-			 MAP_OK);
-	t = translate(&sim.m, 0xb8123);
-	assert_int_equal(t.err, MAP_OK);
+	assert_int_equal(paging_ignore(identity_map(0xb8000, KERNEL_RW)),
+			 PAGING_OK);
+	t = paging_translate(&sim.m, 0xb8123);
+	assert_int_equal(t.err, PAGING_OK);
 	assert_int_equal(t.phys, 0xb8123);
 }
 
@@ -525,12 +527,12 @@ static void paging_test_identity_map_maps_frame_at_its_address(void **state)
 
 static void paging_test_translate_4k_with_offset(void **state)
 {
-	struct translation t;
+	struct paging_translation t;
 
 	(void)state;
 	must_map(USER_VA, LEAF_FRAME, USER_RW);
-	t = translate(&sim.m, USER_VA + 0xabc);
-	assert_int_equal(t.err, MAP_OK);
+	t = paging_translate(&sim.m, USER_VA + 0xabc);
+	assert_int_equal(t.err, PAGING_OK);
 	assert_int_equal(t.phys, LEAF_FRAME + 0xabc);
 	assert_int_equal(t.size, PAGE_4K);
 	assert_int_equal(t.flags, USER_RW);
@@ -538,12 +540,12 @@ static void paging_test_translate_4k_with_offset(void **state)
 
 static void paging_test_translate_2m_with_offset(void **state)
 {
-	struct translation t;
+	struct paging_translation t;
 
 	(void)state;
 	must_map_sized(DIRECT_VA + MiB(2), MiB(6), PAGE_2M, KERNEL_RW);
-	t = translate(&sim.m, DIRECT_VA + MiB(2) + 0x12345);
-	assert_int_equal(t.err, MAP_OK);
+	t = paging_translate(&sim.m, DIRECT_VA + MiB(2) + 0x12345);
+	assert_int_equal(t.err, PAGING_OK);
 	assert_int_equal(t.phys, MiB(6) + 0x12345);
 	assert_int_equal(t.size, PAGE_2M);
 	assert_int_equal(t.flags, KERNEL_RW | PTE_HUGE);
@@ -551,12 +553,12 @@ static void paging_test_translate_2m_with_offset(void **state)
 
 static void paging_test_translate_1g_with_offset(void **state)
 {
-	struct translation t;
+	struct paging_translation t;
 
 	(void)state;
 	must_map_sized(DIRECT_VA + GiB(1), GiB(3), PAGE_1G, KERNEL_RW);
-	t = translate(&sim.m, DIRECT_VA + GiB(1) + 0x3fedcba9);
-	assert_int_equal(t.err, MAP_OK);
+	t = paging_translate(&sim.m, DIRECT_VA + GiB(1) + 0x3fedcba9);
+	assert_int_equal(t.err, PAGING_OK);
 	assert_int_equal(t.phys, GiB(3) + 0x3fedcba9);
 	assert_int_equal(t.size, PAGE_1G);
 }
@@ -567,18 +569,21 @@ static void paging_test_translate_2m_ignores_pat_bit(void **state)
 	(void)state;
 	must_map_sized(DIRECT_VA, MiB(6), PAGE_2M, KERNEL_RW);
 	*slot(DIRECT_VA, 1) |= 1ULL << 12;
-	assert_int_equal(translate(&sim.m, DIRECT_VA + 0x10).phys, MiB(6) + 0x10);
-	assert_int_equal(unmap_sized(&sim.m, DIRECT_VA, PAGE_2M).frame, MiB(6));
+	assert_int_equal(paging_translate(&sim.m, DIRECT_VA + 0x10).phys,
+			 MiB(6) + 0x10);
+	assert_int_equal(paging_unmap(&sim.m, DIRECT_VA, PAGE_2M).frame,
+			 MiB(6));
 }
 
 static void paging_test_translate_unmapped_and_non_canonical(void **state)
 {
 	(void)state;
-	assert_int_equal(translate(&sim.m, USER_VA).err, MAP_PAGE_NOT_MAPPED);
-	assert_int_equal(translate(&sim.m, 0x0000800000000000ULL).err,
-			 MAP_ADDRESS_NOT_CANONICAL);
-	assert_int_equal(translate(&sim.m, 0x8000000000000000ULL).err,
-			 MAP_ADDRESS_NOT_CANONICAL);
+	assert_int_equal(paging_translate(&sim.m, USER_VA).err,
+			 PAGING_PAGE_NOT_MAPPED);
+	assert_int_equal(paging_translate(&sim.m, 0x0000800000000000ULL).err,
+			 PAGING_ADDRESS_NOT_CANONICAL);
+	assert_int_equal(paging_translate(&sim.m, 0x8000000000000000ULL).err,
+			 PAGING_ADDRESS_NOT_CANONICAL);
 }
 
 /* --- Flush tokens -------------------------------------------------------- */
@@ -586,12 +591,13 @@ static void paging_test_translate_unmapped_and_non_canonical(void **state)
 static void paging_test_map_flush_invalidates_the_page(void **state)
 {
 	(void)state;
-	assert_int_equal(map_flush(map_to(&sim.m, USER_VA, LEAF_FRAME, USER_RW,
-					  &sim.src)),
-			 MAP_OK);
+	assert_int_equal(paging_flush(paging_map(&sim.m, USER_VA, LEAF_FRAME,
+						 PAGE_4K, USER_RW, &sim.src)),
+			 PAGING_OK);
 	assert_int_equal(tlb.pages, 1);
 	assert_int_equal(tlb.va[0], USER_VA);
-	assert_int_equal(map_flush(unmap(&sim.m, USER_VA)), MAP_OK);
+	assert_int_equal(paging_flush(paging_unmap(&sim.m, USER_VA, PAGE_4K)),
+			 PAGING_OK);
 	assert_int_equal(tlb.pages, 2);
 	assert_int_equal(tlb.va[1], USER_VA);
 }
@@ -599,16 +605,40 @@ static void paging_test_map_flush_invalidates_the_page(void **state)
 static void paging_test_map_ignore_and_failures_flush_nothing(void **state)
 {
 	(void)state;
-	assert_int_equal(map_ignore(map_to(&sim.m, USER_VA, LEAF_FRAME, USER_RW,
-					   &sim.src)),
-			 MAP_OK);
-	assert_int_equal(map_flush(map_to(&sim.m, USER_VA, LEAF_FRAME, USER_RW,
-					  &sim.src)),
-			 MAP_PAGE_ALREADY_MAPPED);
-	assert_int_equal(map_flush(unmap(&sim.m, KERNEL_VA)),
-			 MAP_PAGE_NOT_MAPPED);
+	assert_int_equal(paging_ignore(paging_map(&sim.m, USER_VA, LEAF_FRAME,
+						  PAGE_4K, USER_RW, &sim.src)),
+			 PAGING_OK);
+	assert_int_equal(paging_flush(paging_map(&sim.m, USER_VA, LEAF_FRAME,
+						 PAGE_4K, USER_RW, &sim.src)),
+			 PAGING_PAGE_ALREADY_MAPPED);
+	assert_int_equal(paging_flush(paging_unmap(&sim.m, KERNEL_VA, PAGE_4K)),
+			 PAGING_PAGE_NOT_MAPPED);
 	assert_int_equal(tlb.pages, 0);
 	assert_int_equal(tlb.all, 0);
+}
+
+/* A one-page result names the page it changed, in its size, and nothing
+ * when it fails: a 2 MiB map and protect flush once each, a refused map
+ * not at all. */
+static void paging_test_one_page_result_names_its_page(void **state)
+{
+	struct paging_result r;
+
+	(void)state;
+	r = paging_map(&sim.m, DIRECT_VA, MiB(2), PAGE_2M, KERNEL_RW, &sim.src);
+	assert_int_equal(r.page, DIRECT_VA);
+	assert_int_equal(r.flush.start, DIRECT_VA);
+	assert_int_equal(r.flush.end, DIRECT_VA + MiB(2));
+	assert_int_equal(paging_flush(r), PAGING_OK);
+	r = paging_map(&sim.m, DIRECT_VA, MiB(4), PAGE_2M, KERNEL_RW, &sim.src);
+	assert_true(page_range_is_empty(r.flush));
+	assert_int_equal(paging_flush(r), PAGING_PAGE_ALREADY_MAPPED);
+	assert_int_equal(paging_flush(paging_protect(&sim.m, DIRECT_VA, PAGE_2M,
+						     PTE_PRESENT | PTE_NX)),
+			 PAGING_OK);
+	assert_int_equal(tlb.pages, 2);
+	assert_int_equal(tlb.va[0], DIRECT_VA);
+	assert_int_equal(tlb.va[1], DIRECT_VA);
 }
 
 /* One invlpg per page of the range's size, not per 4 KiB. */
@@ -617,14 +647,16 @@ static void paging_test_map_range_flush_once_per_page(void **state)
 	struct page_range two_2m = { DIRECT_VA, DIRECT_VA + MiB(4) };
 
 	(void)state;
-	assert_int_equal(map_range_flush(map_range(&sim.m, two_2m, 0, PAGE_2M,
-						   KERNEL_RW, &sim.src)),
-			 MAP_OK);
+	assert_int_equal(paging_flush(paging_map_range(&sim.m, two_2m, 0,
+						       PAGE_2M, KERNEL_RW,
+						       &sim.src)),
+			 PAGING_OK);
 	assert_int_equal(tlb.pages, 2);
 	assert_int_equal(tlb.va[0], DIRECT_VA);
 	assert_int_equal(tlb.va[1], DIRECT_VA + MiB(2));
-	assert_int_equal(map_range_ignore(unmap_range(&sim.m, two_2m, PAGE_2M)),
-			 MAP_OK);
+	assert_int_equal(
+		paging_ignore(paging_unmap_range(&sim.m, two_2m, PAGE_2M)),
+		PAGING_OK);
 	assert_int_equal(tlb.pages, 2);
 }
 
@@ -670,16 +702,19 @@ static void paging_test_map_range_at_top_of_address_space(void **state)
 	struct page_range r = page_range_of(TOP_PAGE - PAGE_SIZE, 2);
 
 	(void)state;
-	assert_int_equal(map_range_flush(map_range(&sim.m, r, LEAF_FRAME,
-						   PAGE_4K, KERNEL_RW, &sim.src)),
-			 MAP_OK);
+	assert_int_equal(paging_flush(paging_map_range(&sim.m, r, LEAF_FRAME,
+						       PAGE_4K, KERNEL_RW,
+						       &sim.src)),
+			 PAGING_OK);
 	assert_int_equal(tlb.pages, 2);
 	assert_int_equal(tlb.va[1], TOP_PAGE);
-	assert_int_equal(translate(&sim.m, 0xffffffffffffffffULL).phys,
+	assert_int_equal(paging_translate(&sim.m, 0xffffffffffffffffULL).phys,
 			 LEAF_FRAME + PAGE_SIZE + 0xfff);
-	assert_int_equal(map_range_flush(unmap_range(&sim.m, r, PAGE_4K)), MAP_OK);
+	assert_int_equal(paging_flush(paging_unmap_range(&sim.m, r, PAGE_4K)),
+			 PAGING_OK);
 	assert_int_equal(tlb.pages, 4);
-	assert_int_equal(translate(&sim.m, TOP_PAGE).err, MAP_PAGE_NOT_MAPPED);
+	assert_int_equal(paging_translate(&sim.m, TOP_PAGE).err,
+			 PAGING_PAGE_NOT_MAPPED);
 }
 
 /* [0x7ffffffff000, 0x800000000000): end is not canonical, the page is. */
@@ -688,36 +723,42 @@ static void paging_test_map_range_last_page_of_lower_half(void **state)
 	struct page_range r = { 0x00007ffffffff000ULL, 0x0000800000000000ULL };
 
 	(void)state;
-	assert_int_equal(map_range_ignore(map_range(&sim.m, r, LEAF_FRAME, PAGE_4K,
-						    USER_RW, &sim.src)),
-			 MAP_OK);
-	assert_int_equal(translate(&sim.m, 0x00007fffffffffffULL).phys,
+	assert_int_equal(paging_ignore(paging_map_range(&sim.m, r, LEAF_FRAME,
+							PAGE_4K, USER_RW,
+							&sim.src)),
+			 PAGING_OK);
+	assert_int_equal(paging_translate(&sim.m, 0x00007fffffffffffULL).phys,
 			 LEAF_FRAME + 0xfff);
 }
 
 static void paging_test_map_range_maps_consecutive_frames(void **state)
 {
 	struct page_range r = page_range_of(USER_VA, 3);
-	struct map_range_result res;
+	struct paging_result res;
 
 	(void)state;
-	res = map_range(&sim.m, r, LEAF_FRAME, PAGE_4K, USER_RW, &sim.src);
-	assert_int_equal(res.err, MAP_OK);
+	res = paging_map_range(&sim.m, r, LEAF_FRAME, PAGE_4K, USER_RW,
+			       &sim.src);
+	assert_int_equal(res.err, PAGING_OK);
+	assert_int_equal(res.page, r.start);
+	assert_int_equal(res.frame, LEAF_FRAME);
 	assert_int_equal(res.flush.start, r.start);
 	assert_int_equal(res.flush.end, r.end);
 	for (uint64_t i = 0; i < 3; i++)
-		assert_int_equal(translate(&sim.m, page_range_page(r, i)).phys,
-				 LEAF_FRAME + i * PAGE_SIZE);
-	assert_int_equal(translate(&sim.m, r.end).err, MAP_PAGE_NOT_MAPPED);
+		assert_int_equal(
+			paging_translate(&sim.m, page_range_page(r, i)).phys,
+			LEAF_FRAME + i * PAGE_SIZE);
+	assert_int_equal(paging_translate(&sim.m, r.end).err,
+			 PAGING_PAGE_NOT_MAPPED);
 }
 
 static void paging_test_map_range_empty_does_nothing(void **state)
 {
 	(void)state;
-	assert_int_equal(map_range_flush(map_range(&sim.m, page_range_of(USER_VA, 0),
-						   LEAF_FRAME, PAGE_4K, USER_RW,
-						   &sim.src)),
-			 MAP_OK);
+	assert_int_equal(paging_flush(paging_map_range(
+				 &sim.m, page_range_of(USER_VA, 0), LEAF_FRAME,
+				 PAGE_4K, USER_RW, &sim.src)),
+			 PAGING_OK);
 	assert_int_equal(sim.allocs, 0);
 	assert_int_equal(tlb.pages, 0);
 }
@@ -727,21 +768,24 @@ static void paging_test_map_range_empty_does_nothing(void **state)
 static void paging_test_map_range_already_mapped_rolls_back(void **state)
 {
 	struct page_range r = page_range_of(USER_VA, 4);
-	struct map_range_result res;
+	struct paging_result res;
 
 	(void)state;
 	must_map(USER_VA + 2 * PAGE_SIZE, 0x9000, USER_RW);
-	res = map_range(&sim.m, r, LEAF_FRAME, PAGE_4K, USER_RW, &sim.src);
-	assert_int_equal(res.err, MAP_PAGE_ALREADY_MAPPED);
-	assert_int_equal(res.failed_page, USER_VA + 2 * PAGE_SIZE);
+	res = paging_map_range(&sim.m, r, LEAF_FRAME, PAGE_4K, USER_RW,
+			       &sim.src);
+	assert_int_equal(res.err, PAGING_PAGE_ALREADY_MAPPED);
+	assert_int_equal(res.page, USER_VA + 2 * PAGE_SIZE);
 	assert_int_equal(res.frame, 0x9000);
 	assert_int_equal(res.flush.start, USER_VA);
 	assert_int_equal(res.flush.end, USER_VA + 2 * PAGE_SIZE);
-	assert_int_equal(translate(&sim.m, USER_VA).err, MAP_PAGE_NOT_MAPPED);
-	assert_int_equal(translate(&sim.m, USER_VA + PAGE_SIZE).err,
-			 MAP_PAGE_NOT_MAPPED);
-	assert_int_equal(translate(&sim.m, USER_VA + 2 * PAGE_SIZE).phys, 0x9000);
-	assert_int_equal(map_range_flush(res), MAP_PAGE_ALREADY_MAPPED);
+	assert_int_equal(paging_translate(&sim.m, USER_VA).err,
+			 PAGING_PAGE_NOT_MAPPED);
+	assert_int_equal(paging_translate(&sim.m, USER_VA + PAGE_SIZE).err,
+			 PAGING_PAGE_NOT_MAPPED);
+	assert_int_equal(paging_translate(&sim.m, USER_VA + 2 * PAGE_SIZE).phys,
+			 0x9000);
+	assert_int_equal(paging_flush(res), PAGING_PAGE_ALREADY_MAPPED);
 	assert_int_equal(tlb.pages, 2);
 }
 
@@ -749,15 +793,17 @@ static void paging_test_map_range_already_mapped_rolls_back(void **state)
 static void paging_test_map_range_allocation_failure_rolls_back(void **state)
 {
 	struct page_range r = page_range_of(USER_VA + MiB(2) - PAGE_SIZE, 2);
-	struct map_range_result res;
+	struct paging_result res;
 
 	(void)state;
 	sim.allow = 3;	/* PDPT, PD, first PT; none for the second PT */
-	res = map_range(&sim.m, r, LEAF_FRAME, PAGE_4K, USER_RW, &sim.src);
-	assert_int_equal(res.err, MAP_FRAME_ALLOCATION_FAILED);
-	assert_int_equal(res.failed_page, USER_VA + MiB(2));
+	res = paging_map_range(&sim.m, r, LEAF_FRAME, PAGE_4K, USER_RW,
+			       &sim.src);
+	assert_int_equal(res.err, PAGING_FRAME_ALLOCATION_FAILED);
+	assert_int_equal(res.page, USER_VA + MiB(2));
 	assert_int_equal(page_range_pages(res.flush), 1);
-	assert_int_equal(translate(&sim.m, r.start).err, MAP_PAGE_NOT_MAPPED);
+	assert_int_equal(paging_translate(&sim.m, r.start).err,
+			 PAGING_PAGE_NOT_MAPPED);
 }
 
 static void paging_test_map_range_bad_ranges_rejected(void **state)
@@ -767,36 +813,41 @@ static void paging_test_map_range_bad_ranges_rejected(void **state)
 	struct page_range odd_end = { DIRECT_VA, DIRECT_VA + MiB(3) };
 
 	(void)state;
-	assert_int_equal(map_range_ignore(map_range(&sim.m, wraps, LEAF_FRAME,
-						    PAGE_4K, KERNEL_RW, &sim.src)),
-			 MAP_INVALID_RANGE);
-	assert_int_equal(map_range_ignore(map_range(&sim.m, hole, LEAF_FRAME,
-						    PAGE_4K, KERNEL_RW, &sim.src)),
-			 MAP_ADDRESS_NOT_CANONICAL);
-	assert_int_equal(map_range_ignore(map_range(&sim.m, odd_end, 0, PAGE_2M,
-						    KERNEL_RW, &sim.src)),
-			 MAP_PAGE_NOT_ALIGNED);
-	assert_int_equal(map_range_ignore(map_range(&sim.m, page_range_of(USER_VA, 2),
-						    PTE_ADDR_MASK & ~0xfffULL,
-						    PAGE_4K, USER_RW, &sim.src)),
-			 MAP_FRAME_OUT_OF_RANGE);
+	assert_int_equal(paging_ignore(paging_map_range(&sim.m, wraps,
+							LEAF_FRAME, PAGE_4K,
+							KERNEL_RW, &sim.src)),
+			 PAGING_INVALID_RANGE);
+	assert_int_equal(paging_ignore(paging_map_range(&sim.m, hole,
+							LEAF_FRAME, PAGE_4K,
+							KERNEL_RW, &sim.src)),
+			 PAGING_ADDRESS_NOT_CANONICAL);
+	assert_int_equal(paging_ignore(paging_map_range(&sim.m, odd_end, 0,
+							PAGE_2M, KERNEL_RW,
+							&sim.src)),
+			 PAGING_PAGE_NOT_ALIGNED);
+	assert_int_equal(paging_ignore(paging_map_range(
+				 &sim.m, page_range_of(USER_VA, 2),
+				 PTE_ADDR_MASK & ~0xfffULL, PAGE_4K, USER_RW,
+				 &sim.src)),
+			 PAGING_FRAME_OUT_OF_RANGE);
 	assert_int_equal(sim.allocs, 0);
 }
 
 /* before: pages 0 and 2 of 3 mapped; after: NOT_MAPPED at page 1, both kept. */
 static void paging_test_unmap_range_with_hole_changes_nothing(void **state)
 {
-	struct map_range_result res;
+	struct paging_result res;
 
 	(void)state;
 	must_map(USER_VA, LEAF_FRAME, USER_RW);
 	must_map(USER_VA + 2 * PAGE_SIZE, LEAF_FRAME, USER_RW);
-	res = unmap_range(&sim.m, page_range_of(USER_VA, 3), PAGE_4K);
-	assert_int_equal(res.err, MAP_PAGE_NOT_MAPPED);
-	assert_int_equal(res.failed_page, USER_VA + PAGE_SIZE);
+	res = paging_unmap_range(&sim.m, page_range_of(USER_VA, 3), PAGE_4K);
+	assert_int_equal(res.err, PAGING_PAGE_NOT_MAPPED);
+	assert_int_equal(res.page, USER_VA + PAGE_SIZE);
 	assert_true(page_range_is_empty(res.flush));
-	assert_int_equal(translate(&sim.m, USER_VA).err, MAP_OK);
-	assert_int_equal(translate(&sim.m, USER_VA + 2 * PAGE_SIZE).err, MAP_OK);
+	assert_int_equal(paging_translate(&sim.m, USER_VA).err, PAGING_OK);
+	assert_int_equal(paging_translate(&sim.m, USER_VA + 2 * PAGE_SIZE).err,
+			 PAGING_OK);
 }
 
 /* --- Freeing empty tables ------------------------------------------------ */
@@ -807,7 +858,8 @@ static void paging_test_free_empty_tables_flushes_before_freeing(void **state)
 {
 	(void)state;
 	must_map(USER_VA, LEAF_FRAME, USER_RW);
-	assert_int_equal(map_ignore(unmap(&sim.m, USER_VA)), MAP_OK);
+	assert_int_equal(paging_ignore(paging_unmap(&sim.m, USER_VA, PAGE_4K)),
+			 PAGING_OK);
 	assert_int_equal(paging_free_empty_tables(&sim.m, page_range_of(USER_VA, 1),
 						  &sim.src),
 			 3);
@@ -822,7 +874,8 @@ static void paging_test_free_empty_tables_keeps_used_tables(void **state)
 	(void)state;
 	must_map(USER_VA, LEAF_FRAME, USER_RW);
 	must_map(USER_VA + MiB(2), LEAF_FRAME, USER_RW);
-	assert_int_equal(map_ignore(unmap(&sim.m, USER_VA)), MAP_OK);
+	assert_int_equal(paging_ignore(paging_unmap(&sim.m, USER_VA, PAGE_4K)),
+			 PAGING_OK);
 	assert_int_equal(paging_free_empty_tables(&sim.m, page_range_of(0, 1),
 						  &sim.src),
 			 0);
@@ -830,7 +883,8 @@ static void paging_test_free_empty_tables_keeps_used_tables(void **state)
 						  &sim.src),
 			 1);
 	assert_false(pte_present(*slot(USER_VA, 1)));
-	assert_int_equal(translate(&sim.m, USER_VA + MiB(2)).phys, LEAF_FRAME);
+	assert_int_equal(paging_translate(&sim.m, USER_VA + MiB(2)).phys,
+			 LEAF_FRAME);
 }
 
 /* --- Auditor ------------------------------------------------------------- */
@@ -1057,13 +1111,15 @@ static void paging_test_audit_without_callbacks_counts(void **state)
 static void paging_test_every_error_has_its_own_name(void **state)
 {
 	(void)state;
-	for (int i = MAP_OK; i <= MAP_INVALID_RANGE; i++) {
-		assert_non_null(map_error_name((enum map_error)i));
-		for (int j = MAP_OK; j < i; j++)
-			assert_string_not_equal(map_error_name((enum map_error)i),
-						map_error_name((enum map_error)j));
+	for (int i = PAGING_OK; i <= PAGING_INVALID_RANGE; i++) {
+		assert_non_null(paging_error_name((enum paging_error)i));
+		for (int j = PAGING_OK; j < i; j++)
+			assert_string_not_equal(
+				paging_error_name((enum paging_error)i),
+				paging_error_name((enum paging_error)j));
 	}
-	assert_string_equal(map_error_name((enum map_error)99), "unknown map error");
+	assert_string_equal(paging_error_name((enum paging_error)99),
+			    "unknown paging error");
 	for (int i = PAGING_ANCESTOR_NOT_USER; i <= PAGING_TABLE_FRAME_FREE; i++)
 		assert_non_null(paging_problem_name((enum paging_problem)i));
 	assert_string_equal(paging_problem_name((enum paging_problem)99),
@@ -1082,8 +1138,6 @@ int main(void)
 		T(paging_test_map_zeroes_new_tables),
 		T(paging_test_map_user_page_fresh_parents_user_writable),
 		T(paging_test_map_user_page_existing_kernel_parents),
-		T(paging_test_map_with_table_flags_sets_given_parent_flags),
-		T(paging_test_map_with_table_flags_rejects_nx),
 		T(paging_test_map_twice_reports_already_mapped_frame),
 		T(paging_test_map_inside_2m_page_reports_parent_huge),
 		T(paging_test_map_inside_1g_page_reports_parent_huge),
@@ -1108,6 +1162,7 @@ int main(void)
 		T(paging_test_translate_unmapped_and_non_canonical),
 		T(paging_test_map_flush_invalidates_the_page),
 		T(paging_test_map_ignore_and_failures_flush_nothing),
+		T(paging_test_one_page_result_names_its_page),
 		T(paging_test_map_range_flush_once_per_page),
 		T(paging_test_range_of_one_page_is_not_empty),
 		T(paging_test_range_ending_at_top_iterates_without_overflow),
