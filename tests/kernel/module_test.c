@@ -10,8 +10,8 @@
 #include "lib/string.h"
 #include "drivers/fw_cfg.h"
 #include "kernel/ktest.h"
+#include "kernel/frame.h"
 #include "kernel/layout.h"
-#include "kernel/memory.h"
 #include "kernel/multiboot2.h"
 #include "kernel/pmm.h"
 
@@ -53,7 +53,8 @@ static long expected_modules(void)
 	return v;
 }
 
-/* No frame of [start, end) may be free, and every byte must be @fill. */
+/* No frame of [start, end) may belong to the frame allocator (free or
+ * handed out), and every byte must still be @fill. */
 static void check_module(struct ktest_ctx *t, const struct mb2_module *mod,
 			 int fill)
 {
@@ -61,10 +62,14 @@ static void check_module(struct ktest_ctx *t, const struct mb2_module *mod,
 
 	for (paddr_t f = mod->start & ~(PAGE_SIZE - 1); f < mod->end;
 	     f += PAGE_SIZE) {
-		if (pmm_frame_state(memory_pmm(), f) == PMM_FRAME_FREE) {
+		enum pmm_frame_state state = pmm_frame_state(frame_pmm(), f);
+
+		if (state == PMM_FRAME_FREE || state == PMM_FRAME_ALLOCATED) {
 			ktest_fail_at(t, __FILE__, __LINE__, "module \"%s\": "
-				      "frame %#llx is free", mod->string,
-				      (unsigned long long)f);
+				      "frame %#llx is %s", mod->string,
+				      (unsigned long long)f,
+				      state == PMM_FRAME_FREE ? "free" :
+				      "handed out");
 			return;
 		}
 	}
