@@ -230,8 +230,9 @@ static void do_op(struct fuzz *f, const uint8_t *in)
 		break;
 	case OP_ARENA:
 		m = take_spare(f, size, &got);
-		if (m)
-			heap_add_arena(f->h, m, got);
+		/* Spare pieces are page-aligned and 8 KiB or more. */
+		if (m && !heap_add_arena(f->h, m, got))
+			fail("spare piece refused", m);
 		break;
 	case OP_COUNT:
 		break;
