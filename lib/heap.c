@@ -337,7 +337,7 @@ static struct heap_block *find_aligned(struct heap *h, size_t bs, size_t align)
 	     bits = ++fl < HEAP_FL_COUNT ? h->sl_map[fl] : 0) {
 		for (; bits && probes > 0; bits &= bits - 1, probes--) {
 			unsigned s = (unsigned)__builtin_ctz(bits);
-			struct heap_block *b = h->free_list[fl][__builtin_ctz(bits)];
+			struct heap_block *b = h->free_list[fl][s];
 
 			if (fl == last_fl && s >= last_sl)
 				break;

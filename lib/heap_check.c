@@ -38,8 +38,9 @@ static void check_free_block(struct check *c, struct heap_block *b,
 	/* Two free blocks in a row should have merged. */
 	if (prev_free)
 		check_fail(c, "corrupt", b);
-	if (h->debug && (b->sf & B_POISONED))
-		heap_check_poison(h, b, bsize(b), __builtin_return_address(0));
+	if (h->debug && (b->sf & B_POISONED) &&
+	    heap_check_poison(h, b, bsize(b), __builtin_return_address(0)))
+		c->bad++;
 }
 
 /* One block met walking an arena; prev_free tells what the block before

@@ -35,7 +35,7 @@ static unsigned char *find_not(void *p, int c, size_t n)
 	return NULL;
 }
 
-void heap_check_poison(struct heap *h, struct heap_block *b, size_t bs,
+bool heap_check_poison(struct heap *h, struct heap_block *b, size_t bs,
 		       void *caller)
 {
 	unsigned char *bad = find_not((char *)b + MIN_BLOCK, HEAP_POISON,
@@ -43,6 +43,7 @@ void heap_check_poison(struct heap *h, struct heap_block *b, size_t bs,
 
 	if (bad)
 		heap_report(h, "write after free", bad, caller);
+	return bad != NULL;
 }
 
 /* --- Request sizes -------------------------------------------------------- */

@@ -263,8 +263,9 @@ __cold __noinline void *heap_debug_realloc(struct heap *h, void *p, size_t n,
 					   void *caller);
 /* heap_debug.c: heap_release() that leaves the merged block poisoned. */
 void heap_debug_release(struct heap *h, struct heap_block *b, size_t bs);
-/* heap_debug.c: report the first byte past b's links that is not poison. */
-void heap_check_poison(struct heap *h, struct heap_block *b, size_t bs,
+/* heap_debug.c: report the first byte past b's links that is not poison;
+ * returns whether there was one. */
+bool heap_check_poison(struct heap *h, struct heap_block *b, size_t bs,
 		       void *caller);
 /* heap_debug.c: the request size a tailed block recorded, or its whole
  * payload if untailed; reports and returns SIZE_MAX if the tail or the

@@ -61,6 +61,22 @@ static void heap_check_test_finds_broken_list_link(void **state)
 	heap_free(fx->h, g2);
 }
 
+/* before: a byte written into a free block in debug mode; after: heap_check
+ * finds it without waiting for the block to be handed out. */
+static void heap_check_test_debug_finds_write_after_free(void **state)
+{
+	struct fixture *fx = *state;
+	char *p = heap_alloc(fx->h, 200);
+	void *guard = heap_alloc(fx->h, 16);
+
+	heap_free(fx->h, p);
+	p[100] = 'x';
+	assert_int_equal(heap_check(fx->h), 1);
+	expect_report(fx, "write after free", p + 100);
+	p[100] = (char)HEAP_POISON;
+	heap_free(fx->h, guard);
+}
+
 /* before: the slack after a 21-byte request overwritten in debug mode;
  * after: heap_check reports the overflow at that byte. */
 static void heap_check_test_debug_finds_overwritten_slack(void **state)
@@ -80,6 +96,7 @@ int main(void)
 		HEAP_TEST(heap_check_test_finds_smashed_header),
 		HEAP_TEST(heap_check_test_finds_overwritten_canary),
 		HEAP_TEST(heap_check_test_finds_broken_list_link),
+		HEAP_DEBUG_TEST(heap_check_test_debug_finds_write_after_free),
 		HEAP_DEBUG_TEST(heap_check_test_debug_finds_overwritten_slack),
 	};
 
