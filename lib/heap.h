@@ -58,7 +58,8 @@
  * Misuse goes to ops->report(h, what, addr, caller) and the call returns
  * (NULL for krealloc); the kernel panics in it. Out of memory returns NULL.
  * A heap is not thread-safe: callers serialize. The kernel has one CPU and
- * never allocates in interrupt handlers, which is all the serializing it needs.
+ * never allocates in interrupt handlers, which is all the serializing it
+ * needs.
  *
  * Glue, as kernel/heap.c is meant to do it: a static struct heap, heap_init()
  * with a seed from rdtsc, then either heap_add_arena() over a first region or
@@ -67,12 +68,18 @@
  * kmalloc(n) = heap_alloc(&kernel_heap, n) and kfree(p) =
  * heap_free_from(&kernel_heap, p, __builtin_return_address(0)).
  * tests/host/heap_host.c is the same glue over one fixed arena.
+ *
+ * The code: lib/heap.c (the allocator), heap_arena.c (setting up, arenas),
+ * heap_report.c (naming misuse), heap_debug.c (debug mode), heap_check.c
+ * (heap_check); lib/heap_internal.h is what they share.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "lib/compiler.h"
 
 #define HEAP_ALIGN		16
 /* Largest request served; larger ones return NULL. */
@@ -85,8 +92,9 @@
 #define HEAP_SL_SHIFT		5
 #define HEAP_SL_COUNT		(1 << HEAP_SL_SHIFT)
 #define HEAP_FL_COUNT		32
-#define HEAP_QUICK_MAX		1024	/* largest block size on a quick list */
-#define HEAP_QUICK_COUNT	(HEAP_QUICK_MAX / 16 + 1)
+/* The largest block size on a quick list; one list per 16-byte size. */
+#define HEAP_QUICK_MAX		1024
+#define HEAP_QUICK_COUNT	(HEAP_QUICK_MAX / HEAP_ALIGN + 1)
 
 struct heap;
 struct heap_block;
@@ -105,11 +113,12 @@ struct heap_ops {
 	 * free"), addr the pointer or byte at fault, caller the code address
 	 * that made the call. The heap goes on working if this returns.
 	 */
-	void (*report)(struct heap *h, const char *what, void *addr, void *caller);
+	void (*report)(struct heap *h, const char *what, void *addr,
+		       void *caller);
 };
 
 struct heap_stats {
-	size_t in_use;		/* bytes of live blocks, headers included */
+	size_t in_use;		/* bytes of live blocks, with headers */
 	size_t peak_in_use;	/* highest in_use so far */
 	size_t mapped;		/* arena bytes given to the heap */
 	size_t free;		/* bytes in free blocks (TLSF lists) */
@@ -119,34 +128,36 @@ struct heap_stats {
 struct heap {
 	/* Fields of the fast paths come first. */
 	bool debug;
-	uintptr_t lo;			/* lowest payload address any arena can hold */
-	uintptr_t span16;		/* (hi - lo) / 16 */
-	uintptr_t hi;			/* end of the highest arena */
+	uintptr_t lo;		/* lowest payload address in an arena */
+	uintptr_t span16;	/* (hi - lo) / 16 */
+	uintptr_t hi;		/* end of the highest arena */
 	uint64_t tag_key;
 	uint64_t canary_key;
 	size_t in_use;
 	size_t peak_in_use;
-	size_t cached;			/* bytes on quick lists */
-	size_t quick_limit;		/* cached may grow up to this; see heap.c */
+	size_t cached;		/* bytes on quick lists */
+	size_t quick_limit;	/* cached may grow up to this; see heap.c */
 	struct heap_block *quick[HEAP_QUICK_COUNT];
-	uint32_t quick_room[HEAP_QUICK_COUNT];	/* blocks each list may still take */
+	/* How many more blocks each quick list may take. */
+	uint32_t quick_room[HEAP_QUICK_COUNT];
 	uint64_t fl_map;
 	uint32_t sl_map[HEAP_FL_COUNT];
 	struct heap_block *free_list[HEAP_FL_COUNT][HEAP_SL_COUNT];
-	struct heap_block *top;		/* free block before top_end, on no list */
-	uintptr_t top_end;		/* sentinel of the newest arena */
-	size_t free_bytes;		/* on the lists; top not counted */
+	struct heap_block *top;	/* free, ends at top_end, on no list */
+	uintptr_t top_end;	/* sentinel of the newest arena */
+	size_t free_bytes;	/* on the lists; top not counted */
 	size_t mapped;
 	struct heap_arena *arenas;	/* most recently added first */
 	const struct heap_ops *ops;
-	void *ctx;			/* for the hooks; the heap never reads it */
+	void *ctx;		/* for the hooks; the heap never reads it */
 };
 
 /*
  * Set up an empty heap. seed feeds the tags and canaries; the kernel passes
  * something unpredictable (rdtsc), tests a constant.
  */
-void heap_init(struct heap *h, const struct heap_ops *ops, void *ctx, uint64_t seed);
+void heap_init(struct heap *h, const struct heap_ops *ops, void *ctx,
+	       uint64_t seed);
 
 /*
  * Place a heap at the start of [mem, mem + size) and give it the rest as its
@@ -160,7 +171,7 @@ struct heap *heap_create(void *mem, size_t size, const struct heap_ops *ops,
  * Give the heap the memory [base, base + size) for good. Returns false if it
  * is too small to hold a block.
  */
-bool heap_add_arena(struct heap *h, void *base, size_t size);
+__must_check bool heap_add_arena(struct heap *h, void *base, size_t size);
 
 /*
  * Turn the debug checks on or off. Turning them on walks the whole heap once
@@ -180,13 +191,14 @@ void *heap_alloc_aligned(struct heap *h, size_t size, size_t align);
  * failure returns NULL and p stays valid. Aligned blocks may lose their
  * alignment beyond 16 if they move.
  */
-void *heap_realloc(struct heap *h, void *p, size_t size);
+__must_check void *heap_realloc(struct heap *h, void *p, size_t size);
 /* Free p; NULL is ignored. */
 void heap_free(struct heap *h, void *p);
 
 /* The same, naming the caller to report: wrappers pass their return address. */
 void heap_free_from(struct heap *h, void *p, void *caller);
-void *heap_realloc_from(struct heap *h, void *p, size_t size, void *caller);
+__must_check void *heap_realloc_from(struct heap *h, void *p, size_t size,
+				     void *caller);
 
 void heap_get_stats(const struct heap *h, struct heap_stats *st);
 

@@ -1,5 +1,5 @@
 # mk/heap.mk - the heap's host library, fuzz target and benchmark
-# (included by the Makefile; the allocator itself is lib/heap.c).
+# (included by the Makefile; the allocator itself is lib/heap*.c).
 #
 #   build/host/libkheap.a  kmalloc & co. over one arena, see tests/host/heap_host.h
 #   make heap-fuzz         libFuzzer over random operation sequences, clang only;
@@ -17,7 +17,9 @@ HEAP_FUZZ_TIME ?= 30
 # local: the library can be linked beside any program's own names.
 KHEAP_LIB := $(BUILD)/host/libkheap.a
 KHEAP_SYMS := kheap_host_init kmalloc kcalloc krealloc kmalloc_aligned kfree
-KHEAP_OBJS := $(BUILD)/host/kheap/lib/heap.c.o $(BUILD)/host/kheap/tests/host/heap_host.c.o
+HEAP_SRCS := $(sort $(wildcard lib/heap*.c))
+KHEAP_OBJS := $(HEAP_SRCS:%=$(BUILD)/host/kheap/%.o) \
+	$(BUILD)/host/kheap/tests/host/heap_host.c.o
 KHEAP_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -fno-semantic-interposition \
 	-I. -MMD -MP
 
@@ -37,11 +39,12 @@ HEAP_FUZZ := $(BUILD)/fuzz/heap_fuzz
 HEAP_FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-$(HEAP_FUZZ): tests/fuzz/heap_fuzz.c lib/heap.c lib/heap.h mk/heap.mk | $(DEPS_STAMP)
+$(HEAP_FUZZ): tests/fuzz/heap_fuzz.c $(HEAP_SRCS) $(wildcard lib/heap*.h) \
+		lib/compiler.h mk/heap.mk | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@scripts/install-deps.sh --with-fuzzer
 	$(call say,CLANG,$@)
-	$(Q)clang $(HEAP_FUZZ_CFLAGS) -o $@ tests/fuzz/heap_fuzz.c lib/heap.c
+	$(Q)clang $(HEAP_FUZZ_CFLAGS) -o $@ tests/fuzz/heap_fuzz.c $(HEAP_SRCS)
 
 # The corpus stays under build/ and grows from run to run; a crashing input
 # is saved as $(BUILD)/fuzz/crash-*, to replay with "$(HEAP_FUZZ) FILE".

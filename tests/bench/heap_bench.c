@@ -47,7 +47,8 @@
 #define CALLGRIND_DUMP_STATS_AT(name)
 #endif
 
-#define KEEL_ARENA	((size_t)1 << 30)	/* reserved, touched only as used */
+/* Reserved address space for Keel's heap, touched only as used. */
+#define KEEL_ARENA	((size_t)1 << 30)
 #define SEED		0x6b65656c68656170ull
 
 struct backend {
@@ -110,7 +111,7 @@ static const struct backend backends[] = {
 	{ "none", none_alloc, none_free, none_realloc, none_aligned },
 };
 
-/* --- Driver ------------------------------------------------------------------ */
+/* --- Driver --------------------------------------------------------------- */
 
 static uint64_t rnd(struct run *r)
 {
@@ -201,7 +202,7 @@ static void b_free(struct run *r, void *p, size_t n)
 		track(r, NULL, n, 0);
 }
 
-/* --- Workloads --------------------------------------------------------------- */
+/* --- Workloads ------------------------------------------------------------ */
 
 struct slot {
 	void *p;
@@ -364,7 +365,7 @@ static const struct workload workloads[] = {
 
 #define WORKLOAD_COUNT (sizeof(workloads) / sizeof(workloads[0]))
 
-/* --- Modes ------------------------------------------------------------------- */
+/* --- Modes ---------------------------------------------------------------- */
 
 static void fresh_heap(const struct backend *be)
 {
@@ -390,12 +391,25 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+enum { REPS = 7, BACKENDS = sizeof(backends) / sizeof(backends[0]) };
+
+/* One timed run of workload w on backend be; keeps the fastest in *best. */
+static struct run time_once(const struct backend *be,
+			    const struct workload *w, uint64_t *best)
+{
+	uint64_t t0 = now_ns();
+	struct run r = run_once(be, w, w->iters, false);
+	uint64_t t = now_ns() - t0;
+
+	if (t < *best)
+		*best = t;
+	return r;
+}
+
 /* All backends in turn, rep after rep, so that a burst of load on the
  * machine hits them alike; the best rep counts. */
 static void mode_time(void)
 {
-	enum { REPS = 7, BACKENDS = sizeof(backends) / sizeof(backends[0]) };
-
 	for (size_t i = 0; i < WORKLOAD_COUNT; i++) {
 		uint64_t best[BACKENDS];
 		struct run r;
@@ -403,19 +417,14 @@ static void mode_time(void)
 		for (size_t b = 0; b < BACKENDS; b++)
 			best[b] = UINT64_MAX;
 		for (int rep = 0; rep < REPS; rep++) {
-			for (size_t b = 0; b < BACKENDS; b++) {
-				uint64_t t0 = now_ns();
-				uint64_t t;
-
-				r = run_once(&backends[b], &workloads[i], workloads[i].iters, false);
-				t = now_ns() - t0;
-				if (t < best[b])
-					best[b] = t;
-			}
+			for (size_t b = 0; b < BACKENDS; b++)
+				r = time_once(&backends[b], &workloads[i],
+					      &best[b]);
 		}
 		for (size_t b = 0; b < BACKENDS; b++)
-			printf("%s %s ops=%llu ns=%llu\n", workloads[i].name, backends[b].name,
-			       (unsigned long long)r.ops, (unsigned long long)best[b]);
+			printf("%s %s ops=%llu ns=%llu\n", workloads[i].name,
+			       backends[b].name, (unsigned long long)r.ops,
+			       (unsigned long long)best[b]);
 	}
 }
 
@@ -432,7 +441,8 @@ static void mode_callgrind(const struct backend *be)
 		r = run_once(be, &workloads[i], workloads[i].iters, false);
 		CALLGRIND_DUMP_STATS_AT(workloads[i].name);
 		CALLGRIND_STOP_INSTRUMENTATION;
-		printf("%s ops=%llu\n", workloads[i].name, (unsigned long long)r.ops);
+		printf("%s ops=%llu\n", workloads[i].name,
+		       (unsigned long long)r.ops);
 	}
 }
 
@@ -444,8 +454,8 @@ static void mode_footprint(const struct backend *be, const char *name)
 		if (strcmp(workloads[i].name, name) != 0)
 			continue;
 		r = run_once(be, &workloads[i], workloads[i].iters, true);
-		printf("%s ops=%llu foot=%zu live=%zu\n", name, (unsigned long long)r.ops,
-		       r.peak_foot, r.peak_live);
+		printf("%s ops=%llu foot=%zu live=%zu\n", name,
+		       (unsigned long long)r.ops, r.peak_foot, r.peak_live);
 	}
 }
 

@@ -1,5 +1,5 @@
 /*
- * tests/fuzz/heap_fuzz.c - libFuzzer target for lib/heap.c: each input is a
+ * tests/fuzz/heap_fuzz.c - libFuzzer target for lib/heap*.c: each input is a
  * sequence of operations on a fresh heap, checked against shadow records of
  * every live block (size, alignment, contents, no overlap). `make heap-fuzz`.
  *
@@ -26,8 +26,10 @@ enum fuzz_flag {
 	FLAG_GAPS	= 1 << 2,	/* grown pieces are not contiguous */
 };
 
-enum fuzz_op { OP_ALLOC, OP_ALIGNED, OP_CALLOC, OP_REALLOC, OP_FREE, OP_DOUBLE_FREE,
-	       OP_CHECK, OP_ARENA, OP_COUNT };
+enum fuzz_op {
+	OP_ALLOC, OP_ALIGNED, OP_CALLOC, OP_REALLOC, OP_FREE, OP_DOUBLE_FREE,
+	OP_CHECK, OP_ARENA, OP_COUNT
+};
 
 struct slot {
 	unsigned char *p;
@@ -48,7 +50,8 @@ struct fuzz {
 static _Alignas(4096) char arena[ARENA_SIZE];
 static _Alignas(4096) char spare[SPARE_SIZE];
 
-static void fuzz_report(struct heap *h, const char *what, void *addr, void *caller)
+static void fuzz_report(struct heap *h, const char *what, void *addr,
+			void *caller)
 {
 	struct fuzz *f = h->ctx;
 
@@ -56,7 +59,8 @@ static void fuzz_report(struct heap *h, const char *what, void *addr, void *call
 	f->reports++;
 	f->last_report = what;
 	if (strcmp(what, "double free") != 0) {
-		fprintf(stderr, "heap_fuzz: unexpected report \"%s\" at %p\n", what, addr);
+		fprintf(stderr, "heap_fuzz: unexpected report \"%s\" at %p\n",
+			what, addr);
 		abort();
 	}
 }
@@ -84,7 +88,10 @@ static void *fuzz_grow(struct heap *h, size_t min_size, size_t *size)
 	return f->flags & FLAG_GROW ? take_spare(f, min_size, size) : NULL;
 }
 
-static const struct heap_ops fuzz_ops = { .grow = fuzz_grow, .report = fuzz_report };
+static const struct heap_ops fuzz_ops = {
+	.grow = fuzz_grow,
+	.report = fuzz_report,
+};
 
 static void fail(const char *why, const void *p)
 {
@@ -100,7 +107,8 @@ static void verify(const struct slot *s)
 	}
 }
 
-static void set_slot(struct slot *s, unsigned char *p, size_t size, unsigned char fill)
+static void set_slot(struct slot *s, unsigned char *p, size_t size,
+		     unsigned char fill)
 {
 	s->p = p;
 	s->size = p ? size : 0;
@@ -117,8 +125,8 @@ static size_t op_size(uint8_t lo, uint8_t hi)
 	return v & ((1u << (hi % 17)) - 1);
 }
 
-static void do_alloc(struct fuzz *f, struct slot *s, enum fuzz_op op, size_t size,
-		     uint8_t fill)
+static void do_alloc(struct fuzz *f, struct slot *s, enum fuzz_op op,
+		     size_t size, uint8_t fill)
 {
 	size_t align = (size_t)1 << (fill % 14);
 	unsigned char *p;
@@ -131,7 +139,8 @@ static void do_alloc(struct fuzz *f, struct slot *s, enum fuzz_op op, size_t siz
 		p = heap_calloc(f->h, size / 8 + 1, 8);
 	else
 		p = heap_alloc(f->h, size);
-	if (p && ((uintptr_t)p % HEAP_ALIGN || (op == OP_ALIGNED && (uintptr_t)p % align)))
+	if (p && ((uintptr_t)p % HEAP_ALIGN ||
+		  (op == OP_ALIGNED && (uintptr_t)p % align)))
 		fail("misaligned block", p);
 	if (p && op == OP_CALLOC) {
 		size = size / 8 * 8 + 8;
@@ -142,7 +151,8 @@ static void do_alloc(struct fuzz *f, struct slot *s, enum fuzz_op op, size_t siz
 	set_slot(s, p, size, fill);
 }
 
-static void do_realloc(struct fuzz *f, struct slot *s, size_t size, uint8_t fill)
+static void do_realloc(struct fuzz *f, struct slot *s, size_t size,
+		       uint8_t fill)
 {
 	unsigned char *p;
 	size_t keep = size < s->size ? size : s->size;
@@ -230,8 +240,9 @@ static void do_op(struct fuzz *f, const uint8_t *in)
 		break;
 	case OP_ARENA:
 		m = take_spare(f, size, &got);
-		if (m)
-			heap_add_arena(f->h, m, got);
+		/* Spare pieces are page-aligned and 8 KiB or more. */
+		if (m && !heap_add_arena(f->h, m, got))
+			fail("spare piece refused", m);
 		break;
 	case OP_COUNT:
 		break;

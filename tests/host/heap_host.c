@@ -1,7 +1,7 @@
 /*
  * tests/host/heap_host.c - the host twin of kernel/heap.c's wrappers: one
  * global heap over the arena kheap_host_init is given. mk/heap.mk links it
- * with lib/heap.c into build/host/libkheap.a and keeps only these symbols.
+ * with lib/heap*.c into build/host/libkheap.a and keeps only these symbols.
  */
 #include "tests/host/heap_host.h"
 
@@ -13,18 +13,25 @@
 
 #include "lib/heap.h"
 
+/* Mixed with the arena's address into the seed: "kheap\n" in ASCII. */
+#define HOST_SEED	0x6b686561700aULL
+
 static struct heap *kheap;
 
 /* Misuse means the program is broken: say where, then stop. Uses no heap. */
-static void host_report(struct heap *h, const char *what, void *addr, void *caller)
+static void host_report(struct heap *h, const char *what, void *addr,
+			void *caller)
 {
 	char line[128];
 	size_t n = 0;
 
 	(void)h;
-	n += (size_t)snprintf(line, sizeof(line), "kheap: %s at %p (caller %p)\n", what,
-			      addr, caller);
-	if (write(STDERR_FILENO, line, n < sizeof(line) ? n : sizeof(line) - 1) < 0)
+	n += (size_t)snprintf(line, sizeof(line),
+			      "kheap: %s at %p (caller %p)\n", what, addr,
+			      caller);
+	if (n >= sizeof(line))
+		n = sizeof(line) - 1;
+	if (write(STDERR_FILENO, line, n) < 0)
 		abort();
 	abort();
 }
@@ -35,9 +42,11 @@ void kheap_host_init(void *arena, size_t size)
 {
 	const char *debug = getenv("KHEAP_DEBUG");
 
-	kheap = heap_create(arena, size, &host_ops, NULL, (uintptr_t)arena ^ 0x6b686561700aULL);
+	kheap = heap_create(arena, size, &host_ops, NULL,
+			    (uintptr_t)arena ^ HOST_SEED);
 	if (!kheap) {
-		host_report(NULL, "arena too small", arena, __builtin_return_address(0));
+		host_report(NULL, "arena too small", arena,
+			    __builtin_return_address(0));
 		return;
 	}
 	if (debug && strcmp(debug, "0") != 0)

@@ -1,134 +1,9 @@
 /*
- * tests/host/lib/heap_test.c - host tests of the allocator core, lib/heap.c.
- * Each test gets a fresh heap in its own arena; misuse reports are recorded
- * and a test that expects none leaves the heap consistent (heap_check).
+ * tests/host/lib/heap_test.c - host tests of the allocator, lib/heap.c and
+ * lib/heap_arena.c (debug mode and heap_check have their own files). The
+ * fixture is tests/host/lib/heap_fixture.h.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <stdlib.h>
-#include <string.h>
-
-#include "lib/heap.h"
-
-#define ARENA_SIZE	(256 * 1024)
-#define SEED		0x4b65656cu
-
-struct recorder {
-	unsigned count;
-	const char *what;
-	void *addr;
-};
-
-struct fixture {
-	struct heap *h;
-	void *arena;
-	size_t size;
-	struct recorder rec;
-	bool check_at_end;	/* cleared by tests that leave a corrupt block */
-	/* Memory the grow hook hands out, and how much of it is left. */
-	char *spare;
-	size_t spare_left;
-	size_t grow_step;
-};
-
-static void record(struct heap *h, const char *what, void *addr, void *caller)
-{
-	struct fixture *fx = h->ctx;
-
-	(void)caller;
-	fx->rec.count++;
-	fx->rec.what = what;
-	fx->rec.addr = addr;
-}
-
-/* Hands out the spare region in grow_step pieces, right after each other. */
-static void *grow_from_spare(struct heap *h, size_t min_size, size_t *size)
-{
-	struct fixture *fx = h->ctx;
-	size_t n = min_size > fx->grow_step ? min_size : fx->grow_step;
-	char *p = fx->spare;
-
-	n = (n + 4095) & ~(size_t)4095;
-	if (n > fx->spare_left)
-		return NULL;
-	fx->spare += n;
-	fx->spare_left -= n;
-	*size = n;
-	return p;
-}
-
-static const struct heap_ops test_ops = { .report = record };
-static const struct heap_ops grow_ops = { .grow = grow_from_spare, .report = record };
-
-static struct fixture *fixture_new(size_t size, const struct heap_ops *ops)
-{
-	struct fixture *fx = calloc(1, sizeof(*fx));
-
-	assert_non_null(fx);
-	fx->size = size;
-	fx->arena = aligned_alloc(4096, size);
-	assert_non_null(fx->arena);
-	fx->h = heap_create(fx->arena, size, ops, fx, SEED);
-	assert_non_null(fx->h);
-	fx->check_at_end = true;
-	return fx;
-}
-
-static int setup(void **state)
-{
-	*state = fixture_new(ARENA_SIZE, &test_ops);
-	return 0;
-}
-
-static int setup_debug(void **state)
-{
-	struct fixture *fx = fixture_new(ARENA_SIZE, &test_ops);
-
-	heap_set_debug(fx->h, true);
-	*state = fx;
-	return 0;
-}
-
-/* A 16 KiB heap that grows through grow_from_spare. */
-static int setup_growing(void **state)
-{
-	*state = fixture_new(16 * 1024, &grow_ops);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-	unsigned bad = fx->check_at_end ? heap_check(fx->h) : 0;
-	unsigned reports = fx->check_at_end ? fx->rec.count : 0;
-
-	free(fx->arena);
-	free(fx);
-	assert_int_equal(bad, 0);
-	assert_int_equal(reports, 0);
-	return 0;
-}
-
-/* Expect exactly one report of what at addr since the last call. */
-static void expect_report(struct fixture *fx, const char *what, void *addr)
-{
-	assert_int_equal(fx->rec.count, 1);
-	assert_string_equal(fx->rec.what, what);
-	assert_ptr_equal(fx->rec.addr, addr);
-	fx->rec.count = 0;
-}
-
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
+#include "tests/host/lib/heap_fixture.h"
 
 static void heap_test_two_values_keep_contents(void **state)
 {
@@ -234,9 +109,33 @@ static void shadow_no_overlap(const struct shadow *live, size_t n)
 			sorted[m++] = live[i];
 	}
 	qsort(sorted, m, sizeof(*sorted), by_address);
-	for (size_t i = 1; i < m; i++)
-		assert_true(sorted[i - 1].p + sorted[i - 1].size <= sorted[i].p);
+	for (size_t i = 1; i < m; i++) {
+		const struct shadow *prev = &sorted[i - 1];
+
+		assert_true(prev->p + prev->size <= sorted[i].p);
+	}
 	free(sorted);
+}
+
+static void assert_filled(const unsigned char *p, size_t n, unsigned char c)
+{
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(p[i], c);
+}
+
+/* A plain or (when bit 2 of r is set) aligned allocation of size bytes. */
+static unsigned char *random_alloc(struct fixture *fx, uint64_t r,
+				   size_t size)
+{
+	size_t align = (size_t)16 << (r >> 40) % 9;
+	unsigned char *p;
+
+	if (!(r & 4))
+		return heap_alloc(fx->h, size);
+	p = heap_alloc_aligned(fx->h, size, align);
+	if (p)
+		assert_int_equal((uintptr_t)p % align, 0);
+	return p;
 }
 
 /* One random operation on slot s: allocate, free or resize. */
@@ -244,7 +143,6 @@ static void random_op(struct fixture *fx, struct shadow *s, uint64_t *rng)
 {
 	uint64_t r = rng_next(rng);
 	size_t size = (r >> 8) % 4 ? (r >> 16) % 600 : (r >> 16) % 20000;
-	size_t align = (size_t)16 << (r >> 40) % 9;
 	unsigned char *p;
 
 	if (s->p && (r & 3) == 0) {
@@ -253,16 +151,14 @@ static void random_op(struct fixture *fx, struct shadow *s, uint64_t *rng)
 		if (!p && size)
 			return;
 		if (p)
-			for (size_t i = 0; i < (size < s->size ? size : s->size); i++)
-				assert_int_equal(p[i], s->fill);
+			assert_filled(p, size < s->size ? size : s->size,
+				      s->fill);
 	} else if (s->p) {
 		shadow_verify(s);
 		heap_free(fx->h, s->p);
 		p = NULL;
 	} else {
-		p = (r & 4) ? heap_alloc_aligned(fx->h, size, align) : heap_alloc(fx->h, size);
-		if (p && (r & 4))
-			assert_int_equal((uintptr_t)p % align, 0);
+		p = random_alloc(fx, r, size);
 	}
 	if (p)
 		assert_int_equal((uintptr_t)p % 16, 0);
@@ -315,7 +211,8 @@ static void heap_test_freed_heap_serves_half_its_size(void **state)
 	size_t n = 0;
 	void *big;
 
-	while (n < MAX && (ptrs[n] = heap_alloc(fx->h, 8 + rng_next(&rng) % 700)))
+	while (n < MAX &&
+	       (ptrs[n] = heap_alloc(fx->h, 8 + rng_next(&rng) % 700)))
 		n++;
 	for (size_t i = n; i > 1; i--) {
 		size_t j = rng_next(&rng) % i;
@@ -332,7 +229,7 @@ static void heap_test_freed_heap_serves_half_its_size(void **state)
 	free(ptrs);
 }
 
-static void heap_test_out_of_memory_returns_null_and_heap_works_after(void **state)
+static void heap_test_out_of_memory_returns_null_then_heap_works(void **state)
 {
 	struct fixture *fx = *state;
 	void *blocks[64];
@@ -414,54 +311,6 @@ static void heap_test_realloc_of_freed_block_reported(void **state)
 	expect_report(fx, "realloc of freed block", p);
 }
 
-static void heap_test_debug_write_one_past_request_reported(void **state)
-{
-	struct fixture *fx = *state;
-	char *p = heap_alloc(fx->h, 21);
-
-	p[21] = 'x';
-	heap_free(fx->h, p);
-	expect_report(fx, "overflow", p + 21);
-	fx->check_at_end = false;
-}
-
-static void heap_test_debug_write_after_free_reported(void **state)
-{
-	struct fixture *fx = *state;
-	char *p = heap_alloc(fx->h, 200);
-	char *q;
-
-	heap_free(fx->h, p);
-	p[100] = 'x';
-	q = heap_alloc(fx->h, 200);
-	assert_ptr_equal(q, p);
-	expect_report(fx, "write after free", p + 100);
-	heap_free(fx->h, q);
-}
-
-static void heap_test_debug_freed_memory_is_poisoned(void **state)
-{
-	struct fixture *fx = *state;
-	unsigned char *p = heap_alloc(fx->h, 300);
-
-	memset(p, 0, 300);
-	heap_free(fx->h, p);
-	for (size_t i = 16; i < 300; i++)
-		assert_int_equal(p[i], HEAP_POISON);
-}
-
-static void heap_test_debug_double_free_reported(void **state)
-{
-	struct fixture *fx = *state;
-	void *a = heap_alloc(fx->h, 100);
-	void *b = heap_alloc(fx->h, 100);
-
-	heap_free(fx->h, a);
-	heap_free(fx->h, b);
-	heap_free(fx->h, b);
-	expect_report(fx, "double free", b);
-}
-
 static void heap_test_realloc_failure_keeps_old_block(void **state)
 {
 	struct fixture *fx = *state;
@@ -527,7 +376,8 @@ static void heap_test_aligned_allocations_16_to_4096(void **state)
 		for (int i = 0; i < 9; i++) {
 			size_t align = (size_t)16 << i;
 
-			p[round][i] = heap_alloc_aligned(fx->h, 24 + 100 * i, align);
+			p[round][i] = heap_alloc_aligned(fx->h, 24 + 100 * i,
+							 align);
 			assert_non_null(p[round][i]);
 			assert_int_equal((uintptr_t)p[round][i] % align, 0);
 			memset(p[round][i], i, 24 + 100 * i);
@@ -588,7 +438,8 @@ static void heap_test_stats_track_use_and_peak(void **state)
 	heap_free(fx->h, a);
 	heap_get_stats(fx->h, &st);
 	assert_int_equal(st.in_use, 0);
-	assert_true(st.free + st.cached + sizeof(struct heap) + 128 >= fx->size);
+	assert_true(st.free + st.cached + sizeof(struct heap) + 128 >=
+		    fx->size);
 }
 
 /* before: small blocks between blocks in use, and next to holes of 2000
@@ -691,7 +542,7 @@ static void heap_test_realloc_resizes_in_place_when_it_can(void **state)
 	heap_free(fx->h, p);
 }
 
-static void heap_test_grow_failure_returns_null_and_heap_works(void **state)
+static void heap_test_grow_failure_then_heap_works(void **state)
 {
 	struct fixture *fx = *state;
 	char *spare = aligned_alloc(4096, 64 * 1024);
@@ -728,41 +579,6 @@ static void heap_test_corrupt_quick_list_reported(void **state)
 	fx->check_at_end = false;
 }
 
-static void heap_test_check_finds_smashed_header(void **state)
-{
-	struct fixture *fx = *state;
-	char *a = heap_alloc(fx->h, 5000);
-	char *b = heap_alloc(fx->h, 5000);
-
-	(void)b;
-	heap_free(fx->h, a);
-	/* a is a free block now; wreck its size as a stray write would. */
-	((uint64_t *)a)[-1] += 64;
-	assert_true(heap_check(fx->h) > 0);
-	assert_true(fx->rec.count > 0);
-	assert_string_equal(fx->rec.what, "corrupt");
-	fx->check_at_end = false;
-}
-
-static void heap_test_debug_on_with_live_blocks(void **state)
-{
-	struct fixture *fx = *state;
-	char *a = heap_alloc(fx->h, 100);
-	char *b = heap_alloc(fx->h, 30);
-
-	heap_free(fx->h, b);
-	heap_set_debug(fx->h, true);
-	assert_int_equal(heap_check(fx->h), 0);
-	/* a has no recorded request size: its free checks tag and canary only. */
-	heap_free(fx->h, a);
-	a = heap_alloc(fx->h, 100);
-	heap_free(fx->h, a);
-	heap_set_debug(fx->h, false);
-}
-
-#define HEAP_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
-#define HEAP_DEBUG_TEST(name) cmocka_unit_test_setup_teardown(name, setup_debug, teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -773,16 +589,12 @@ int main(void)
 		HEAP_TEST(heap_test_random_ops_keep_blocks_apart_and_intact),
 		HEAP_DEBUG_TEST(heap_test_random_ops_in_debug_mode),
 		HEAP_TEST(heap_test_freed_heap_serves_half_its_size),
-		HEAP_TEST(heap_test_out_of_memory_returns_null_and_heap_works_after),
+		HEAP_TEST(heap_test_out_of_memory_returns_null_then_heap_works),
 		HEAP_TEST(heap_test_double_free_of_small_block_reported),
 		HEAP_TEST(heap_test_double_free_of_large_block_reported),
 		HEAP_TEST(heap_test_free_of_foreign_pointer_reported),
 		HEAP_TEST(heap_test_write_past_end_reported),
 		HEAP_TEST(heap_test_realloc_of_freed_block_reported),
-		HEAP_DEBUG_TEST(heap_test_debug_write_one_past_request_reported),
-		HEAP_DEBUG_TEST(heap_test_debug_write_after_free_reported),
-		HEAP_DEBUG_TEST(heap_test_debug_freed_memory_is_poisoned),
-		HEAP_DEBUG_TEST(heap_test_debug_double_free_reported),
 		HEAP_TEST(heap_test_realloc_failure_keeps_old_block),
 		HEAP_TEST(heap_test_realloc_null_allocates_and_zero_frees),
 		HEAP_TEST(heap_test_free_null_does_nothing),
@@ -793,15 +605,11 @@ int main(void)
 		HEAP_TEST(heap_test_small_freed_blocks_serve_large_request),
 		HEAP_TEST(heap_test_stats_track_use_and_peak),
 		HEAP_TEST(heap_test_free_next_to_hole_merges_at_once),
-		cmocka_unit_test_setup_teardown(heap_test_grow_hook_extends_heap,
-						setup_growing, teardown),
+		HEAP_GROWING_TEST(heap_test_grow_hook_extends_heap),
 		HEAP_TEST(heap_test_separate_arena_is_used),
 		HEAP_TEST(heap_test_realloc_resizes_in_place_when_it_can),
-		cmocka_unit_test_setup_teardown(heap_test_grow_failure_returns_null_and_heap_works,
-						setup_growing, teardown),
+		HEAP_GROWING_TEST(heap_test_grow_failure_then_heap_works),
 		HEAP_TEST(heap_test_corrupt_quick_list_reported),
-		HEAP_TEST(heap_test_check_finds_smashed_header),
-		HEAP_TEST(heap_test_debug_on_with_live_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
