@@ -5,11 +5,10 @@
 
 #include <stdint.h>
 
+#include "lib/compiler.h"	/* __must_check */
+
 typedef uint64_t paddr_t;	/* a physical address */
 typedef uint64_t vaddr_t;	/* a virtual address */
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ULL << PAGE_SHIFT)
-
-/* Mark results a caller must not drop (Linux's __must_check). */
-#define __must_check __attribute__((warn_unused_result))

@@ -14,7 +14,7 @@
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 
 /* A result the caller must use (Linux rule 16); with -Werror, ignoring it
- * is a build error. Spelled as in kernel/types.h, so both may be seen. */
+ * is a build error. */
 #define __must_check __attribute__((warn_unused_result))
 
 /* Inlined even where the optimizer would not (a step of a fast path).
