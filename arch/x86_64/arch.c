@@ -10,6 +10,7 @@
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/pit.h"
 #include "arch/x86_64/vm.h"
+#include "kernel/console.h"
 #include "kernel/irq.h"
 #include "kernel/printk.h"
 #include "kernel/timer.h"
@@ -85,8 +86,10 @@ void arch_backtrace(void)
 	backtrace_print((uint64_t)(uintptr_t)__builtin_return_address(0), fp[0]);
 }
 
+/* Both stop the machine: the console's queued output goes out first. */
 void arch_halt(void)
 {
+	console_flush();
 	for (;;) {
 		cli();
 		hlt();
@@ -124,6 +127,7 @@ uint64_t arch_cycles(void)
 
 void arch_exit_emulator(uint32_t code)
 {
+	console_flush();
 	outl(DEBUG_EXIT_PORT, code);
 }
 
