@@ -138,9 +138,9 @@ void console_input_byte(uint8_t c)
 	}
 	/* Once per burst: the first byte lost after one that fitted. */
 	if (!input_dropping)
-		kprintf("console: serial input lost: %u bytes typed and not "
-			"read yet; dropping input until they are read (%u "
-			"bytes lost so far)\n", RING_SIZE, input.dropped);
+		kprintf("console: serial input lost: the %u bytes typed "
+			"before are still unread (lost so far: %u)\n",
+			RING_SIZE, input.dropped);
 	input_dropping = true;
 }
 
