@@ -60,24 +60,6 @@ struct arch_timer arch_timer_start(uint32_t hz)
 	return (struct arch_timer){ divisor * 1000000000000ULL / PIT_HZ };
 }
 
-/*
- * Five 2 ms measurements (2386 PIT periods each: 0.04%), keeping the
- * smallest: a measurement can only come out too high, when something (an
- * SMI, or the host of an emulator) stalls the CPU while it polls.
- */
-uint64_t arch_cycles_calibrate(void)
-{
-	uint64_t best = 0;
-
-	for (int i = 0; i < 5; i++) {
-		uint64_t hz = pit_calibrate_tsc(2);
-
-		if (hz && (!best || hz < best))
-			best = hz;
-	}
-	return best;
-}
-
 void arch_backtrace(void)
 {
 	/* Start at our caller: its return address and its saved frame. */
