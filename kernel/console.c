@@ -37,12 +37,14 @@ static void leave_uart(uint16_t to, uint32_t baud)
 {
 	if (!serial)
 		return;
-	if (to)
-		kprintf("console: serial console moves to the UART at %#x, %u "
-			"baud; nothing more here\n", to, baud);
-	else
+	if (!to)
 		kprintf("console: serial console turned off (serial=none); "
 			"nothing more here\n");
+	else if (to == serial->base)
+		kprintf("console: serial console switches to %u baud\n", baud);
+	else
+		kprintf("console: serial console moves to the UART at %#x, %u "
+			"baud; nothing more here\n", to, baud);
 	uart_flush(serial);
 }
 
@@ -76,7 +78,7 @@ int console_set_uart(uint16_t base, uint32_t baud)
 	if (err)
 		return err;
 	serial = next;
-	if (from)
+	if (from && from->base != base)
 		kprintf("console: serial console moved here from the UART at "
 			"%#x\n", from->base);
 	return 0;
