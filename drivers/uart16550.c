@@ -37,9 +37,9 @@ enum uart_reg {
 #define UART_IIR_NONE		0x01	/* no interrupt pending */
 #define UART_IIR_ID		0x0e	/* which one, highest priority first: */
 #define UART_IIR_LINE_STATUS	0x06	/*   receiver error or break */
-#define UART_IIR_RX_DATA	0x04	/*   received data at the trigger level */
-#define UART_IIR_RX_TIMEOUT	0x0c	/*   data sat in the FIFO 4 characters */
-#define UART_IIR_THR_EMPTY	0x02	/*   transmitter holding register empty */
+#define UART_IIR_RX_DATA	0x04	/*   received data at the trigger */
+#define UART_IIR_RX_TIMEOUT	0x0c	/*   data waited 4 character times */
+#define UART_IIR_THR_EMPTY	0x02	/*   transmitter holding reg. empty */
 #define UART_IIR_MODEM_STATUS	0x00
 #define UART_IIR_FIFO_MASK	0xc0	/* both set: FIFOs enabled */
 #define UART_MCR_DTR		0x01
@@ -50,7 +50,7 @@ enum uart_reg {
 #define UART_LSR_THR_EMPTY	0x20	/* THR (in FIFO mode: the FIFO) empty */
 #define UART_LSR_TX_EMPTY	0x40	/* TEMT: THR/FIFO and shift register */
 #define UART_IER_RX		0x01	/* interrupt on received data */
-#define UART_IER_THRE		0x02	/* interrupt when the THR/FIFO empties */
+#define UART_IER_THRE		0x02	/* interrupt when THR/FIFO empties */
 
 #define UART_FIFO_DEPTH		16	/* 16550A transmit FIFO */
 
@@ -66,7 +66,7 @@ enum uart_reg {
 
 /* What one write call knows about the transmitter. */
 struct tx_state {
-	unsigned int room;	/* bytes the FIFO takes without a new LSR check */
+	unsigned int room;	/* bytes the FIFO takes before the next LSR */
 	bool stuck;		/* a wait gave up: drop the rest of this call */
 };
 
@@ -99,7 +99,8 @@ static void irq_restore(bool on)
 bool uart_baud_valid(uint32_t baud)
 {
 	/* The divisor must be exact and fit the 16-bit latch. */
-	return baud && UART_CLOCK_HZ % baud == 0 && UART_CLOCK_HZ / baud <= 0xffff;
+	return baud && UART_CLOCK_HZ % baud == 0 &&
+	       UART_CLOCK_HZ / baud <= 0xffff;
 }
 
 /* A UART has a scratch register that keeps what is written to it; an empty
@@ -399,7 +400,8 @@ void uart_handle_irq(struct uart *u, void (*rx)(uint8_t c, void *ctx),
 		case UART_IIR_LINE_STATUS:	/* reading LSR clears it */
 			reg_read(u, UART_LSR);
 			break;
-		default:			/* reading MSR clears it */
+		case UART_IIR_MODEM_STATUS:	/* reading MSR clears it */
+		default:
 			reg_read(u, UART_MSR);
 			break;
 		}

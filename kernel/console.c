@@ -170,8 +170,8 @@ int console_enable_input(void)
 	uart_enable_rx_irq(serial);
 	err = uart_start_tx_irq(serial, &tx_ring);
 	if (err)
-		kprintf("console: the UART at %#x raises no transmit interrupt; "
-			"output stays polled\n", serial->base);
+		kprintf("console: the UART at %#x raises no transmit "
+			"interrupt; output stays polled\n", serial->base);
 	return 0;
 }
 

@@ -23,7 +23,7 @@
 #define CPUID_MAX_LEAF		0x0
 #define CPUID_FEATURES		0x1
 #define CPUID_ECX_HYPERVISOR	(1u << 31)
-#define CPUID_TSC_CRYSTAL	0x15	/* EAX/EBX: TSC/crystal ratio, ECX: Hz */
+#define CPUID_TSC_CRYSTAL	0x15	/* EBX/EAX: TSC/crystal, ECX: Hz */
 #define CPUID_FREQUENCY		0x16	/* EAX[15:0]: base MHz */
 #define CPUID_HV_MAX_LEAF	0x40000000
 #define CPUID_HV_TIMING		0x40000010	/* EAX: TSC kHz */
@@ -58,8 +58,10 @@ uint64_t tsc_reported_hz(void)
 		if (r.eax && r.ebx && r.ecx)
 			return (uint64_t)r.ecx * r.ebx / r.eax;
 	}
-	if (max >= CPUID_FREQUENCY)
-		return (uint64_t)(cpuid(CPUID_FREQUENCY, 0).eax & 0xffff) * 1000000;
+	if (max >= CPUID_FREQUENCY) {
+		r = cpuid(CPUID_FREQUENCY, 0);
+		return (uint64_t)(r.eax & 0xffff) * 1000000;
+	}
 	return 0;
 }
 
@@ -92,7 +94,8 @@ uint64_t tsc_choose_hz(uint64_t reported, uint64_t measured)
 {
 	if (!measured)
 		return reported;
-	if (reported && within_ppm(reported, measured, TSC_AGREE_PERCENT * 10000))
+	if (reported &&
+	    within_ppm(reported, measured, TSC_AGREE_PERCENT * 10000))
 		return reported;
 	return measured;
 }

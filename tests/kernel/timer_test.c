@@ -88,8 +88,9 @@ KTEST(timer_cycle_counter_is_calibrated)
 	}
 	if (!within_percent(by_pit, hz, CALIBRATION_TOLERANCE_PERCENT))
 		ktest_fail_at(t, __FILE__, __LINE__,
-			      "calibrated %llu Hz, the PIT says %llu Hz (+- %d%%)",
-			      (unsigned long long)hz, (unsigned long long)by_pit,
+			      "calibrated %llu Hz, the PIT says %llu Hz "
+			      "(+- %d%%)", (unsigned long long)hz,
+			      (unsigned long long)by_pit,
 			      CALIBRATION_TOLERANCE_PERCENT);
 }
 
@@ -103,12 +104,14 @@ KTEST(timer_calibration_takes_under_5_ms)
 /* A reported frequency is used only when the PIT confirms it. */
 KTEST(timer_reported_frequency_needs_the_pit_to_agree)
 {
-	KT_ASSERT_EQ(tsc_choose_hz(2400000000ULL, 2410000000ULL), 2400000000ULL);
-	KT_ASSERT_EQ(tsc_choose_hz(2400000000ULL, 3000000000ULL), 3000000000ULL);
-	KT_ASSERT_EQ(tsc_choose_hz(2400000000ULL, 2360000000ULL), 2400000000ULL);
-	KT_ASSERT_EQ(tsc_choose_hz(2400000000ULL, 2300000000ULL), 2300000000ULL);
+	const uint64_t reported = 2400000000ULL;
+
+	KT_ASSERT_EQ(tsc_choose_hz(reported, 2410000000ULL), reported);
+	KT_ASSERT_EQ(tsc_choose_hz(reported, 2360000000ULL), reported);
+	KT_ASSERT_EQ(tsc_choose_hz(reported, 3000000000ULL), 3000000000ULL);
+	KT_ASSERT_EQ(tsc_choose_hz(reported, 2300000000ULL), 2300000000ULL);
 	KT_ASSERT_EQ(tsc_choose_hz(0, 50000000), 50000000);
-	KT_ASSERT_EQ(tsc_choose_hz(2400000000ULL, 0), 2400000000ULL);
+	KT_ASSERT_EQ(tsc_choose_hz(reported, 0), reported);
 }
 
 /* Whatever the CPU reports, the calibration agrees with the PIT's own

@@ -74,8 +74,8 @@ static struct uart *uart_with_ring(struct ktest_ctx *t)
 KTEST(uart_output_goes_by_interrupt)
 {
 	static const char line[] = "# uart: this line of about a hundred "
-				   "characters leaves by the transmit interrupt, "
-				   "16 at a time\n";
+				   "characters leaves by the transmit "
+				   "interrupt, 16 at a time\n";
 	struct uart *u = uart_with_ring(t);
 	uint32_t timeouts, by_irq;
 	uint64_t irqs;
