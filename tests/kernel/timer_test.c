@@ -94,11 +94,15 @@ KTEST(timer_cycle_counter_is_calibrated)
 			      CALIBRATION_TOLERANCE_PERCENT);
 }
 
-/* before: five 2 ms PIT windows, 10 ms. after: two 500 us windows. */
-KTEST(timer_calibration_takes_under_5_ms)
+/*
+ * before: five 2 ms PIT windows, never under 10 ms. after: a warm-up and
+ * two 500 us windows, ~1.3 ms; the bound leaves room for a few windows
+ * more when a busy host stalls the emulator during one.
+ */
+KTEST(timer_calibration_takes_under_8_ms)
 {
 	KT_ASSERT(timer_calibration_us() > 0);
-	KT_ASSERT(timer_calibration_us() < 5000);
+	KT_ASSERT(timer_calibration_us() < 8000);
 }
 
 /* A reported frequency is used only when the PIT confirms it. */
