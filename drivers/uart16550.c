@@ -259,8 +259,8 @@ static void write_queued(struct uart *u, struct tx_state *st, const char *s,
 		queue_byte(u, st, (uint8_t)*s);
 	}
 	/* Start the transmitter if it is idle; the interrupt does the rest.
-	 * The FIFO is filled before IER.THRE goes on, so the interrupt that
-	 * enabling it with an empty THR would raise at once never happens. */
+	 * The FIFO is filled before IER.THRE goes on, so the interrupt comes
+	 * when the FIFO drains (not at once, as for an empty THR). */
 	if (reg_read(u, UART_LSR) & UART_LSR_THR_EMPTY)
 		fill_fifo(u);
 	set_thre_irq(u, !ring_empty(u->tx));

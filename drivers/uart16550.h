@@ -49,7 +49,8 @@ struct uart {
 	uint8_t ier;		/* what the interrupt-enable register holds */
 	uint32_t tx_timeouts;	/* waits for the transmitter that gave up */
 	uint32_t tx_dropped;	/* bytes thrown away after such a wait */
-	uint32_t tx_ring_full;	/* writes that found the ring full and polled */
+	uint32_t tx_ring_full;	/* waits for the FIFO by a writer with the
+				 * ring full */
 	uint32_t tx_by_irq;	/* bytes the THRE interrupt moved to the FIFO */
 	unsigned int irq;	/* the PC's line for this port: 4 or 3 */
 	struct uart_tx_ring *tx;	/* NULL: output is polled */
