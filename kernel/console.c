@@ -1,5 +1,6 @@
 /*
- * kernel/console.c - fan kernel output out to the consoles that exist.
+ * kernel/console.c - fan kernel output out to the consoles that exist, and
+ * take serial input by interrupt.
  */
 #include "kernel/console.h"
 
@@ -8,35 +9,78 @@
 #include "drivers/debugcon.h"
 #include "drivers/uart16550.h"
 #include "kernel/irq.h"
+#include "kernel/printk.h"
 
-static struct uart serial_uart;
+/* Two slots, so a new UART is set up beside the one still in use. */
+static struct uart uarts[2];
 static struct uart *serial;	/* NULL: no serial console */
+static struct uart_tx_ring tx_ring;
+static bool irq_bound;		/* the UART interrupt handler serves *serial */
 static int use_debugcon;
 static struct ring input;
+static bool input_dropping;	/* the last received byte did not fit */
 static char *capture_buf;
 static size_t capture_size, capture_len;
 
 void console_init_early(void)
 {
 	use_debugcon = debugcon_probe();
-	if (uart_init(&serial_uart, UART_COM1, UART_DEFAULT_BAUD) == 0)
-		serial = &serial_uart;
+	if (uart_init(&uarts[0], UART_COM1, UART_DEFAULT_BAUD) == 0)
+		serial = &uarts[0];
+}
+
+/*
+ * Say on the serial console where it goes (the UART at @to, 0 for none),
+ * then send everything still queued, so nothing is cut off by the switch.
+ */
+static void leave_uart(uint16_t to, uint32_t baud)
+{
+	if (!serial)
+		return;
+	if (!to)
+		kprintf("console: serial console turned off (serial=none); "
+			"nothing more here\n");
+	else if (to == serial->base)
+		kprintf("console: serial console switches to %u baud\n", baud);
+	else
+		kprintf("console: serial console moves to the UART at %#x, %u "
+			"baud; nothing more here\n", to, baud);
+	uart_flush(serial);
 }
 
 int console_set_uart(uint16_t base, uint32_t baud)
 {
-	struct uart candidate;
+	struct uart *next = serial == &uarts[0] ? &uarts[1] : &uarts[0];
+	struct uart *from = serial;
 	int err;
 
+	if (irq_bound)
+		return -EBUSY;
 	if (base == 0) {
+		leave_uart(0, 0);
 		serial = NULL;
 		return 0;
 	}
-	err = uart_init(&candidate, base, baud);
+	if (!uart_baud_valid(baud))
+		return -EINVAL;
+	if (from && from->base == base && from->baud == baud)
+		return 0;
+	if (from && from->base == base) {
+		/* The same UART at a new speed: say so at the old one. */
+		leave_uart(base, baud);
+		err = uart_init(next, base, baud);
+	} else {
+		/* Probe first: a missing UART must not silence this one. */
+		err = uart_init(next, base, baud);
+		if (!err)
+			leave_uart(base, baud);
+	}
 	if (err)
 		return err;
-	serial_uart = candidate;
-	serial = &serial_uart;
+	serial = next;
+	if (from && from->base != base)
+		kprintf("console: serial console moved here from the UART at "
+			"%#x\n", from->base);
 	return 0;
 }
 
@@ -66,6 +110,18 @@ void console_write(const char *s, size_t len)
 		debugcon_write(s, len);
 }
 
+void console_flush(void)
+{
+	static bool flushing;
+
+	/* A fault while flushing may panic, and a panic flushes. */
+	if (flushing || !serial)
+		return;
+	flushing = true;
+	uart_flush(serial);
+	flushing = false;
+}
+
 struct uart *console_uart(void)
 {
 	return serial;
@@ -76,14 +132,29 @@ int console_has_debugcon(void)
 	return use_debugcon;
 }
 
-/* The UART's receive interrupt: move every waiting byte to the ring. */
+void console_input_byte(uint8_t c)
+{
+	if (ring_put(&input, c)) {
+		input_dropping = false;
+		return;
+	}
+	/* Once per burst: the first byte lost after one that fitted. */
+	if (!input_dropping)
+		kprintf("console: serial input lost: the %u bytes typed "
+			"before are still unread (lost so far: %u)\n",
+			RING_SIZE, input.dropped);
+	input_dropping = true;
+}
+
+static void on_rx_byte(uint8_t c, void *ctx)
+{
+	(void)ctx;
+	console_input_byte(c);
+}
+
 static void on_uart_irq(void *ctx)
 {
-	struct uart *u = ctx;
-	int c;
-
-	while ((c = uart_getc(u)) >= 0)
-		ring_put(&input, (uint8_t)c);
+	uart_handle_irq(ctx, on_rx_byte, NULL);
 }
 
 int console_enable_input(void)
@@ -95,7 +166,12 @@ int console_enable_input(void)
 	err = irq_register(serial->irq, on_uart_irq, serial);
 	if (err)
 		return err;
+	irq_bound = true;
 	uart_enable_rx_irq(serial);
+	err = uart_start_tx_irq(serial, &tx_ring);
+	if (err)
+		kprintf("console: the UART at %#x raises no transmit "
+			"interrupt; output stays polled\n", serial->base);
 	return 0;
 }
 

@@ -16,19 +16,42 @@ void console_init_early(void);
 
 /*
  * Move the serial console to the UART at @base with @baud (from the command
- * line). @base == 0 turns the serial console off. Returns 0 or the error of
- * uart_init(), in which case the console keeps its old UART.
+ * line). @base == 0 turns the serial console off. Before leaving a UART,
+ * says on it where the console went and sends everything queued; the new
+ * UART's first line says where it came from. Returns 0, -EINVAL for a baud
+ * rate the UART cannot make, -EBUSY once console_enable_input() has bound
+ * the interrupt to the current UART, or the error of uart_init(), in which
+ * case the console keeps its old UART (and has said nothing).
  */
 int console_set_uart(uint16_t base, uint32_t baud);
 
-/* Write @len bytes to every console. */
+/*
+ * Write @len bytes to every console. With interrupts on and
+ * console_enable_input() done, serial output is queued and sent by the
+ * UART's interrupt; otherwise (early boot, interrupt handlers, a panic) it
+ * is written before this returns. Port 0xe9 is always written at once.
+ */
 void console_write(const char *s, size_t len);
 
+/* Send everything queued for the serial console and wait until the UART has
+ * sent it, polling. Before halting or ending the emulator. Any context. */
+void console_flush(void);
+
 /*
- * Take serial input by interrupt from now on: received bytes go to a ring
- * buffer that console_getc() reads. Returns 0, or -ENOENT with no UART.
+ * Take serial input, and send serial output, by interrupt from now on:
+ * received bytes go to a ring buffer that console_getc() reads. Returns 0
+ * (output stays polled, with a message, on a UART without a working THRE
+ * interrupt), or -ENOENT with no UART.
  */
 int console_enable_input(void);
+
+/*
+ * What the receive interrupt does with each byte: put it in the input ring.
+ * When the ring is full the byte is lost and counted; the first loss of a
+ * burst (after a byte that fitted) is reported on the console. Interrupts
+ * must be off (the ring has one producer). Tests feed it directly.
+ */
+void console_input_byte(uint8_t c);
 
 /* True when console_getc() has a byte. */
 bool console_has_input(void);

@@ -36,7 +36,8 @@ const struct option_desc option_table[] = {
 		  "then end QEMU" },
 	{ "serial", OPTION_TEXT, .value = "=PORT",
 	  .help = "serial console: `com1` (default), `com2`, `com3`, `com4`, "
-		  "an I/O port like `0x3f8`, or `none`" },
+		  "an I/O port like `0x3f8`, or `none`; the old port's last "
+		  "line says where the console went" },
 	{ "baud", OPTION_NUMBER, UART_DEFAULT_BAUD, 1, UART_CLOCK_HZ,
 	  check_baud, "=N", "serial speed, a divisor of 115200 from 2 up" },
 	{ "timer_hz", OPTION_NUMBER, TIMER_DEFAULT_HZ, TIMER_MIN_HZ,

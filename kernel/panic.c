@@ -6,6 +6,7 @@
 #include <stdarg.h>
 
 #include "kernel/arch.h"
+#include "kernel/console.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 
@@ -22,6 +23,13 @@ void panic_at(const char *file, int line, const char *fmt, ...)
 			arch_exit_emulator(KTEST_EXIT_PANIC);
 		arch_halt();
 	}
+	/*
+	 * With interrupts off every console write is synchronous; first send
+	 * what the transmit ring still holds, so the messages that led here
+	 * come out, in order, before the panic's. Nothing here waits for a
+	 * lock or an interrupt, so this works from the UART's own handler.
+	 */
+	console_flush();
 
 	kprintf("\nPANIC: ");
 	va_start(ap, fmt);

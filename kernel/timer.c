@@ -9,14 +9,17 @@ static volatile uint64_t ticks;
 static uint64_t tick_period_ps;	/* picoseconds per tick */
 static uint64_t rate_millihz;
 static uint64_t cycles_hz;
+static uint64_t calibration_cycles;
 
 void timer_init(uint32_t hz)
 {
 	struct arch_timer t = arch_timer_start(hz);
+	uint64_t start = arch_cycles();
 
 	tick_period_ps = t.period_ps;
 	rate_millihz = 1000000000000000ULL / t.period_ps;
 	cycles_hz = arch_cycles_calibrate();
+	calibration_cycles = arch_cycles() - start;
 }
 
 void timer_tick(void)
@@ -45,6 +48,11 @@ uint64_t timer_uptime_ns(void)
 uint64_t timer_cycles_hz(void)
 {
 	return cycles_hz;
+}
+
+uint64_t timer_calibration_us(void)
+{
+	return cycles_hz ? calibration_cycles * 1000000 / cycles_hz : 0;
 }
 
 static uint64_t sleep_until;

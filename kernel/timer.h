@@ -30,5 +30,8 @@ uint64_t timer_uptime_ns(void);
 /* Cycle-counter frequency in Hz (0 if calibration failed). */
 uint64_t timer_cycles_hz(void);
 
+/* How long timer_init() spent finding that frequency, in microseconds. */
+uint64_t timer_calibration_us(void);
+
 /* Sleep at least @ms milliseconds, idling (interrupts must be on). */
 void sleep_ms(uint32_t ms);

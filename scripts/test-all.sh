@@ -184,6 +184,10 @@ step "boot stub: a 32-bit CPU is refused with a message" env FIRMWARE=bios BOOT=
 step "boot stub: a CPU without PAE is refused with a message" env FIRMWARE=bios \
 	BOOT=cdrom MEMORY= QEMUFLAGS="-cpu qemu64,-pae" "$here/run-tests.sh" \
 	--timeout 30 --expect "text:does not support PAE" --name stub-no-pae "$kernel"
+step "serial=com2 says on COM1 where the console went" env FIRMWARE=bios BOOT=cdrom \
+	MEMORY= QEMUFLAGS="-chardev null,id=com2 -device isa-serial,chardev=com2,iobase=0x2f8,irq=3" \
+	"$here/run-tests.sh" --cmdline "ktest serial=com2" --name serial-com2 \
+	--expect "text:console: serial console moves to the UART at 0x2f8, 115200 baud" "$kernel"
 
 run_steps
 echo

@@ -11,6 +11,7 @@
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/pit.h"
 #include "arch/x86_64/vm.h"
+#include "kernel/console.h"
 #include "kernel/irq.h"
 #include "kernel/printk.h"
 #include "kernel/timer.h"
@@ -61,24 +62,6 @@ struct arch_timer arch_timer_start(uint32_t hz)
 	return (struct arch_timer){ divisor * 1000000000000ULL / PIT_HZ };
 }
 
-/*
- * Five 2 ms measurements (2386 PIT periods each: 0.04%), keeping the
- * smallest: a measurement can only come out too high, when something (an
- * SMI, or the host of an emulator) stalls the CPU while it polls.
- */
-uint64_t arch_cycles_calibrate(void)
-{
-	uint64_t best = 0;
-
-	for (int i = 0; i < 5; i++) {
-		uint64_t hz = pit_calibrate_tsc(2);
-
-		if (hz && (!best || hz < best))
-			best = hz;
-	}
-	return best;
-}
-
 void arch_backtrace(void)
 {
 	/* Start at our caller: its return address and its saved frame. */
@@ -87,8 +70,10 @@ void arch_backtrace(void)
 	backtrace_print((uint64_t)(uintptr_t)__builtin_return_address(0), fp[0]);
 }
 
+/* Both stop the machine: the console's queued output goes out first. */
 void arch_halt(void)
 {
+	console_flush();
 	for (;;) {
 		cli();
 		hlt();
@@ -126,6 +111,7 @@ uint64_t arch_cycles(void)
 
 void arch_exit_emulator(uint32_t code)
 {
+	console_flush();
 	outl(DEBUG_EXIT_PORT, code);
 }
 

@@ -40,6 +40,17 @@ static inline void sti(void)
 	__asm__ volatile("sti" : : : "memory");
 }
 
+#define RFLAGS_IF (1ULL << 9)	/* interrupts enabled (SDM Vol. 1 §3.4.3) */
+
+/* pushf; pop: the flags register, to learn whether interrupts are on. */
+static inline uint64_t read_rflags(void)
+{
+	uint64_t f;
+
+	__asm__ volatile("pushfq; popq %[f]" : [f] "=r"(f) : : "memory");
+	return f;
+}
+
 static inline void hlt(void)
 {
 	__asm__ volatile("hlt" : : : "memory");

@@ -16,6 +16,7 @@
 /* Command byte: channel (7:6), access lobyte/hibyte (5:4), mode (3:1). */
 #define PIT_CMD_CH0 (0u << 6)
 #define PIT_CMD_CH2 (2u << 6)
+#define PIT_CMD_LATCH (0u << 4)		/* counter latch command */
 #define PIT_CMD_LOHI (3u << 4)
 #define PIT_MODE0 (0u << 1)		/* interrupt on terminal count */
 #define PIT_MODE2 (2u << 1)		/* rate generator */
@@ -37,9 +38,22 @@ uint32_t pit_start(uint32_t hz)
 	return divisor;
 }
 
-uint64_t pit_calibrate_tsc(uint32_t ms)
+/* Gate channel 2 off (speaker off too) and load @count in mode 0. Returns
+ * port B's other bits, to raise the gate with. */
+static uint8_t ch2_load(uint16_t count)
 {
-	uint64_t count = (uint64_t)PIT_HZ * ms / 1000;
+	uint8_t b = inb(PIT_PORT_B) & ~(PORT_B_GATE2 | PORT_B_SPEAKER);
+
+	outb(PIT_PORT_B, b);
+	outb(PIT_CMD, PIT_CMD_CH2 | PIT_CMD_LOHI | PIT_MODE0);
+	outb(PIT_CH2, count & 0xff);
+	outb(PIT_CH2, count >> 8);
+	return b;
+}
+
+uint64_t pit_calibrate_tsc(uint32_t us)
+{
+	uint64_t count = (uint64_t)PIT_HZ * us / 1000000;
 	uint64_t start, end;
 	uint8_t b;
 
@@ -47,12 +61,7 @@ uint64_t pit_calibrate_tsc(uint32_t ms)
 		return 0;
 	if (count > PIT_MAX_DIVISOR)
 		count = PIT_MAX_DIVISOR;
-	/* Gate channel 2 off, speaker off; load a one-shot count. */
-	b = inb(PIT_PORT_B) & ~(PORT_B_GATE2 | PORT_B_SPEAKER);
-	outb(PIT_PORT_B, b);
-	outb(PIT_CMD, PIT_CMD_CH2 | PIT_CMD_LOHI | PIT_MODE0);
-	outb(PIT_CH2, count & 0xff);
-	outb(PIT_CH2, count >> 8);
+	b = ch2_load((uint16_t)count);
 	/* Raising the gate starts the count; OUT2 goes high at zero. */
 	outb(PIT_PORT_B, b | PORT_B_GATE2);
 	start = rdtsc();
@@ -64,4 +73,26 @@ uint64_t pit_calibrate_tsc(uint32_t ms)
 	end = rdtsc();
 	outb(PIT_PORT_B, b);
 	return (end - start) * PIT_HZ / count;
+}
+
+void pit_count_start(void)
+{
+	uint8_t b = ch2_load(0);	/* 0 loads 65536 */
+
+	outb(PIT_PORT_B, b | PORT_B_GATE2);
+}
+
+uint16_t pit_count_read(void)
+{
+	uint8_t lo, hi;
+
+	outb(PIT_CMD, PIT_CMD_CH2 | PIT_CMD_LATCH);
+	lo = inb(PIT_CH2);
+	hi = inb(PIT_CH2);
+	return (uint16_t)(hi << 8 | lo);
+}
+
+void pit_count_stop(void)
+{
+	outb(PIT_PORT_B, inb(PIT_PORT_B) & ~(PORT_B_GATE2 | PORT_B_SPEAKER));
 }

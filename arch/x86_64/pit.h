@@ -20,8 +20,18 @@
 uint32_t pit_start(uint32_t hz);
 
 /*
- * Count TSC cycles during @ms milliseconds of channel 2 (polled, interrupts
- * not needed) and return the TSC frequency in Hz, or 0 when channel 2 never
- * finished (no PIT).
+ * Count TSC cycles during @us microseconds (at most 54925) of channel 2,
+ * polled (interrupts not needed), and return the TSC frequency in Hz, or 0
+ * when channel 2 never finished (no PIT). The result can only err high, by
+ * up to a PIT period plus one port read (~2 us on a PC) per window.
  */
-uint64_t pit_calibrate_tsc(uint32_t ms);
+uint64_t pit_calibrate_tsc(uint32_t us);
+
+/*
+ * Channel 2 as a free-running down-counter, read on demand: start it from
+ * 65536, read the count (latched, so both bytes belong together), stop it.
+ * It wraps after 65536 periods (54.9 ms). For checking the TSC against it.
+ */
+void pit_count_start(void);
+uint16_t pit_count_read(void);
+void pit_count_stop(void);
