@@ -10,6 +10,10 @@
 #define CPUID_VENDOR		0x0
 #define CPUID_FEATURES		0x1
 #define CPUID_EXTENDED		0x7
+#define CPUID_TSC_CRYSTAL	0x15	/* EBX/EAX: TSC/crystal, ECX: Hz */
+#define CPUID_FREQUENCY		0x16	/* EAX[15:0]: base MHz */
+#define CPUID_HV_MAX		0x40000000
+#define CPUID_HV_TIMING		0x40000010	/* EAX: TSC kHz */
 #define CPUID_EXT_MAX		0x80000000
 #define CPUID_EXT_FEATURES	0x80000001
 #define CPUID_EXT_POWER		0x80000007
@@ -41,11 +45,33 @@ static void read_vendor(void)
 	features.vendor[12] = '\0';
 }
 
+/* The TSC's rate, where the CPU or the hypervisor names it. */
+static void read_tsc_rate(void)
+{
+	struct cpuid_regs r;
+
+	if (features.hypervisor &&
+	    cpuid(CPUID_HV_MAX, 0).eax >= CPUID_HV_TIMING)
+		features.tsc_hz_hypervisor =
+			(uint64_t)cpuid(CPUID_HV_TIMING, 0).eax * 1000;
+	if (features.max_leaf >= CPUID_TSC_CRYSTAL) {
+		r = cpuid(CPUID_TSC_CRYSTAL, 0);
+		/* ECX is 0 on CPUs that leave the crystal unnamed. */
+		if (r.eax && r.ebx && r.ecx)
+			features.tsc_hz_crystal = (uint64_t)r.ecx * r.ebx / r.eax;
+	}
+	if (features.max_leaf >= CPUID_FREQUENCY)
+		features.base_hz =
+			(uint64_t)(cpuid(CPUID_FREQUENCY, 0).eax & 0xffff) *
+			1000000;
+}
+
 static void read_standard(void)
 {
 	struct cpuid_regs r = cpuid(CPUID_FEATURES, 0);
 
 	features.hypervisor = r.ecx & CPUID1_ECX_HYPERVISOR;
+	read_tsc_rate();
 	if (features.max_leaf < CPUID_EXTENDED)
 		return;
 	r = cpuid(CPUID_EXTENDED, 0);

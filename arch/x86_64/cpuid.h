@@ -19,6 +19,11 @@ struct cpu_features {
 	bool pages_1g;			/* 1 GiB pages in the PDPT */
 	bool smep, smap, umip;
 	bool invariant_tsc;		/* leaf 0x80000007 EDX bit 8 */
+	/* What the CPU or the hypervisor says the TSC runs at, 0 when it
+	 * says nothing (arch/x86_64/tsc.c checks them against the PIT). */
+	uint64_t tsc_hz_hypervisor;	/* leaf 0x40000010 EAX, in kHz */
+	uint64_t tsc_hz_crystal;	/* leaf 0x15: crystal Hz * EBX / EAX */
+	uint64_t base_hz;		/* leaf 0x16 EAX, base MHz */
 	uint8_t phys_bits;		/* MAXPHYADDR */
 	uint8_t virt_bits;		/* linear address width */
 };

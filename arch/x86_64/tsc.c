@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpuid.h"
 #include "arch/x86_64/pit.h"
 #include "kernel/arch.h"
 
@@ -20,14 +21,6 @@
 #define PIT_MAX_WINDOWS		5
 #define PIT_AGREE_PPM		5000	/* two windows this close: done */
 
-#define CPUID_MAX_LEAF		0x0
-#define CPUID_FEATURES		0x1
-#define CPUID_ECX_HYPERVISOR	(1u << 31)
-#define CPUID_TSC_CRYSTAL	0x15	/* EBX/EAX: TSC/crystal, ECX: Hz */
-#define CPUID_FREQUENCY		0x16	/* EAX[15:0]: base MHz */
-#define CPUID_HV_MAX_LEAF	0x40000000
-#define CPUID_HV_TIMING		0x40000010	/* EAX: TSC kHz */
-
 static bool within_ppm(uint64_t a, uint64_t b, uint64_t ppm)
 {
 	uint64_t diff = a > b ? a - b : b - a;
@@ -35,34 +28,17 @@ static bool within_ppm(uint64_t a, uint64_t b, uint64_t ppm)
 	return diff * 1000000 <= b * ppm;
 }
 
-static uint64_t hypervisor_hz(void)
-{
-	if (!(cpuid(CPUID_FEATURES, 0).ecx & CPUID_ECX_HYPERVISOR))
-		return 0;
-	if (cpuid(CPUID_HV_MAX_LEAF, 0).eax < CPUID_HV_TIMING)
-		return 0;
-	return (uint64_t)cpuid(CPUID_HV_TIMING, 0).eax * 1000;
-}
-
+/* The hypervisor's figure first: it is the TSC's own rate, where leaf
+ * 0x15 may name only the crystal and 0x16 is a nominal base frequency. */
 uint64_t tsc_reported_hz(void)
 {
-	uint32_t max = cpuid(CPUID_MAX_LEAF, 0).eax;
-	uint64_t hz = hypervisor_hz();
-	struct cpuid_regs r;
+	const struct cpu_features *f = cpu_features();
 
-	if (hz)
-		return hz;
-	if (max >= CPUID_TSC_CRYSTAL) {
-		r = cpuid(CPUID_TSC_CRYSTAL, 0);
-		/* ECX is 0 on CPUs that leave the crystal unnamed. */
-		if (r.eax && r.ebx && r.ecx)
-			return (uint64_t)r.ecx * r.ebx / r.eax;
-	}
-	if (max >= CPUID_FREQUENCY) {
-		r = cpuid(CPUID_FREQUENCY, 0);
-		return (uint64_t)(r.eax & 0xffff) * 1000000;
-	}
-	return 0;
+	if (f->tsc_hz_hypervisor)
+		return f->tsc_hz_hypervisor;
+	if (f->tsc_hz_crystal)
+		return f->tsc_hz_crystal;
+	return f->base_hz;
 }
 
 uint64_t tsc_measured_hz(void)
