@@ -27,6 +27,16 @@ void frame_init(const struct memmap_region *regions, size_t n, paddr_t meta,
 		      errno_name(err));
 }
 
+void frame_reserve(paddr_t start, paddr_t end, const char *what)
+{
+	int err = pmm_reserve_range(&kernel_pmm, start, end);
+
+	if (err)
+		panic("Keel cannot boot: cannot reserve %s [%#llx, %#llx) (%s)",
+		      what, (unsigned long long)start, (unsigned long long)end,
+		      pmm_error_name(err));
+}
+
 paddr_t frame_alloc(void)
 {
 	paddr_t frame;

