@@ -21,6 +21,13 @@ void boot_step_done(const char *name);
  */
 void boot_steps_report(void);
 
-/* Microseconds from boot_steps_start() to the last step, or 0 when the
- * cycle counter is not calibrated. */
+/* Record that the kernel is ready: every subsystem is up. What follows
+ * (the boot summary) is output, and shows as its own steps. */
+void boot_steps_mark_ready(void);
+
+/* Microseconds from boot_steps_start() to the ready mark, or 0 when the
+ * cycle counter is not calibrated or the mark is not set yet. */
+uint64_t boot_steps_ready_us(void);
+
+/* Microseconds from boot_steps_start() to the last step, or 0. */
 uint64_t boot_steps_total_us(void);

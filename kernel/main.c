@@ -124,10 +124,14 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	boot_step_done("timer");
 	console_enable_input();		/* serial input by interrupt */
 	irq_enable();
+	boot_steps_mark_ready();	/* everything is up */
 	print_summary(info);
-	boot_step_done("summary");
-	if (boot_steps_total_us())
-		kprintf("boot: kernel ready %llu us after kmain\n",
-			(unsigned long long)boot_steps_total_us());
+	boot_step_done("summary (printing)");
+	if (boot_steps_ready_us())
+		kprintf("boot: kernel ready %llu us after kmain; printing the "
+			"summary took %llu us more\n",
+			(unsigned long long)boot_steps_ready_us(),
+			(unsigned long long)(boot_steps_total_us() -
+					     boot_steps_ready_us()));
 	run(info);
 }
