@@ -14,6 +14,7 @@
 #include "lib/string.h"
 #include "lib/vsnprintf.h"
 #include "kernel/arch.h"
+#include "kernel/ktest_cpu.h"
 #include "kernel/printk.h"
 
 extern const struct ktest __ktests_start[];
@@ -350,6 +351,19 @@ static void run_one(const struct ktest *k, size_t number,
 	}
 }
 
+/* Whether a selected test of the suite that order[@first] opens times the
+ * machine against real time (KTEST_TIMING). */
+static bool suite_is_timing(size_t first, const char *pattern)
+{
+	for (size_t i = first; i < n_order; i++) {
+		if (selected(order[i], pattern) &&
+		    same_suite(order[i], order[first]) &&
+		    (order[i]->flags & KTEST_TIMING))
+			return true;
+	}
+	return false;
+}
+
 /* Run the suite that order[@first] opens as suite number @number. */
 static void run_suite(size_t first, size_t number, const char *pattern,
 		      struct ktest_counts *total)
@@ -357,6 +371,8 @@ static void run_suite(size_t first, size_t number, const char *pattern,
 	struct ktest_counts c = { 0, 0, 0 };
 	size_t len, n = 0;
 	const char *name = suite_of(order[first], &len);
+	bool claimed = suite_is_timing(first, pattern) &&
+		       ktest_cpu_claim(name, (int)len);
 
 	now.suite = order[first];
 	now.suite_number = number;
@@ -372,6 +388,8 @@ static void run_suite(size_t first, size_t number, const char *pattern,
 	 * but a suite of nothing but skips is skipped. */
 	print_suite_result(c.failed == 0,
 			   c.failed == 0 && c.passed == 0 ? "SKIP" : NULL);
+	if (claimed)
+		ktest_cpu_release(name, (int)len);
 	total->passed += c.passed;
 	total->failed += c.failed;
 	total->skipped += c.skipped;

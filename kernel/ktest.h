@@ -36,6 +36,9 @@
 #define KTEST_EXPLICIT 0x1
 #define KTEST_BENCH 0x2		/* a benchmark: run by "bench", not "ktest" */
 #define KTEST_LAST 0x4		/* runs after the others: a final check */
+/* Times the machine against real time (the tick, sleeping): its suite asks
+ * the test runner for the host's CPU to itself first (kernel/ktest_cpu.c). */
+#define KTEST_TIMING 0x8
 
 struct ktest_ctx;
 

@@ -106,6 +106,37 @@ QEMU_ARGS+=(-display none -pidfile "$pidfile"
 	-fw_cfg "name=opt/keel/cmdline,string=${cmdline//,/,,}"
 	-fw_cfg "name=opt/keel/firmware,string=$firmware")
 [ "$modules" -gt 0 ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/modules,string=$modules")
+# This runner answers the kernel's requests for the CPU (kernel/ktest_cpu.c).
+QEMU_ARGS+=(-fw_cfg "name=opt/keel/cpu-lock,string=1")
+
+# The CPU for a timing suite: under scripts/test-all.sh (KEEL_JOBS_DIR set),
+# every running step has its process group in KEEL_JOBS_DIR/N.pgid. A claim
+# takes the CPU lock (steps register under it, so none starts meanwhile),
+# stops every other step's group, and the release continues them: the
+# timing suite runs with the host to itself for its fraction of a second.
+# Alone (make kernel-test), the CPU is the boot's already.
+stopped=()
+cpu_claim() {
+	local f pg
+	[ -n "${KEEL_JOBS_DIR:-}" ] || return 0
+	exec 8>"$KEEL_JOBS_DIR/cpu.lock"
+	flock -x 8
+	for f in "$KEEL_JOBS_DIR"/*.pgid; do
+		[ -e "$f" ] || continue
+		pg=$(cat "$f")
+		[ "$pg" = "${KEEL_JOB_PGID:-}" ] && continue
+		kill -STOP -- "-$pg" 2>/dev/null && stopped+=("$pg")
+	done
+}
+cpu_release() {
+	local pg
+	[ -n "${KEEL_JOBS_DIR:-}" ] || return 0
+	for pg in "${stopped[@]}"; do
+		kill -CONT -- "-$pg" 2>/dev/null
+	done
+	stopped=()
+	flock -u 8 2>/dev/null
+}
 
 want_text=""
 case $expect in text:*) want_text=${expect#text:} ;; esac
@@ -121,12 +152,18 @@ watch_serial() {
 		"Keel "[0-9]*" booting"*) echo "banner $EPOCHREALTIME" >>"$times" ;;
 		"# ktest end:"*) echo "end $EPOCHREALTIME" >>"$times" ;;
 		"# ktest: waiting for serial input"*) printf '%s' "$serial_input" >&3 ;;
+		"# ktest: suite "*" needs the CPU alone"*)
+			cpu_claim
+			echo "claim $EPOCHREALTIME" >>"$times"
+			printf '!' >&3 ;;
+		"# ktest: suite "*" is done with the CPU"*) cpu_release ;;
 		esac
 		if [ -n "$want_text" ] && [[ $line == *"$want_text"* ]]; then
 			echo "text $EPOCHREALTIME" >>"$times"
 			kill "$(cat "$pidfile")" 2>/dev/null
 		fi
 	done
+	cpu_release	# QEMU may have ended inside a timing suite
 }
 
 : >"$serial"

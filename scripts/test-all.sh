@@ -19,10 +19,13 @@ total_fail=0
 failed_steps=()
 run_start=$EPOCHREALTIME
 
-# Steps run two at a time, the machine's two cores, except a boot that runs
-# the timer tests (a "timing" step: they time tick periods against the
-# host's clock), which runs alone: beside another QEMU, and even beside the
-# host tests on a busy machine, the tick test saw every other tick lost.
+# Steps run two at a time, the machine's two cores. The timer tests time
+# tick periods against the host's clock, and beside another QEMU (even
+# beside the host tests on a busy machine) the tick test saw every other
+# tick lost; so a boot asks for the CPU before its timing suite, and its
+# runner (run-tests.sh, cpu_claim) stops every other step until the suite is
+# over. A boot that cannot ask, having no UART to hear the answer on, is a
+# "timing" step: it runs alone.
 # Every step's output is kept apart and printed whole, in list order.
 JOBS=${JOBS:-2}
 jobdir=$(mktemp -d "${TMPDIR:-/tmp}/keel-test.XXXXXX")
@@ -30,7 +33,7 @@ trap 'rm -rf "$jobdir"' EXIT
 titles=() kinds=() cmds=() state=()	# state: queued, running, done, shown
 
 # step [--timing|--host] TITLE COMMAND...: queue a step: a boot that runs
-# the timer tests, a host step, or (neither) a boot without timer tests.
+# the timer tests without a UART, a host step, or (neither) any other boot.
 step() {
 	local kind=boot
 	case $1 in --timing) kind=timing; shift ;; --host) kind=host; shift ;; esac
@@ -44,13 +47,26 @@ step() {
 start_job() {
 	local i=$1
 	state[i]=running
+	# Monitor mode just for the fork: the step gets a process group of its
+	# own, which a boot claiming the CPU can stop and continue whole.
+	set -m
 	(
+		# Register under the CPU lock (run-tests.sh, cpu_claim), so a
+		# step cannot start while a timing suite has the CPU.
+		exec 8>"$jobdir/cpu.lock"
+		flock -s 8
+		echo "$BASHPID" >"$jobdir/$i.pgid"
+		flock -u 8
+		export KEEL_JOBS_DIR=$jobdir KEEL_JOB_PGID=$BASHPID
 		t0=$EPOCHREALTIME
 		eval "${cmds[i]}" >"$jobdir/$i.out" 2>&1
 		awk -v a="$t0" -v b="$EPOCHREALTIME" \
 			'BEGIN { printf "(%.1f s)\n", b - a }' >"$jobdir/$i.time"
+		flock -s 8
+		rm -f "$jobdir/$i.pgid"
 		touch "$jobdir/$i.done"
 	) &
+	set +m
 }
 
 # Print a finished step's output and add up its last line.
@@ -119,19 +135,19 @@ plain() {
 	FIRMWARE=bios BOOT=cdrom QEMUFLAGS= MEMORY= "$@"
 }
 
-step --timing "self-test, BIOS" env FIRMWARE=bios "$here/run-tests.sh" --name self-test-bios "$kernel"
-step --timing "self-test, UEFI" env FIRMWARE=uefi "$here/run-tests.sh" --name self-test-uefi "$kernel"
-step --timing "self-test, BIOS, ISO as a USB stick" env FIRMWARE=bios BOOT=usb \
+step "self-test, BIOS" env FIRMWARE=bios "$here/run-tests.sh" --name self-test-bios "$kernel"
+step "self-test, UEFI" env FIRMWARE=uefi "$here/run-tests.sh" --name self-test-uefi "$kernel"
+step "self-test, BIOS, ISO as a USB stick" env FIRMWARE=bios BOOT=usb \
 	"$here/run-tests.sh" --name self-test-bios-usb "$kernel"
-step --timing "self-test, UEFI, ISO as a hard disk" env FIRMWARE=uefi BOOT=disk \
+step "self-test, UEFI, ISO as a hard disk" env FIRMWARE=uefi BOOT=disk \
 	"$here/run-tests.sh" --name self-test-uefi-disk "$kernel"
-step --timing "self-test, BIOS, 32 MiB, CPU without NX" env FIRMWARE=bios MEMORY=32M \
+step "self-test, BIOS, 32 MiB, CPU without NX" env FIRMWARE=bios MEMORY=32M \
 	QEMUFLAGS="-cpu qemu64,-nx" "$here/run-tests.sh" --name self-test-32m-nonx \
 	--must-show "this CPU has no NX" "$kernel"
-step --timing "self-test, BIOS, 8 GiB, -cpu max (SMEP, SMAP, UMIP, 1 GiB pages)" env \
+step "self-test, BIOS, 8 GiB, -cpu max (SMEP, SMAP, UMIP, 1 GiB pages)" env \
 	FIRMWARE=bios MEMORY=8G QEMUFLAGS="-cpu max" "$here/run-tests.sh" \
 	--name self-test-8g-max --must-show "SMEP on, SMAP on, UMIP on" "$kernel"
-step --timing "self-test, BIOS, 20 boot modules (all reserved and intact)" plain \
+step "self-test, BIOS, 20 boot modules (all reserved and intact)" plain \
 	"$here/run-tests.sh" --modules 20 --name self-test-modules "$kernel"
 step --timing "self-test, no UART (output on port 0xe9)" plain \
 	"$here/run-tests.sh" --console debugcon --name self-test-no-uart "$kernel"

@@ -74,7 +74,7 @@ static uint64_t tsc_hz_by_pit(void)
  * legitimate (Bochs counts ~50 MHz, a PC several GHz); a wrong one is not.
  * before: asserted more than 100 MHz, failing under Bochs.
  */
-KTEST(timer_cycle_counter_is_calibrated)
+KTEST_FLAGS(timer_cycle_counter_is_calibrated, KTEST_TIMING)
 {
 	uint64_t hz = timer_cycles_hz();
 	uint64_t by_pit;
@@ -99,14 +99,14 @@ KTEST(timer_cycle_counter_is_calibrated)
  * two 500 us windows, ~1.3 ms; the bound leaves room for a few windows
  * more when a busy host stalls the emulator during one.
  */
-KTEST(timer_calibration_takes_under_8_ms)
+KTEST_FLAGS(timer_calibration_takes_under_8_ms, KTEST_TIMING)
 {
 	KT_ASSERT(timer_calibration_us() > 0);
 	KT_ASSERT(timer_calibration_us() < 8000);
 }
 
 /* A reported frequency is used only when the PIT confirms it. */
-KTEST(timer_reported_frequency_needs_the_pit_to_agree)
+KTEST_FLAGS(timer_reported_frequency_needs_the_pit_to_agree, KTEST_TIMING)
 {
 	const uint64_t reported = 2400000000ULL;
 
@@ -120,7 +120,7 @@ KTEST(timer_reported_frequency_needs_the_pit_to_agree)
 
 /* Whatever the CPU reports, the calibration agrees with the PIT's own
  * measurement (the reported figure is taken only when they agree). */
-KTEST(timer_calibration_agrees_with_a_fresh_measurement)
+KTEST_FLAGS(timer_calibration_agrees_with_a_fresh_measurement, KTEST_TIMING)
 {
 	uint64_t measured = tsc_measured_hz();
 
@@ -150,7 +150,7 @@ static void sort(uint64_t *v, int n)
  * did not run the emulator (under TCG a busy host delays or drops ticks);
  * a wrong divisor or a wrong calibration moves every period.
  */
-KTEST(timer_ticks_at_configured_rate)
+KTEST_FLAGS(timer_ticks_at_configured_rate, KTEST_TIMING)
 {
 	uint64_t period[SAMPLES - 1];
 	uint64_t expected = timer_cycles_hz() * 1000 / timer_rate_millihz();
@@ -178,7 +178,7 @@ KTEST(timer_ticks_at_configured_rate)
 			      (unsigned long long)expected, TOLERANCE_PERCENT);
 }
 
-KTEST(timer_sleep_lasts_long_enough)
+KTEST_FLAGS(timer_sleep_lasts_long_enough, KTEST_TIMING)
 {
 	uint64_t start = arch_cycles();
 	uint64_t up = timer_uptime_ns();

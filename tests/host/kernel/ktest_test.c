@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "kernel/ktest.h"
+#include "kernel/ktest_cpu.h"
 
 static char out[8192];
 static size_t out_len;
@@ -39,6 +40,18 @@ int kprintf(const char *fmt, ...)
 void arch_exit_emulator(uint32_t code)
 {
 	exit_code = code;
+}
+
+/* The handshake with the runner leaves its marks in the output. */
+bool ktest_cpu_claim(const char *suite, int len)
+{
+	kprintf("<claim %.*s>\n", len, suite);
+	return true;
+}
+
+void ktest_cpu_release(const char *suite, int len)
+{
+	kprintf("<release %.*s>\n", len, suite);
 }
 
 static void passes(struct ktest_ctx *t)
@@ -77,15 +90,17 @@ __attribute__((used)) const struct ktest records[] = {
 	REC("gamma_panics", panics, KTEST_EXPLICIT, "b.c", 9),
 	REC("gamma_bench", fails, KTEST_BENCH, "b.c", 5),
 	REC("alpha_in_b", passes, 0, "b.c", 1),
+	REC("delta_times", passes, KTEST_TIMING, "c.c", 2),
+	REC("delta_plain", passes, 0, "c.c", 1),
 };
 
 /* kernel/ktest.c walks __ktests_start up to __ktests_end, which the
  * kernel's linker script defines; here they are set around records[]. */
-#define N_RECORDS 7
+#define N_RECORDS 9
 #define REC_SIZE 32
 _Static_assert(sizeof(records) == N_RECORDS * REC_SIZE, "N_RECORDS, REC_SIZE");
 __asm__(".globl __ktests_start\n.set __ktests_start, records\n"
-	".globl __ktests_end\n.set __ktests_end, records + 7 * 32\n");
+	".globl __ktests_end\n.set __ktests_end, records + 9 * 32\n");
 
 static const char *run(const char *pattern)
 {
@@ -131,6 +146,24 @@ static void ktest_test_failure_reason_cannot_read_as_skip(void **state)
 	assert_int_equal(exit_code, KTEST_EXIT_FAIL);
 }
 
+/* A suite with a KTEST_TIMING test is bracketed by the CPU handshake, all
+ * of it, and only that suite; selecting only its other test asks nothing. */
+static void ktest_test_timing_suite_claims_the_cpu(void **state)
+{
+	(void)state;
+	assert_string_equal(run("delta"),
+		"KTAP version 1\n1..1\n"
+		"<claim delta>\n"
+		"  KTAP version 1\n  # Subtest: delta\n  1..2\n"
+		"  ok 1 delta_plain\n"
+		"  ok 2 delta_times\n"
+		"ok 1 delta\n"
+		"<release delta>\n"
+		"# ktest end: 2 passed, 0 failed, 0 skipped\n");
+	assert_null(strstr(run("delta_plain"), "<claim"));
+	assert_null(strstr(run("alpha"), "<claim"));
+}
+
 static void ktest_test_explicit_and_bench_need_their_name(void **state)
 {
 	(void)state;
@@ -160,6 +193,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ktest_test_suites_in_source_order),
 		cmocka_unit_test(ktest_test_failure_reason_cannot_read_as_skip),
+		cmocka_unit_test(ktest_test_timing_suite_claims_the_cpu),
 		cmocka_unit_test(ktest_test_explicit_and_bench_need_their_name),
 		/* Last: it leaves ktest.c as a panic does. */
 		cmocka_unit_test(ktest_test_panic_closes_test_and_suite),
