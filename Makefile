@@ -65,6 +65,9 @@ KTEST_SRCS := $(shell find tests/kernel -name '*.c' | LC_ALL=C sort)
 # The in-kernel tests ship in the kernel, so the same ISO can test a real PC.
 OBJS := $(ASM_SRCS:%=$(BUILD)/%.o) $(C_SRCS:%=$(BUILD)/%.o) $(KTEST_SRCS:%=$(BUILD)/%.o)
 
+# The screen console's font (drivers/font.c), linked in as data.
+OBJS += $(BUILD)/gen/font.asm.o
+
 KERNEL := $(BUILD)/keel.elf
 ISO    := $(BUILD)/keel.iso
 
@@ -134,6 +137,24 @@ $(BUILD)/gen/constants.inc: $(BUILD)/gen/constants.s scripts/gen-constants.sh
 $(BUILD)/gen/constants.ld: $(BUILD)/gen/constants.s scripts/gen-constants.sh
 	$(Q)scripts/gen-constants.sh ld $< KERNEL_VMA KERNEL_LMA > $@
 
+# The screen font: a PSF font from Debian's console-setup-linux (README,
+# "Screen console"), decompressed at build time; no glyph data is kept in the
+# repository. FONT may name another .psf or .psf.gz.
+FONT ?= /usr/share/consolefonts/Lat15-VGA16.psf.gz
+FONT_PSF := $(BUILD)/font/console.psf
+$(FONT_PSF): $(wildcard $(FONT)) Makefile | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(call say,FONT,$@)
+	@test -f "$(FONT)" || { echo "font $(FONT) is missing: install console-setup-linux" \
+		"(scripts/install-deps.sh) or set FONT=file.psf"; exit 1; }
+	$(Q)case "$<" in *.gz) gzip -dc "$<" ;; *) cat "$<" ;; esac > $@
+$(BUILD)/gen/font.asm: Makefile
+	@mkdir -p $(@D)
+	$(Q)printf '%s\n' '; The screen font (Makefile, FONT).' \
+		'section .rodata' 'global font_psf, font_psf_end' 'align 16' \
+		'font_psf: incbin "$(FONT_PSF)"' 'font_psf_end:' > $@
+$(BUILD)/gen/font.asm.o: $(FONT_PSF)
+
 $(BUILD)/%.c.o: %.c Makefile $(BUILD)/.compiler
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
@@ -188,6 +209,10 @@ $(BUILD)/host/%_test: $(BUILD)/host/%_test.o $(HOST_LIB_OBJS) \
 		$$(if $$(filter-out lib/%,$$(wildcard $$*.c)),$(BUILD)/host/code/$$*.c.o)
 	$(call say,HOSTLD,$@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ -lcmocka
+
+# The font parser's tests read the real font.
+$(BUILD)/host/lib/psf_test.o: $(FONT_PSF)
+$(BUILD)/host/lib/psf_test.o: HOST_CFLAGS += -DPSF_TEST_FONT='"$(FONT_PSF)"'
 
 host-test: $(HOST_TESTS)
 	@scripts/run-host-tests.sh $(HOST_TESTS)

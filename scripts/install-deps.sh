@@ -41,6 +41,7 @@ needs=(
 	"command:md5sum coreutils"
 	"command:awk gawk"
 	"command:python3 python3"
+	"file:/usr/share/consolefonts/Lat15-VGA16.psf.gz console-setup-linux"
 )
 if [ $with_clang = 1 ]; then
 	needs+=("command:clang clang" "command:ld.lld lld")
