@@ -46,6 +46,9 @@ const struct boot_info *bootinfo_load(uint32_t phys)
 			"\"%s\", at offset %u); using the %u tags before it\n",
 			err.what, err.type, mb2_tag_name(err.type), err.offset,
 			info.tags);
+	if (info.fb_error)
+		kprintf("Keel: ignoring the framebuffer the loader set up: %s\n",
+			info.fb_error);
 	return &info;
 }
 

@@ -127,17 +127,122 @@ static const char *on_mmap(const struct tag *tag, struct boot_info *info)
 	return NULL;
 }
 
-static const char *on_framebuffer(const struct tag *tag, struct boot_info *info)
-{
-	struct mb2_framebuffer *fb = &info->fb;
+/* Byte offsets in the framebuffer tag's body (3.6.12, GRUB's layout). */
+#define FB_COLOR_INFO		24
+#define FB_RGB_BODY		(FB_COLOR_INFO + 6)
+#define FB_PALETTE		(FB_COLOR_INFO + 2)
+/* The framebuffer must lie inside the 52-bit physical address space. */
+#define FB_PHYS_LIMIT		(1ULL << 52)
 
+static const char *check_rgb_field(const struct mb2_rgb_field *f, uint8_t bpp)
+{
+	if (f->size == 0 || f->size > 8)
+		return "framebuffer colour field is not 1 to 8 bits wide";
+	if (f->position + f->size > bpp)
+		return "framebuffer colour field lies outside the pixel";
+	return NULL;
+}
+
+static const char *read_rgb(const struct tag *tag, struct mb2_framebuffer *fb)
+{
+	const uint8_t *c = tag->body + FB_COLOR_INFO;
+	struct mb2_rgb_field *fields[] = { &fb->red, &fb->green, &fb->blue };
+	const char *why;
+
+	if (tag->body_size < FB_RGB_BODY)
+		return "RGB framebuffer tag has no colour fields";
+	if (fb->bpp < 15)
+		return "RGB framebuffer with fewer than 15 bits per pixel";
+	for (int i = 0; i < 3; i++) {
+		fields[i]->position = c[2 * i];
+		fields[i]->size = c[2 * i + 1];
+		why = check_rgb_field(fields[i], fb->bpp);
+		if (why)
+			return why;
+	}
+	return NULL;
+}
+
+static const char *read_palette(const struct tag *tag,
+				struct mb2_framebuffer *fb)
+{
+	uint16_t colors;
+
+	if (tag->body_size < FB_PALETTE)
+		return "indexed framebuffer tag has no palette";
+	if (fb->bpp != 8)
+		return "indexed framebuffer is not 8 bits per pixel";
+	colors = (uint16_t)(tag->body[FB_COLOR_INFO] |
+			    tag->body[FB_COLOR_INFO + 1] << 8);
+	if (colors == 0 || colors > MB2_FB_MAX_COLORS)
+		return "indexed framebuffer palette has 0 or more than 256 colours";
+	if (FB_PALETTE + 3u * colors > tag->body_size)
+		return "indexed framebuffer palette runs past its tag";
+	fb->palette_colors = colors;
+	fb->palette = tag->body + FB_PALETTE;
+	return NULL;
+}
+
+/* Sizes and place, common to every type. */
+static const char *check_geometry(const struct mb2_framebuffer *fb)
+{
+	uint64_t line = fb->type == MB2_FB_EGA_TEXT ? 2ULL * fb->width :
+			(uint64_t)fb->width * ((fb->bpp + 7) / 8);
+	uint64_t size = (uint64_t)fb->pitch * fb->height;
+
+	if (fb->width == 0 || fb->height == 0)
+		return "framebuffer has zero width or height";
+	if (fb->pitch < line)
+		return "framebuffer pitch is shorter than a line";
+	if (fb->addr == 0 || fb->addr >= FB_PHYS_LIMIT ||
+	    size > FB_PHYS_LIMIT - fb->addr)
+		return "framebuffer lies outside the physical address space";
+	return NULL;
+}
+
+static const char *read_framebuffer(const struct tag *tag,
+				    struct mb2_framebuffer *fb)
+{
+	const char *why;
+
+	memset(fb, 0, sizeof(*fb));
 	fb->addr = read_u64(tag->body);
 	fb->pitch = read_u32(tag->body + 8);
 	fb->width = read_u32(tag->body + 12);
 	fb->height = read_u32(tag->body + 16);
 	fb->bpp = tag->body[20];
 	fb->type = tag->body[21];
-	info->has_framebuffer = true;
+	switch (fb->type) {
+	case MB2_FB_INDEXED:
+		why = read_palette(tag, fb);
+		break;
+	case MB2_FB_RGB:
+		why = fb->bpp == 15 || fb->bpp == 16 || fb->bpp == 24 ||
+		      fb->bpp == 32 ? read_rgb(tag, fb) :
+		      "RGB framebuffer is not 15, 16, 24 or 32 bits per pixel";
+		break;
+	case MB2_FB_EGA_TEXT:
+		why = fb->bpp == 16 ? NULL :
+		      "EGA text framebuffer is not 16 bits a cell";
+		break;
+	default:
+		why = "unknown framebuffer type";
+	}
+	return why ? why : check_geometry(fb);
+}
+
+/*
+ * A framebuffer tag Keel cannot use is not a broken boot: the boot goes on
+ * without a screen, and info->fb_error says why for the boot log.
+ */
+static const char *on_framebuffer(const struct tag *tag, struct boot_info *info)
+{
+	const char *why = read_framebuffer(tag, &info->fb);
+
+	info->has_framebuffer = !why;
+	info->fb_error = why;
+	if (why)
+		memset(&info->fb, 0, sizeof(info->fb));
 	return NULL;
 }
 

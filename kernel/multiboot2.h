@@ -50,13 +50,35 @@ struct mb2_mmap_entry {
 };
 _Static_assert(sizeof(struct mb2_mmap_entry) == 24, "Multiboot2 3.6.8");
 
+/*
+ * The framebuffer tag (3.6.12). Keel follows GRUB's multiboot2.h where the
+ * spec's prose differs: a 16-bit reserved field puts color_info at byte 32
+ * of the tag, and an indexed palette's colour count is 16 bits wide.
+ */
+enum mb2_fb_type {
+	MB2_FB_INDEXED = 0,	/* bpp bits index the palette */
+	MB2_FB_RGB = 1,		/* direct colour, fields below */
+	MB2_FB_EGA_TEXT = 2,	/* width x height cells of char + attribute */
+};
+
+/* Where one colour's bits sit in an RGB pixel. */
+struct mb2_rgb_field {
+	uint8_t position;
+	uint8_t size;
+};
+
+#define MB2_FB_MAX_COLORS 256
+
 struct mb2_framebuffer {
-	uint64_t addr;
-	uint32_t pitch;
-	uint32_t width;
+	uint64_t addr;		/* physical */
+	uint32_t pitch;		/* bytes from one line to the next */
+	uint32_t width;		/* pixels, or cells for EGA text */
 	uint32_t height;
 	uint8_t bpp;
-	uint8_t type;		/* 0 indexed, 1 RGB, 2 EGA text */
+	uint8_t type;		/* enum mb2_fb_type */
+	struct mb2_rgb_field red, green, blue;	/* MB2_FB_RGB */
+	uint16_t palette_colors;		/* MB2_FB_INDEXED */
+	const uint8_t *palette;	/* palette_colors x (red, green, blue) */
 };
 
 /* Everything Keel uses from the boot information. Pointers point into the
@@ -77,6 +99,7 @@ struct boot_info {
 
 	bool has_framebuffer;
 	struct mb2_framebuffer fb;
+	const char *fb_error;		/* why a framebuffer tag was refused */
 
 	const void *rsdp;		/* a copy of the ACPI RSDP, or NULL */
 	uint32_t rsdp_size;

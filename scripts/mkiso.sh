@@ -2,7 +2,7 @@
 # scripts/mkiso.sh - make a hybrid ISO of Keel with grub-mkrescue.
 #
 #   scripts/mkiso.sh OUT.iso KERNEL.elf [--cmdline "extra words"] [--only "cmdline"]
-#                    [--module FILE[:STRING]]...
+#                    [--module FILE[:STRING]]... [--gfxpayload MODE]
 #
 # The image carries both the BIOS (i386-pc) and the UEFI (x86_64-efi) GRUB, so
 # it boots either firmware from a CD, a hard disk or a USB stick (dd it raw).
@@ -10,6 +10,9 @@
 # --cmdline words appended to both. --only makes a one-entry menu with exactly
 # that command line; the test runner uses it. Each --module is loaded with a
 # module2 line in every entry, its string STRING (default: the file's name).
+# The kernel's framebuffer tag asks for 1024x768x32; --gfxpayload sets GRUB's
+# gfxpayload after the multiboot2 line (which resets it from that tag), e.g.
+# "text" for EGA text mode under BIOS.
 set -euo pipefail
 
 out=$1
@@ -19,11 +22,13 @@ extra=""
 only=""
 have_only=0
 modules=()
+gfxpayload=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cmdline) extra=$2; shift 2 ;;
 	--only) only=$2; have_only=1; shift 2 ;;
 	--module) modules+=("$2"); shift 2 ;;
+	--gfxpayload) gfxpayload=$2; shift 2 ;;
 	*) echo "mkiso.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -64,6 +69,10 @@ cp "$kernel" "$root/boot/keel.elf"
 
 # module2 lines, one per --module, each file copied as boot/modules/N.
 module_lines=""
+case $gfxpayload in
+*[!A-Za-z0-9,x]*) echo "mkiso.sh: --gfxpayload takes a GRUB mode like text or 1024x768x32" >&2; exit 2 ;;
+?*) module_lines=$'\t'"set gfxpayload=$gfxpayload"$'\n' ;;
+esac
 for i in "${!modules[@]}"; do
 	file=${modules[$i]%%:*}
 	string=${modules[$i]#*:}
@@ -73,12 +82,14 @@ for i in "${!modules[@]}"; do
 	module_lines+=$'\t'"module2 /boot/modules/$i $(quote_words "$string")"$'\n'
 done
 
-# Serial first: GRUB's own messages go to COM1 as well as to the screen, so a
+# all_video: GRUB's VBE (BIOS) and GOP (UEFI) drivers, to set the mode the
+# framebuffer tag asks for. Serial first: GRUB's own messages go to COM1 as well as to the screen, so a
 # headless machine (and the test runner) sees them. No menu delay.
 {
 	cat <<-'CFG'
 	set timeout=0
 	set default=0
+	insmod all_video
 	serial --unit=0 --speed=115200 --word=8 --parity=no --stop=1
 	terminal_input serial console
 	terminal_output serial console

@@ -168,9 +168,10 @@ static size_t add_mmap(struct blob *b, uint32_t entry_size,
 	return tag_close(b, off);
 }
 
-static size_t add_framebuffer(struct blob *b, const struct mb2_framebuffer *fb)
+/* A framebuffer tag: the common part from @fb, then @color_info as given. */
+static size_t add_fb_raw(struct blob *b, const struct mb2_framebuffer *fb,
+			 const uint8_t *color_info, size_t color_len)
 {
-	static const uint8_t rgb[6] = { 16, 8, 8, 8, 0, 8 };
 	size_t off = tag_open(b, MB2_TAG_FRAMEBUFFER);
 
 	emit_u64(b, fb->addr);
@@ -179,9 +180,17 @@ static size_t add_framebuffer(struct blob *b, const struct mb2_framebuffer *fb)
 	emit_u32(b, fb->height);
 	emit(b, &fb->bpp, 1);
 	emit(b, &fb->type, 1);
-	emit(b, "\0\0", 2);	/* reserved */
-	emit(b, rgb, sizeof(rgb));
+	emit(b, "\0\0", 2);	/* reserved (16 bits, as GRUB writes it) */
+	if (color_len)
+		emit(b, color_info, color_len);
 	return tag_close(b, off);
+}
+
+static const uint8_t xrgb_fields[6] = { 16, 8, 8, 8, 0, 8 };
+
+static size_t add_framebuffer(struct blob *b, const struct mb2_framebuffer *fb)
+{
+	return add_fb_raw(b, fb, xrgb_fields, sizeof(xrgb_fields));
 }
 
 /* @num section headers of @entsize bytes; header i is filled with i + 1. */
@@ -417,6 +426,12 @@ static void multiboot2_test_full_info_framebuffer(void **state)
 	assert_int_equal(fb->height, full_fb.height);
 	assert_int_equal(fb->bpp, full_fb.bpp);
 	assert_int_equal(fb->type, full_fb.type);
+	assert_int_equal(fb->red.position, 16);
+	assert_int_equal(fb->red.size, 8);
+	assert_int_equal(fb->green.position, 8);
+	assert_int_equal(fb->blue.position, 0);
+	assert_int_equal(fb->blue.size, 8);
+	assert_null(p->info.fb_error);
 }
 
 static void multiboot2_test_full_info_elf_sections(void **state)
@@ -597,6 +612,174 @@ static void multiboot2_test_modules_after_a_bad_tag_are_not_walked(void **state)
 	assert_int_equal(info.modules, 1);
 	assert_int_equal(walk_modules(&info, mods, 2), 1);
 	assert_string_equal(mods[0].string, "first");
+	free(buf);
+}
+
+/* --- Framebuffer tags (3.6.12) ---------------------------------------- */
+
+/* Parse info holding @fb with @color_info, then a command line tag: the
+ * walk must reach the command line whatever the framebuffer tag says. */
+static void parse_fb(const struct mb2_framebuffer *fb, const uint8_t *color_info,
+		     size_t color_len, struct boot_info *info)
+{
+	struct blob b;
+	struct mb2_error err;
+	uint8_t *buf;
+
+	blob_init(&b);
+	add_fb_raw(&b, fb, color_info, color_len);
+	add_cmdline(&b, "after");
+	add_end(&b);
+	buf = exact_copy(&b, b.len);
+	assert_int_equal(mb2_parse(buf, b.len, info, &err), 0);
+	assert_string_equal(info->cmdline, "after");
+	/* The palette points into buf: check it before freeing. */
+	if (info->fb.palette)
+		assert_true(in_buf(buf, b.len, info->fb.palette,
+				   3u * info->fb.palette_colors));
+	info->fb.palette = info->fb.palette ? (const uint8_t *)1 : NULL;
+	free(buf);
+}
+
+static void multiboot2_test_fb_ega_text_is_read(void **state)
+{
+	const struct mb2_framebuffer ega = {
+		.addr = 0xb8000, .pitch = 160, .width = 80, .height = 25,
+		.bpp = 16, .type = MB2_FB_EGA_TEXT,
+	};
+	struct boot_info info;
+
+	(void)state;
+	parse_fb(&ega, NULL, 0, &info);
+	assert_true(info.has_framebuffer);
+	assert_int_equal(info.fb.type, MB2_FB_EGA_TEXT);
+	assert_int_equal(info.fb.width, 80);
+	assert_int_equal(info.fb.pitch, 160);
+}
+
+/* Indexed: a 16-bit count, then that many (r, g, b) triples. */
+static void multiboot2_test_fb_indexed_palette_is_read(void **state)
+{
+	const struct mb2_framebuffer idx = {
+		.addr = 0xa0000, .pitch = 320, .width = 320, .height = 200,
+		.bpp = 8, .type = MB2_FB_INDEXED,
+	};
+	uint8_t pal[2 + 3 * 4] = { 4, 0, 0, 0, 0, 255, 0, 0, 0, 255, 0, 1, 2, 3 };
+	struct boot_info info;
+
+	(void)state;
+	parse_fb(&idx, pal, sizeof(pal), &info);
+	assert_true(info.has_framebuffer);
+	assert_int_equal(info.fb.palette_colors, 4);
+	assert_non_null(info.fb.palette);
+}
+
+/* 16 bpp 5:6:5 and 24 bpp, with a pitch wider than the line. */
+static void multiboot2_test_fb_rgb_depths_are_read(void **state)
+{
+	static const uint8_t f565[6] = { 11, 5, 5, 6, 0, 5 };
+	static const uint8_t f888[6] = { 16, 8, 8, 8, 0, 8 };
+	struct mb2_framebuffer fb = {
+		.addr = 0xe0000000, .pitch = 2 * 800 + 64, .width = 800,
+		.height = 600, .bpp = 16, .type = MB2_FB_RGB,
+	};
+	struct boot_info info;
+
+	(void)state;
+	parse_fb(&fb, f565, sizeof(f565), &info);
+	assert_true(info.has_framebuffer);
+	assert_int_equal(info.fb.red.position, 11);
+	assert_int_equal(info.fb.green.size, 6);
+	fb.bpp = 24;
+	fb.pitch = 3 * 800;
+	parse_fb(&fb, f888, sizeof(f888), &info);
+	assert_true(info.has_framebuffer);
+	assert_int_equal(info.fb.bpp, 24);
+}
+
+struct fb_lie {
+	const char *what;
+	struct mb2_framebuffer fb;
+	uint8_t color[8];
+	size_t color_len;
+};
+
+/* Each lie overrides one field of a good 1024x768x32 tag. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+#define RGB32(...) { .addr = 0xfd000000, .pitch = 4096, .width = 1024, \
+		     .height = 768, .bpp = 32, .type = MB2_FB_RGB, __VA_ARGS__ }
+#define FIELDS { 16, 8, 8, 8, 0, 8 }, 6
+
+static const struct fb_lie fb_lies[] = {
+	{ "zero width", RGB32(.width = 0), FIELDS },
+	{ "zero height", RGB32(.height = 0), FIELDS },
+	{ "pitch short of a line", RGB32(.pitch = 4095), FIELDS },
+	{ "address 0", RGB32(.addr = 0), FIELDS },
+	{ "past 2^52", RGB32(.addr = 1ULL << 52), FIELDS },
+	{ "end past 2^52", RGB32(.addr = (1ULL << 52) - 4096), FIELDS },
+	{ "address wraps", RGB32(.addr = 0xfffffffffffff000ULL), FIELDS },
+	{ "12 bpp", RGB32(.bpp = 12), FIELDS },
+	{ "no colour fields", RGB32(), { 0 }, 0 },
+	{ "cut colour fields", RGB32(), { 16, 8, 8, 8 }, 4 },
+	{ "zero-size field", RGB32(), { 16, 0, 8, 8, 0, 8 }, 6 },
+	{ "9-bit field", RGB32(), { 16, 9, 8, 8, 0, 8 }, 6 },
+	{ "field past the pixel", RGB32(), { 28, 8, 8, 8, 0, 8 }, 6 },
+	{ "indexed 32 bpp", RGB32(.type = MB2_FB_INDEXED), { 1, 0, 1, 2, 3 }, 5 },
+	{ "no colours", RGB32(.type = MB2_FB_INDEXED, .bpp = 8,
+			      .pitch = 1024), { 0, 0 }, 2 },
+	{ "300 colours", RGB32(.type = MB2_FB_INDEXED, .bpp = 8,
+			       .pitch = 1024), { 0x2c, 0x01, 1, 2, 3 }, 5 },
+	{ "palette past the tag", RGB32(.type = MB2_FB_INDEXED, .bpp = 8,
+					.pitch = 1024), { 2, 0, 1, 2, 3 }, 5 },
+	{ "indexed without count", RGB32(.type = MB2_FB_INDEXED, .bpp = 8,
+					 .pitch = 1024), { 0 }, 0 },
+	{ "EGA text 8 bpp", RGB32(.type = MB2_FB_EGA_TEXT, .bpp = 8,
+				  .width = 80, .height = 25), { 0 }, 0 },
+	{ "EGA pitch short", RGB32(.type = MB2_FB_EGA_TEXT, .bpp = 16,
+				   .width = 80, .height = 25, .pitch = 100),
+	  { 0 }, 0 },
+	{ "type 3", RGB32(.type = 3), FIELDS },
+};
+#pragma GCC diagnostic pop
+
+/* before: a framebuffer tag was taken as it came. after: each lie is
+ * refused with a reason, and the boot information after it is still read. */
+static void multiboot2_test_fb_lies_are_refused_and_skipped(void **state)
+{
+	struct boot_info info;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(fb_lies); i++) {
+		const struct fb_lie *l = &fb_lies[i];
+
+		parse_fb(&l->fb, l->color, l->color_len, &info);
+		if (info.has_framebuffer || !info.fb_error)
+			fail_msg("framebuffer lie \"%s\" was accepted", l->what);
+		assert_int_equal(info.fb.addr, 0);
+	}
+}
+
+/* A tag of 22 bytes of body or less fails the walk as before (too small
+ * for its type): nothing can be read from it. */
+static void multiboot2_test_fb_tag_below_minimum_fails(void **state)
+{
+	struct blob b;
+	struct boot_info info;
+	struct mb2_error err;
+	size_t off;
+	uint8_t *buf;
+
+	(void)state;
+	blob_init(&b);
+	off = tag_open(&b, MB2_TAG_FRAMEBUFFER);
+	emit_u64(&b, 0xfd000000);
+	emit_u32(&b, 4096);
+	tag_close(&b, off);
+	add_end(&b);
+	buf = exact_copy(&b, b.len);
+	assert_int_equal(mb2_parse(buf, b.len, &info, &err), -EBADMSG);
+	assert_false(info.has_framebuffer);
 	free(buf);
 }
 
@@ -1304,6 +1487,11 @@ int main(void)
 		cmocka_unit_test(multiboot2_test_every_truncation_with_stale_total_fails),
 		cmocka_unit_test(multiboot2_test_random_mutations_stay_in_bounds),
 		cmocka_unit_test(multiboot2_test_tag_names),
+		cmocka_unit_test(multiboot2_test_fb_ega_text_is_read),
+		cmocka_unit_test(multiboot2_test_fb_indexed_palette_is_read),
+		cmocka_unit_test(multiboot2_test_fb_rgb_depths_are_read),
+		cmocka_unit_test(multiboot2_test_fb_lies_are_refused_and_skipped),
+		cmocka_unit_test(multiboot2_test_fb_tag_below_minimum_fails),
 	};
 
 	return cmocka_run_group_tests_name("multiboot2", tests, NULL, NULL);
