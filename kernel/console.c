@@ -7,6 +7,7 @@
 #include "lib/errno.h"
 #include "lib/ring.h"
 #include "drivers/debugcon.h"
+#include "drivers/screen.h"
 #include "drivers/uart16550.h"
 #include "kernel/irq.h"
 #include "kernel/printk.h"
@@ -108,6 +109,12 @@ void console_write(const char *s, size_t len)
 		uart_write(serial, s, len);
 	if (use_debugcon)
 		debugcon_write(s, len);
+	screen_write(s, len);
+}
+
+void console_panic(void)
+{
+	screen_panic();
 }
 
 void console_flush(void)

@@ -1,7 +1,8 @@
 /*
  * kernel/console.h - where kernel messages go: the serial console (a 16550
  * UART, COM1 unless the command line picks another) and, when running in an
- * emulator that has it, the debug port 0xe9.
+ * emulator that has it, the debug port 0xe9, and the screen
+ * (drivers/screen.c) once there is one.
  */
 #pragma once
 
@@ -32,6 +33,10 @@ int console_set_uart(uint16_t base, uint32_t baud);
  * is written before this returns. Port 0xe9 is always written at once.
  */
 void console_write(const char *s, size_t len);
+
+/* A panic (or the exception report before one) begins: the screen shows
+ * it on a fresh line in the panic's colours. Any context. */
+void console_panic(void);
 
 /* Send everything queued for the serial console and wait until the UART has
  * sent it, polling. Before halting or ending the emulator. Any context. */

@@ -8,6 +8,8 @@
  *   0xffff800000000000 .. +64 TiB   direct map of physical memory (PHYS_OFFSET)
  *   0xffffc00000000000 .. +1 TiB    kernel heap (grows on demand)
  *   0xffffd00000000000 .. +512 GiB  scratch space for the self-test's mappings
+ *   0xffffe00000000000 .. +512 GiB  device memory (the framebuffer), mapped
+ *                                   by vmm_map_device()
  *   0xffffffff80000000 .. +2 GiB    kernel image (higher half): KERNEL_VMA + p
  *                                   maps physical p; the boot tables map the
  *                                   first 2 GiB, the kernel's own tables only
@@ -27,6 +29,8 @@
 #define HEAP_START 0xffffc00000000000ULL
 #define HEAP_MAX (1ULL << 40)
 #define KTEST_SCRATCH 0xffffd00000000000ULL	/* one PML4 slot, unused */
+#define DEVICE_MAP_START 0xffffe00000000000ULL	/* one PML4 slot */
+#define DEVICE_MAP_MAX (512ULL << 30)
 
 /* The boot page tables already map the first 4 GiB at PHYS_OFFSET, so the
  * direct map works from kmain() on for memory below this limit, and for all

@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 
+#include "drivers/screen.h"
 #include "drivers/uart16550.h"
 #include "kernel/arch.h"
 #include "kernel/boot_steps.h"
@@ -52,6 +53,7 @@ static void print_summary(const struct boot_info *info)
 		(unsigned long long)timer_rate_millihz() % 1000,
 		(unsigned long long)timer_cycles_hz() / 1000000);
 	print_console();
+	screen_print_summary();
 	arch_print_protections();
 	kprintf("memory map: %u entries from the loader%s\n", info->mmap_count,
 		info->efi_mmap ? ", plus the EFI memory map" : "");
@@ -120,6 +122,9 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	kheap_init();			/* kmalloc, growing on demand */
 	kheap_set_debug(options_on("heap_debug"));
 	boot_step_done("heap");
+	/* The screen: the framebuffer or EGA text the loader set up. */
+	screen_init(info, arch_cpu_info()->phys_addr_bits);
+	boot_step_done("screen console");
 	timer_init(options_number("timer_hz"));	/* tick, cycle counter */
 	boot_step_done("timer");
 	console_enable_input();		/* serial input by interrupt */

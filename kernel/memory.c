@@ -174,6 +174,32 @@ static void start_allocator(void)
 	frame_reserve(0, LOW_MEMORY_END, "the first MiB");
 }
 
+/*
+ * A framebuffer is device memory and normally lies outside the usable RAM
+ * of the map; firmware that lists it as usable anyway must not see the
+ * frame allocator hand its pages out, so they are reserved.
+ */
+static void reserve_framebuffer(const struct boot_info *info)
+{
+	uint64_t start = info->fb.addr;
+	uint64_t end = start + (uint64_t)info->fb.pitch * info->fb.height;
+
+	if (!info->has_framebuffer)
+		return;
+	for (size_t i = 0; i < nr_regions; i++) {
+		uint64_t lo = regions[i].start > start ? regions[i].start : start;
+		uint64_t hi = regions[i].end < end ? regions[i].end : end;
+
+		if (regions[i].type != MEMMAP_USABLE || lo >= hi)
+			continue;
+		kprintf("Keel: the framebuffer at [%#llx, %#llx) lies in usable "
+			"memory; reserving it\n", (unsigned long long)lo,
+			(unsigned long long)hi);
+		frame_reserve(ALIGN_DOWN(lo, PAGE_SIZE), ALIGN_UP(hi, PAGE_SIZE),
+			      "the framebuffer");
+	}
+}
+
 void memory_init(const struct boot_info *info, uint64_t info_phys,
 		 unsigned int phys_bits)
 {
@@ -185,6 +211,7 @@ void memory_init(const struct boot_info *info, uint64_t info_phys,
 		panic("Keel needs at least %u MiB of usable memory, found %llu MiB",
 		      MEMORY_MIN_MIB, (unsigned long long)(usable >> 20));
 	start_allocator();
+	reserve_framebuffer(info);
 }
 
 const struct memmap_region *memory_map(size_t *n)

@@ -30,12 +30,14 @@ void panic_at(const char *file, int line, const char *fmt, ...)
 	 * lock or an interrupt, so this works from the UART's own handler.
 	 */
 	console_flush();
+	console_panic();
 
 	kprintf("\nPANIC: ");
 	va_start(ap, fmt);
 	vkprintf(fmt, ap);
 	va_end(ap);
 	kprintf(" at %s:%d\n", file, line);
+	arch_backtrace();
 
 	if (ktest_running()) {
 		ktest_report_panic();

@@ -7,10 +7,13 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 #include "kernel/types.h"
 
 #define VMM_WRITE 0x1
 #define VMM_EXEC 0x2
+#define VMM_WRITE_COMBINE 0x4	/* device memory written in bursts (a framebuffer) */
 
 /*
  * Map the 4 KiB page at @va to @frame, creating page tables as needed.
@@ -25,3 +28,17 @@ paddr_t vmm_unmap(vaddr_t va);
 /* Free the page tables that map nothing in [@start, @end), after a range
  * was unmapped. */
 void vmm_release_tables(vaddr_t start, vaddr_t end);
+
+/*
+ * Map the device memory [@phys, @phys + @size) into the kernel's device
+ * window (kernel/layout.h), writable and never executable, with the largest
+ * pages that fit; VMM_WRITE_COMBINE asks for write-combining where the CPU
+ * has it (else the mapping is write-through). Boot only: the window is
+ * never given back. Returns the address that reaches @phys, or NULL when
+ * the window is full or a page table cannot be allocated.
+ */
+void *vmm_map_device(paddr_t phys, uint64_t size, unsigned int flags);
+
+/* True when VMM_WRITE_COMBINE mappings are write-combining (the CPU has a
+ * PAT, which the first call sets up). */
+bool vmm_has_write_combine(void);

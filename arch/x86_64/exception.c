@@ -10,6 +10,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
+#include "kernel/console.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/symbols.h"
@@ -217,6 +218,7 @@ static void print_registers(const struct trap_frame *f)
 
 void exception_report(const struct trap_frame *f)
 {
+	console_panic();
 	kprintf("\nEXCEPTION: %s, vector %llu", exception_name(f->vector),
 		(unsigned long long)f->vector);
 	print_error_code(f);

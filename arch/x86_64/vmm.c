@@ -6,9 +6,14 @@
  */
 #include "kernel/vmm.h"
 
+#include <stddef.h>
+
+#include "lib/align.h"
 #include "lib/errno.h"
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/vm.h"
+#include "kernel/layout.h"
 
 static pte_t pte_flags(unsigned int flags)
 {
@@ -57,4 +62,81 @@ void vmm_release_tables(vaddr_t start, vaddr_t end)
 	paging_free_empty_tables(vm_kernel_tree(),
 				 (struct page_range){ start, end },
 				 vm_table_source());
+}
+
+/*
+ * Write-combining through the PAT (Intel SDM Vol. 3A 12.12): a leaf's PAT,
+ * PCD and PWT bits pick one of the eight entries of IA32_PAT. Keel sets
+ * entry 1 (PWT alone, the same bit in 4 KiB and 2 MiB leaves) from its
+ * power-on write-through to write-combining, as Linux does; no mapping used
+ * PWT before, so no cached line or TLB entry holds the old type. Without a
+ * PAT, PWT alone still means write-through.
+ */
+#define MSR_IA32_PAT		0x277
+#define PAT_ENTRY_SHIFT(i)	((i) * 8)
+#define PAT_TYPE_WC		0x01
+#define CPUID_1_EDX_PAT		(1u << 16)
+#define PTE_WRITE_COMBINE	PTE_PWT	/* PAT entry 1 */
+
+static bool pat_write_combine(void)
+{
+	static int done;	/* 0: not tried, 1: WC, -1: no PAT */
+	uint64_t pat;
+
+	if (!done) {
+		done = -1;
+		if (cpuid(1, 0).edx & CPUID_1_EDX_PAT) {
+			pat = rdmsr(MSR_IA32_PAT);
+			pat &= ~(0xffULL << PAT_ENTRY_SHIFT(1));
+			pat |= (uint64_t)PAT_TYPE_WC << PAT_ENTRY_SHIFT(1);
+			wrmsr(MSR_IA32_PAT, pat);
+			done = 1;
+		}
+	}
+	return done > 0;
+}
+
+bool vmm_has_write_combine(void)
+{
+	return pat_write_combine();
+}
+
+static vaddr_t device_next = DEVICE_MAP_START;
+
+/* 2 MiB where @pa and @va both allow it and it fits before @end. */
+static enum page_size device_page(paddr_t pa, vaddr_t va, paddr_t end)
+{
+	uint64_t big = page_size_bytes(PAGE_2M);
+
+	if (!(pa & (big - 1)) && !(va & (big - 1)) && end - pa >= big)
+		return PAGE_2M;
+	return PAGE_4K;
+}
+
+void *vmm_map_device(paddr_t phys, uint64_t size, unsigned int flags)
+{
+	uint64_t big = page_size_bytes(PAGE_2M);
+	paddr_t start = ALIGN_DOWN(phys, PAGE_SIZE);
+	paddr_t end = ALIGN_UP(phys + size, PAGE_SIZE);
+	/* The same offset in a 2 MiB page as @phys, so 2 MiB pages line up. */
+	vaddr_t va0 = ALIGN_UP(device_next, big) + (start & (big - 1));
+	pte_t pte = PTE_PRESENT | PTE_WRITABLE | vm_nx();
+
+	if (end <= start || end - start > DEVICE_MAP_START + DEVICE_MAP_MAX - va0)
+		return NULL;
+	if (flags & VMM_WRITE_COMBINE) {
+		pat_write_combine();
+		pte |= PTE_WRITE_COMBINE;
+	}
+	for (paddr_t pa = start; pa < end;) {
+		vaddr_t va = va0 + (pa - start);
+		enum page_size ps = device_page(pa, va, end);
+
+		if (paging_flush(paging_map(vm_kernel_tree(), va, pa, ps, pte,
+					    vm_table_source())) != PAGING_OK)
+			return NULL;
+		pa += page_size_bytes(ps);
+	}
+	device_next = va0 + (end - start);
+	return (void *)(uintptr_t)(va0 + (phys - start));
 }

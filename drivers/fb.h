@@ -1,0 +1,51 @@
+/*
+ * drivers/fb.h - a text console on a linear framebuffer: the term_ops
+ * backend that draws cells with a PSF font's glyphs, at any pitch and at
+ * 32, 24, 16 (or 15) bits per pixel through the RGB field positions, or 8
+ * through the palette (Multiboot2 spec 3.6.12 describes the formats).
+ *
+ * Pure: it writes only the pixels at the base it is given (video memory,
+ * or a buffer in the tests) and reads nothing back but the two cursor rows.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/psf.h"
+#include "lib/term.h"
+#include "kernel/multiboot2.h"
+
+#define FB_COLORS	16	/* the ANSI/VGA palette of term_cell */
+#define FB_GLYPH_MAP	256	/* code points with a glyph of their own */
+#define FB_CURSOR_ROWS	2	/* the cursor: an underline this thick */
+
+struct fb {
+	uint8_t *base;			/* pixel (0, 0) */
+	uint32_t width, height;		/* pixels */
+	uint32_t pitch;			/* bytes from one line to the next */
+	uint32_t bytes_pp;
+	uint32_t pixel[FB_COLORS];	/* each palette colour as a pixel */
+	const struct psf_font *font;
+	const uint16_t *glyph_map;	/* FB_GLYPH_MAP entries */
+	uint16_t fallback;		/* glyph for code points past the map */
+	unsigned int cols, rows;	/* cells that fit */
+	unsigned int cur_col, cur_row;
+	bool cur_shown;
+};
+
+/* The 16 console colours as 8-bit red, green, blue (the VGA's). */
+extern const uint8_t fb_palette_rgb[FB_COLORS][3];
+
+/*
+ * Set up @fb to draw on the framebuffer described by @mode, whose pixel
+ * (0, 0) is at @base, with @font and its @glyph_map (FB_GLYPH_MAP entries
+ * from psf_build_map(); code points beyond go to glyph_map['?']). Returns 0,
+ * or -EINVAL for a mode it cannot draw (EGA text, an unknown depth, a
+ * screen smaller than one glyph).
+ */
+int fb_init(struct fb *fb, void *base, const struct mb2_framebuffer *mode,
+	    const struct psf_font *font, const uint16_t *glyph_map);
+
+/* Draw (struct term_ops.draw) and the cursor (.cursor); ctx is the fb. */
+extern const struct term_ops fb_term_ops;

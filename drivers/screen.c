@@ -1,0 +1,198 @@
+/*
+ * drivers/screen.c - the screen console (see drivers/screen.h): chooses the
+ * backend for the loader's framebuffer tag (Multiboot2 spec 3.6.12), maps
+ * its memory and runs a terminal on it.
+ */
+#include "drivers/screen.h"
+
+#include "lib/errno.h"
+#include "lib/psf.h"
+#include "lib/term.h"
+#include "drivers/fb.h"
+#include "drivers/vga_text.h"
+#include "kernel/heap.h"
+#include "kernel/multiboot2.h"
+#include "kernel/printk.h"
+#include "kernel/vmm.h"
+
+/* The font the Makefile links in (build/gen/font.asm). */
+extern const uint8_t font_psf[], font_psf_end[];
+
+/* What was written before the screen existed, shown once it does. */
+#define EARLY_SIZE	8192
+#define PANIC_FG	15	/* bright white */
+#define PANIC_BG	1	/* on red */
+
+static char early[EARLY_SIZE];
+static size_t early_len;
+static struct psf_font font;
+static uint16_t glyph_map[FB_GLYPH_MAP];
+static struct term term;
+static struct fb fb;
+static struct vga_text vga;
+static struct mb2_framebuffer mode;
+static bool active;
+static bool vga_font_loaded;
+static int depth;		/* screen_write() calls in progress */
+
+bool screen_active(void)
+{
+	return active;
+}
+
+static int load_font(void)
+{
+	const char *why;
+	int err = psf_parse(font_psf, (size_t)(font_psf_end - font_psf), &font,
+			    &why);
+
+	if (err) {
+		kprintf("screen: the built-in font is unusable (%s); no screen "
+			"console\n", why);
+		return err;
+	}
+	psf_build_map(&font, glyph_map, FB_GLYPH_MAP, 0);
+	/* A code point no glyph shows is drawn as '?', if the font has one. */
+	for (uint32_t cp = 0; cp < FB_GLYPH_MAP; cp++)
+		if (glyph_map[cp] == 0 && glyph_map['?'] != 0 && cp != 0)
+			glyph_map[cp] = glyph_map['?'];
+	return 0;
+}
+
+static const char *check_mode(const struct mb2_framebuffer *m,
+			      unsigned int phys_bits)
+{
+	uint64_t end = m->addr + (uint64_t)m->pitch * m->height;
+
+	if (phys_bits < 64 && end > 1ULL << phys_bits)
+		return "it lies beyond the CPU's physical address space";
+	if (m->type != MB2_FB_EGA_TEXT &&
+	    (m->width < font.width || m->height < font.height))
+		return "it is smaller than one character";
+	return NULL;
+}
+
+static int start_vga(void)
+{
+	void *cells = vmm_map_device(mode.addr, (uint64_t)mode.pitch * mode.height,
+				     0);
+	void *plane;
+
+	if (!cells)
+		return -ENOMEM;
+	if (vga_text_font_fits(&font)) {
+		plane = vmm_map_device(VGA_FONT_PHYS, VGA_FONT_WINDOW, 0);
+		if (plane) {
+			vga_text_load_font(plane, &font);
+			vga_font_loaded = true;
+		}
+	}
+	vga_text_init(&vga, cells, &mode, vga_font_loaded ? glyph_map : NULL,
+		      true);
+	return 0;
+}
+
+static int start_fb(void)
+{
+	void *base = vmm_map_device(mode.addr, (uint64_t)mode.pitch * mode.height,
+				    VMM_WRITE_COMBINE);
+
+	if (!base)
+		return -ENOMEM;
+	return fb_init(&fb, base, &mode, &font, glyph_map);
+}
+
+/* Start the terminal on the backend, then show the early text. */
+static int start_term(void)
+{
+	bool text = mode.type == MB2_FB_EGA_TEXT;
+	unsigned int cols = text ? vga.cols : fb.cols;
+	unsigned int rows = text ? vga.rows : fb.rows;
+	struct term_cell *cells = kmalloc((size_t)cols * rows * sizeof(*cells));
+
+	if (!cells)
+		return -ENOMEM;
+	term_init(&term, cols, rows, cells,
+		  text ? &vga_text_term_ops : &fb_term_ops, text ? (void *)&vga :
+								  (void *)&fb);
+	active = true;
+	screen_write(early, early_len);
+	return 0;
+}
+
+int screen_init(const struct boot_info *info, unsigned int phys_bits)
+{
+	const char *why;
+	int err;
+
+	if (!info->has_framebuffer) {
+		kprintf("screen: the loader set up no screen; serial only\n");
+		return -ENOENT;
+	}
+	mode = info->fb;
+	if (load_font())
+		return -ENOENT;
+	why = check_mode(&mode, phys_bits);
+	if (why) {
+		kprintf("screen: ignoring the framebuffer at %#llx: %s\n",
+			(unsigned long long)mode.addr, why);
+		return -ENOENT;
+	}
+	err = mode.type == MB2_FB_EGA_TEXT ? start_vga() : start_fb();
+	if (!err)
+		err = start_term();
+	if (err) {
+		kprintf("screen: cannot start the screen console (%s)\n",
+			errno_name(err));
+		return -ENOENT;
+	}
+	return 0;
+}
+
+void screen_write(const char *s, size_t len)
+{
+	if (!active) {
+		for (size_t i = 0; i < len && early_len < EARLY_SIZE; i++)
+			early[early_len++] = s[i];
+		return;
+	}
+	depth++;
+	term_write(&term, s, len);
+	depth--;
+}
+
+void screen_panic(void)
+{
+	if (!active)
+		return;
+	if (depth) {
+		/* The panic came from inside the terminal or a backend: its
+		 * state cannot be trusted, so the screen stays as it is. */
+		active = false;
+		return;
+	}
+	term_reset(&term);
+	term_set_colors(&term, PANIC_FG, PANIC_BG);
+	term_write(&term, "\x1b[0m", 4);	/* the defaults: the panic's */
+	term_newline_if_needed(&term);
+}
+
+void screen_print_summary(void)
+{
+	if (!active) {
+		kprintf("screen: none\n");
+		return;
+	}
+	if (mode.type == MB2_FB_EGA_TEXT) {
+		kprintf("screen: EGA text %ux%u at %#llx, %s font\n", mode.width,
+			mode.height, (unsigned long long)mode.addr,
+			vga_font_loaded ? "Keel's PSF" : "the VGA's own");
+		return;
+	}
+	kprintf("screen: framebuffer %ux%ux%u (pitch %u) at %#llx, %ux%u "
+		"cells of %ux%u, %s\n", mode.width, mode.height, mode.bpp,
+		mode.pitch, (unsigned long long)mode.addr, fb.cols, fb.rows,
+		font.width, font.height,
+		vmm_has_write_combine() ? "write-combining (PAT entry 1)" :
+					  "write-through (no PAT)");
+}

@@ -1,0 +1,250 @@
+/*
+ * tests/kernel/screen_test.c - the screen backends on memory: the
+ * framebuffer renderer at 32, 24, 16 and 8 bits per pixel with pitches that
+ * are not width times bytes per pixel, checked pixel by pixel against the
+ * font's own bitmaps; EGA text cells written and read back; and the frame
+ * allocator kept off the loader's framebuffer.
+ */
+#include "lib/psf.h"
+#include "lib/string.h"
+#include "lib/term.h"
+#include "drivers/fb.h"
+#include "drivers/vga_text.h"
+#include "kernel/frame.h"
+#include "kernel/ktest.h"
+#include "kernel/memory.h"
+#include "kernel/multiboot2.h"
+#include "kernel/pmm.h"
+
+extern const uint8_t font_psf[], font_psf_end[];
+
+#define W		40	/* pixels: 5 cells of 8 */
+#define H		48	/* 3 cells of 16 */
+#define SLACK		13	/* pitch bytes past the line: odd on purpose */
+#define MAX_PITCH	(W * 4 + SLACK)
+#define SENTINEL	0x5a
+
+/* A string literal to the terminal. */
+#define TERM_PUTS(t, s) term_write((t), (s), sizeof(s) - 1)
+
+static uint8_t pixels[MAX_PITCH * H];
+static struct psf_font font;
+static uint16_t map[FB_GLYPH_MAP];
+
+static bool load_font(void)
+{
+	const char *why;
+
+	if (psf_parse(font_psf, (size_t)(font_psf_end - font_psf), &font, &why))
+		return false;
+	psf_build_map(&font, map, FB_GLYPH_MAP, 0);
+	return true;
+}
+
+/* The pixel a mode must hold for palette colour @c, computed here from the
+ * format's own rules (not by the driver's code). */
+static uint32_t want_pixel(const struct mb2_framebuffer *m, uint8_t c)
+{
+	const uint8_t *rgb = fb_palette_rgb[c];
+
+	switch (m->bpp) {
+	case 32:
+	case 24:
+		return (uint32_t)rgb[0] << 16 | rgb[1] << 8 | rgb[2];
+	case 16:
+		return (uint32_t)(rgb[0] >> 3) << 11 | (rgb[1] >> 2) << 5 |
+		       rgb[2] >> 3;
+	default:
+		return c;	/* the palette below is the console's own */
+	}
+}
+
+static uint32_t read_pixel(const uint8_t *p, uint32_t bytes)
+{
+	uint32_t v = 0;
+
+	for (uint32_t i = 0; i < bytes; i++)
+		v |= (uint32_t)p[i] << (8 * i);
+	return v;
+}
+
+static uint8_t palette8[3 * FB_COLORS];
+
+static struct mb2_framebuffer mode_of(uint8_t bpp)
+{
+	struct mb2_framebuffer m = {
+		.addr = 0x1000, .width = W, .height = H, .bpp = bpp,
+		.pitch = W * ((bpp + 7u) / 8u) + SLACK, .type = MB2_FB_RGB,
+	};
+
+	if (bpp == 16) {
+		m.red = (struct mb2_rgb_field){ 11, 5 };
+		m.green = (struct mb2_rgb_field){ 5, 6 };
+		m.blue = (struct mb2_rgb_field){ 0, 5 };
+	} else if (bpp == 8) {
+		m.type = MB2_FB_INDEXED;
+		m.palette_colors = FB_COLORS;
+		memcpy(palette8, fb_palette_rgb, sizeof(palette8));
+		m.palette = palette8;
+	} else {
+		m.red = (struct mb2_rgb_field){ 16, 8 };
+		m.green = (struct mb2_rgb_field){ 8, 8 };
+		m.blue = (struct mb2_rgb_field){ 0, 8 };
+	}
+	return m;
+}
+
+/* Check cell (@col, @row) shows @ch in @fg on @bg, pixel by pixel, and
+ * count the bytes outside every drawn cell that changed. */
+static bool cell_matches(const struct mb2_framebuffer *m, unsigned int col,
+			 unsigned int row, uint8_t ch, uint8_t fg, uint8_t bg)
+{
+	uint32_t bytes = (m->bpp + 7u) / 8u;
+	const uint8_t *glyph = psf_glyph(&font, map[ch]);
+
+	for (uint32_t y = 0; y < font.height; y++) {
+		for (uint32_t x = 0; x < font.width; x++) {
+			const uint8_t *p = pixels + (row * font.height + y) * m->pitch +
+					   (col * font.width + x) * bytes;
+			bool ink = glyph[y * font.row_bytes + x / 8] & (0x80 >> (x % 8));
+
+			if (read_pixel(p, bytes) != want_pixel(m, ink ? fg : bg))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Draw "K" and "g" through the terminal at known cells, then check them,
+ * the cells around and the pitch padding (never written). */
+static void render_at(struct ktest_ctx *t, uint8_t bpp)
+{
+	struct mb2_framebuffer m = mode_of(bpp);
+	static struct term_cell cells[5 * 3];
+	struct term term;
+	struct fb fb;
+	uint32_t line = W * ((bpp + 7u) / 8u);
+
+	if (!load_font()) {
+		ktest_skip(t, "the built-in font does not parse");
+		return;
+	}
+	memset(pixels, SENTINEL, sizeof(pixels));
+	KT_ASSERT(fb_init(&fb, pixels, &m, &font, map) == 0);
+	KT_ASSERT_EQ(fb.cols, 5);
+	KT_ASSERT_EQ(fb.rows, 3);
+	term_init(&term, fb.cols, fb.rows, cells, &fb_term_ops, &fb);
+	fb_term_ops.cursor(&fb, 0, 0, false);
+	TERM_PUTS(&term, "\n\x1b[32;44m K\x1b[0mg");
+	fb_term_ops.cursor(&fb, 0, 0, false);
+	KT_ASSERT(cell_matches(&m, 1, 1, 'K', 2, 4));
+	KT_ASSERT(cell_matches(&m, 2, 1, 'g', 7, 0));
+	KT_ASSERT(cell_matches(&m, 0, 1, ' ', 2, 4));
+	KT_ASSERT(cell_matches(&m, 4, 2, ' ', 7, 0));
+	for (uint32_t y = 0; y < H; y++)
+		for (uint32_t i = line; i < m.pitch; i++)
+			KT_ASSERT_EQ(pixels[y * m.pitch + i], SENTINEL);
+}
+
+KTEST(screen_fb_renders_at_32_bpp)
+{
+	render_at(t, 32);
+}
+
+KTEST(screen_fb_renders_at_24_bpp)
+{
+	render_at(t, 24);
+}
+
+KTEST(screen_fb_renders_at_16_bpp)
+{
+	render_at(t, 16);
+}
+
+KTEST(screen_fb_renders_at_8_bpp_through_the_palette)
+{
+	render_at(t, 8);
+}
+
+/* before: the cursor could leave marks. after: showing it inverts exactly
+ * the underline rows of its cell, and hiding it restores them. */
+KTEST(screen_fb_cursor_shows_and_hides)
+{
+	struct mb2_framebuffer m = mode_of(32);
+	static uint8_t before[sizeof(pixels)];
+	static struct term_cell cells[5 * 3];
+	struct term term;
+	struct fb fb;
+	const uint8_t *p;
+
+	if (!load_font()) {
+		ktest_skip(t, "the built-in font does not parse");
+		return;
+	}
+	KT_ASSERT(fb_init(&fb, pixels, &m, &font, map) == 0);
+	term_init(&term, fb.cols, fb.rows, cells, &fb_term_ops, &fb);
+	fb_term_ops.cursor(&fb, 0, 0, false);
+	memcpy(before, pixels, sizeof(pixels));
+	fb_term_ops.cursor(&fb, 3, 2, true);
+	p = pixels + (2 * 16 + 15) * m.pitch + 3 * 8 * 4;
+	KT_ASSERT_EQ(read_pixel(p, 4), ~want_pixel(&m, 0));
+	KT_ASSERT(memcmp(pixels, before, (2 * 16 + 14) * m.pitch) == 0);
+	fb_term_ops.cursor(&fb, 3, 2, false);
+	KT_ASSERT(memcmp(pixels, before, sizeof(pixels)) == 0);
+}
+
+/* Cells land at row * stride + col with the VGA's colour numbers (red is
+ * 4 there, blue 1), the character being the font's glyph index. */
+KTEST(screen_ega_text_written_and_read_back)
+{
+	static uint16_t text[80 * 25];
+	const struct mb2_framebuffer m = {
+		.addr = VGA_TEXT_PHYS, .width = 80, .height = 25, .pitch = 160,
+		.bpp = 16, .type = MB2_FB_EGA_TEXT,
+	};
+	static struct term_cell cells[80 * 25];
+	struct vga_text v;
+	struct term term;
+
+	KT_ASSERT(load_font());
+	KT_ASSERT(vga_text_init(&v, text, &m, map, false) == 0);
+	term_init(&term, 80, 25, cells, &vga_text_term_ops, &v);
+	TERM_PUTS(&term, "\n\n   \x1b[31;44mR\x1b[0mz");
+	KT_ASSERT_EQ(text[2 * 80 + 3], 0x14 << 8 | map['R']);
+	KT_ASSERT_EQ(text[2 * 80 + 4], 0x07 << 8 | map['z']);
+	KT_ASSERT_EQ(text[0], 0x07 << 8 | map[' ']);
+	/* Without Keel's font in the VGA, ASCII goes as itself. */
+	KT_ASSERT(vga_text_init(&v, text, &m, NULL, false) == 0);
+	vga_text_term_ops.draw(&v, 79, 24, &(struct term_cell){ 'Q', 15, 1 });
+	KT_ASSERT_EQ(text[24 * 80 + 79], 0x4f << 8 | 'Q');
+}
+
+/* No frame of the loader's framebuffer that the map calls usable is free. */
+KTEST(screen_framebuffer_frames_never_handed_out)
+{
+	const struct boot_info *info = ktest_boot_info();
+	const struct memmap_region *r;
+	uint64_t start, end, checked = 0;
+	size_t n;
+
+	if (!info || !info->has_framebuffer) {
+		ktest_skip(t, "the loader passed no framebuffer");
+		return;
+	}
+	start = info->fb.addr & ~0xfffULL;
+	end = info->fb.addr + (uint64_t)info->fb.pitch * info->fb.height;
+	r = memory_map(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].type != MEMMAP_USABLE)
+			continue;
+		for (uint64_t pa = start; pa < end; pa += 0x1000) {
+			if (pa < r[i].start || pa >= r[i].end)
+				continue;
+			KT_ASSERT(pmm_is_allocated(frame_pmm(), pa));
+			checked++;
+		}
+	}
+	if (!checked)
+		ktest_skip(t, "the framebuffer lies outside usable memory "
+			   "(as it should): nothing the allocator could hand out");
+}
