@@ -13,6 +13,16 @@
 #                       no UART at all)
 #     --modules N       load N boot modules of 64 KiB, each filled with one
 #                       byte its string names (tests/kernel/module_test.c)
+#     --gfxpayload MODE GRUB's gfxpayload after the multiboot2 line ("text":
+#                       EGA text mode under BIOS; default: the kernel's tag)
+#     --screen-at TEXT  give the machine a VGA (-vga std) and, when TEXT
+#                       appears on serial, take a screenshot through the QEMU
+#                       monitor (screendump, PPM) and read its text back
+#                       (scripts/screen-text.py) into NAME.screen
+#     --screen-shows T  T must appear in that text (may be repeated); with
+#                       colours as "fg=RRGGBB bg=RRGGBB|T" for a line's start
+#     --no-exit-device  no isa-debug-exit: the machine is a real PC to the
+#                       kernel, so a self-test halts instead of ending QEMU
 #     --expect KIND     what the boot must do: pass (default), or a failure
 #                       the runner must recognise: fail, panic, triple,
 #                       text:STRING (STRING appears on serial; QEMU is then
@@ -41,6 +51,10 @@ expect=pass
 console=serial
 must_show=()
 modules=0
+gfxpayload=""
+screen_at=""
+screen_shows=()
+exit_device=1
 while [ $# -gt 1 ]; do
 	case $1 in
 	--cmdline) cmdline=$2; shift 2 ;;
@@ -50,6 +64,10 @@ while [ $# -gt 1 ]; do
 	--console) console=$2; shift 2 ;;
 	--must-show) must_show+=("$2"); shift 2 ;;
 	--modules) modules=$2; shift 2 ;;
+	--gfxpayload) gfxpayload=$2; shift 2 ;;
+	--screen-at) screen_at=$2; shift 2 ;;
+	--screen-shows) screen_shows+=("$2"); shift 2 ;;
+	--no-exit-device) exit_device=0; shift ;;
 	*) echo "run-tests.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -63,6 +81,10 @@ serial=$dir/$name.serial
 qemulog=$dir/$name.qemu.log
 times=$dir/$name.times
 pidfile=$dir/$name.pid
+monitor=$dir/$name.monitor
+screenshot=$dir/$name.ppm
+screen_text=$dir/$name.screen
+font=${BUILD:-build}/font/console.psf
 
 # Test modules: module k holds 64 KiB of the byte 0x10 + k (written under a
 # name of its own and renamed, like the ISO below).
@@ -82,14 +104,29 @@ done
 # Built under a name of its own and renamed: boots running side by side
 # (test-all.sh) may want the same ISO, and a boot must never read a
 # half-written one.
-iso=$dir/$(printf '%s %s' "$cmdline" "$modules" | md5sum | cut -c1-12).iso
+iso=$dir/$(printf '%s %s %s' "$cmdline" "$modules" "$gfxpayload" | md5sum | cut -c1-12).iso
 if [ ! -f "$iso" ] || [ "$kernel" -nt "$iso" ] || [ "$here/mkiso.sh" -nt "$iso" ]; then
 	"$here/mkiso.sh" "$iso.$$.tmp.iso" "$kernel" --only "$cmdline" \
-		${module_args[@]+"${module_args[@]}"} &&
+		${module_args[@]+"${module_args[@]}"} \
+		${gfxpayload:+--gfxpayload "$gfxpayload"} &&
 		mv -f "$iso.$$.tmp.iso" "$iso" || { rm -f "$iso.$$.tmp.iso"; exit 1; }
 fi
 
 qemu_args "$iso" || exit 1
+if [ $exit_device = 0 ]; then
+	args=()
+	for a in "${QEMU_ARGS[@]}"; do
+		[[ $a == isa-debug-exit* ]] && { unset 'args[-1]'; continue; }
+		args+=("$a")
+	done
+	QEMU_ARGS=("${args[@]}")
+fi
+# A screen to photograph: QEMU's standard VGA (VBE under SeaBIOS, GOP under
+# OVMF), and a monitor socket for screendump.
+if [ -n "$screen_at" ]; then
+	rm -f "$monitor" "$screenshot" "$screen_text"
+	QEMU_ARGS+=(-vga std -monitor "unix:$monitor,server=on,wait=off")
+fi
 # fw_cfg tells the kernel what the runner expects, by a path that does not go
 # through GRUB (tests/kernel/boot_test.c). QEMU option values double commas.
 case $console in
@@ -103,8 +140,9 @@ serial_input="keel-serial-rx-0123456789"
 QEMU_ARGS+=(-fw_cfg "name=opt/keel/serial-input,string=$serial_input")
 QEMU_ARGS+=(-display none -pidfile "$pidfile"
 	-d int,cpu_reset -D "$qemulog"
-	-fw_cfg "name=opt/keel/cmdline,string=${cmdline//,/,,}"
 	-fw_cfg "name=opt/keel/firmware,string=$firmware")
+# (fw_cfg has no empty strings; a boot without a command line runs no test.)
+[ -n "$cmdline" ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/cmdline,string=${cmdline//,/,,}")
 [ "$modules" -gt 0 ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/modules,string=$modules")
 # This runner answers the kernel's requests for the CPU (kernel/ktest_cpu.c).
 QEMU_ARGS+=(-fw_cfg "name=opt/keel/cpu-lock,string=1")
@@ -138,6 +176,27 @@ cpu_release() {
 	flock -u 8 2>/dev/null
 }
 
+# Take the screenshot through the monitor (PPM: QEMU 7.2's PNG output has
+# red and blue swapped) and read the text back. HMP answers a command with
+# its next prompt, after the file is written.
+take_screenshot() {
+	python3 - "$monitor" "$PWD/$screenshot" <<-'PY' 2>>"$dir/$name.stderr"
+	import socket, sys, time
+	s = socket.socket(socket.AF_UNIX)
+	s.settimeout(10)
+	s.connect(sys.argv[1])
+	def until_prompt():
+	    buf = b""
+	    while not buf.endswith(b"(qemu) "):
+	        buf += s.recv(4096)
+	until_prompt()
+	s.sendall(f"screendump {sys.argv[2]}\n".encode())
+	until_prompt()
+	PY
+	python3 "$here/screen-text.py" --colors "$font" "$screenshot" >"$screen_text" \
+		2>>"$dir/$name.stderr"
+}
+
 want_text=""
 case $expect in text:*) want_text=${expect#text:} ;; esac
 
@@ -158,6 +217,11 @@ watch_serial() {
 			printf '!' >&3 ;;
 		"# ktest: suite "*" is done with the CPU"*) cpu_release ;;
 		esac
+		if [ -n "$screen_at" ] && [ ! -e "$screenshot" ] &&
+			[[ $line == *"$screen_at"* ]]; then
+			take_screenshot
+			echo "screen $EPOCHREALTIME" >>"$times"
+		fi
 		if [ -n "$want_text" ] && [[ $line == *"$want_text"* ]]; then
 			echo "text $EPOCHREALTIME" >>"$times"
 			kill "$(cat "$pidfile")" 2>/dev/null
@@ -259,6 +323,20 @@ for text in "${must_show[@]}"; do
 		break
 	fi
 done
+if [ -n "$screen_at" ] && [ "$outcome" != missing ]; then
+	if [ ! -s "$screen_text" ]; then
+		outcome=missing
+		reason="no screenshot was read (serial never showed \"$screen_at\", or screendump failed; see $dir/$name.stderr)"
+	fi
+	for text in ${screen_shows[@]+"${screen_shows[@]}"}; do
+		[ "$outcome" = missing ] && break
+		if ! grep -qF -- "$text" "$screen_text"; then
+			outcome=missing
+			reason="the screen does not show \"$text\" ($screen_text)"
+		fi
+	done
+	[ "$outcome" != missing ] && reason="$reason; the screen shows all ${#screen_shows[@]} expected texts"
+fi
 kernel_ready=$(sed -n 's/^boot: kernel ready \([0-9]*\) us after kmain.*/\1/p' "$serial" | head -n1)
 timing="banner at $(since banner), end at $(since end)${kernel_ready:+; kernel init ${kernel_ready} us}"
 label="$name"

@@ -183,6 +183,35 @@ for misuse in "double free" "foreign free:invalid free" "overflow"; do
 		--must-show "(called from ktest_fn_heap_${name// /_}_panics" \
 		--name "heap-${name// /-}" "$kernel"
 done
+# The screen console, read back off a screenshot (scripts/screen-text.py):
+# each boot runs no tests, only the boot and its summary.
+screen_boot() {	# screen_boot FIRMWARE NAME [run-tests.sh options...]
+	local fw=$1 name=$2
+	shift 2
+	env FIRMWARE="$fw" BOOT=cdrom QEMUFLAGS= MEMORY= "$here/run-tests.sh" \
+		--cmdline "" --name "$name" --screen-at "Keel: boot complete" \
+		--screen-shows "fg=grey bg=black|Keel: boot complete" \
+		--expect "text:Keel: boot complete" "$@" "$kernel"
+}
+step "screen: BIOS, EGA text mode, the boot summary on the screen" \
+	screen_boot bios screen-bios-text --gfxpayload text \
+	--screen-shows "screen: EGA text 80x25 at 0xb8000, Keel's PSF font" \
+	--screen-shows "firmware: BIOS"
+step "screen: BIOS, VBE framebuffer, the boot summary on the screen" \
+	screen_boot bios screen-bios-vbe \
+	--screen-shows "screen: framebuffer 1024x768x32" --screen-shows "firmware: BIOS"
+step "screen: UEFI, GOP framebuffer, the boot summary on the screen" \
+	screen_boot uefi screen-uefi \
+	--screen-shows "screen: framebuffer 1024x768x32" --screen-shows "firmware: UEFI"
+step "screen: a panic in the middle of a line shows white on red, with its backtrace" \
+	plain "$here/run-tests.sh" --cmdline ktest=screen_panic_mid_line \
+	--no-exit-device --name screen-panic \
+	--screen-at "# ktest: kernel panic, self-test aborted" \
+	--screen-shows "fg=grey bg=black|half a line," \
+	--screen-shows "fg=white bg=red|PANIC: deliberate panic in the middle of a line" \
+	--screen-shows "fg=white bg=red|backtrace:" \
+	--screen-shows "ktest_fn_screen_panic_mid_line+" \
+	--expect "text:# ktest: kernel panic, self-test aborted" "$kernel"
 step "too little memory stops the boot with the figures" env FIRMWARE=bios \
 	BOOT=cdrom MEMORY=12M QEMUFLAGS= "$here/run-tests.sh" --expect panic \
 	--must-show "PANIC: Keel needs at least 16 MiB of usable memory, found 11 MiB" \

@@ -14,7 +14,9 @@
 #include "kernel/ktest.h"
 #include "kernel/memory.h"
 #include "kernel/multiboot2.h"
+#include "kernel/panic.h"
 #include "kernel/pmm.h"
+#include "kernel/printk.h"
 
 extern const uint8_t font_psf[], font_psf_end[];
 
@@ -247,4 +249,15 @@ KTEST(screen_framebuffer_frames_never_handed_out)
 	if (!checked)
 		ktest_skip(t, "the framebuffer lies outside usable memory "
 			   "(as it should): nothing the allocator could hand out");
+}
+
+/*
+ * For the runner (scripts/test-all.sh, with a screenshot): a panic that
+ * comes while the console is mid-line and mid-escape must still start on a
+ * line of its own, in its own colours.
+ */
+KTEST_FLAGS(screen_panic_mid_line, KTEST_EXPLICIT)
+{
+	kprintf("half a line, \x1b[3");
+	panic("deliberate panic in the middle of a line");
 }
