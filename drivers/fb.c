@@ -67,6 +67,8 @@ int fb_init(struct fb *fb, void *base, const struct mb2_framebuffer *mode,
 	fb->cols = mode->width / font->width;
 	fb->rows = mode->height / font->height;
 	fb->cur_shown = false;
+	fb->drawn = NULL;
+	fb->quad_fg = 0xff;	/* no table yet */
 	for (int i = 0; i < FB_COLORS; i++)
 		fb->pixel[i] = mode_pixel(mode, fb_palette_rgb[i][0],
 					  fb_palette_rgb[i][1],
@@ -99,16 +101,37 @@ static inline void store16(uint8_t *p, uint16_t v)
 }
 
 /*
- * 32 bpp, 8 pixels wide (every 8-wide font): two pixels per 64-bit store,
- * chosen by two bits of the glyph row. Four stores a row instead of eight
- * compares and stores; under emulation each store is what costs.
+ * 32 bpp, 8 pixels wide (every 8-wide font): a glyph row is two nibbles,
+ * each four pixels from a table, written as two 64-bit stores. Four stores
+ * and two lookups a row instead of eight compares and stores; under
+ * emulation it is the instructions per pixel that cost. The table is kept
+ * for the colours last used, which rarely change from cell to cell.
  */
-static void draw_row_32x8(uint8_t *dst, uint8_t bits, const uint64_t pair[4])
+static void set_quads(struct fb *fb, uint8_t fg, uint8_t bg)
 {
-	store64(dst, pair[bits >> 6]);
-	store64(dst + 8, pair[(bits >> 4) & 3]);
-	store64(dst + 16, pair[(bits >> 2) & 3]);
-	store64(dst + 24, pair[bits & 3]);
+	uint64_t f = fb->pixel[fg], b = fb->pixel[bg];
+
+	for (int n = 0; n < 16; n++) {
+		/* Bit 3 of the nibble is its leftmost pixel (lowest address). */
+		fb->quad[n][0] = (n & 8 ? f : b) | (n & 4 ? f : b) << 32;
+		fb->quad[n][1] = (n & 2 ? f : b) | (n & 1 ? f : b) << 32;
+	}
+	fb->quad_fg = fg;
+	fb->quad_bg = bg;
+}
+
+static void draw_glyph_32x8(struct fb *fb, uint8_t *dst, const uint8_t *bits,
+			    uint32_t height)
+{
+	for (uint32_t y = 0; y < height; y++, dst += fb->pitch) {
+		const uint64_t *hi = fb->quad[bits[y] >> 4];
+		const uint64_t *lo = fb->quad[bits[y] & 15];
+
+		store64(dst, hi[0]);
+		store64(dst + 8, hi[1]);
+		store64(dst + 16, lo[0]);
+		store64(dst + 24, lo[1]);
+	}
 }
 
 /* Any other row: one pixel at a time, @bytes_pp bytes each, MSB first. */
@@ -155,10 +178,49 @@ static void invert_cursor(struct fb *fb)
 			p[i] ^= 0xff;
 }
 
+void fb_clear(struct fb *fb, struct term_cell *drawn, uint8_t bg)
+{
+	uint32_t px = fb->pixel[bg & 15];
+	uint8_t bytes[8];
+	uint32_t line = fb->width * fb->bytes_pp;
+
+	for (int i = 0; i < 8; i++)
+		bytes[i] = (uint8_t)(px >> (8 * (i % fb->bytes_pp)));
+	for (uint32_t y = 0; y < fb->height; y++) {
+		uint8_t *p = fb->base + (size_t)y * fb->pitch;
+		uint32_t x = 0;
+		uint64_t pair;
+
+		/* 8-byte stores while the pattern repeats in 8 bytes (1, 2 and
+		 * 4 bytes a pixel); 24 bpp goes a pixel at a time. */
+		__builtin_memcpy(&pair, bytes, sizeof(pair));
+		if (fb->bytes_pp != 3)
+			for (; x + 8 <= line; x += 8)
+				store64(p + x, pair);
+		for (; x < line; x++)
+			p[x] = bytes[x % fb->bytes_pp];
+	}
+	fb->drawn = drawn;
+	fb->cur_shown = false;
+	if (drawn)
+		for (size_t i = 0; i < (size_t)fb->cols * fb->rows; i++)
+			drawn[i] = (struct term_cell){ ' ', 7, (uint8_t)(bg & 15) };
+}
+
+/* True when @c would draw the same pixels as @d: blanks differ only in
+ * their background. */
+static bool same_look(const struct term_cell *c, const struct term_cell *d)
+{
+	if (c->bg != d->bg)
+		return false;
+	return c->ch == d->ch && (c->fg == d->fg || c->ch == ' ');
+}
+
 static void fb_draw(void *ctx, unsigned int col, unsigned int row,
 		    const struct term_cell *cell)
 {
 	struct fb *fb = ctx;
+	struct term_cell *drawn;
 	const struct psf_font *f = fb->font;
 	const uint8_t *bits = glyph_of(fb, cell->ch);
 	uint32_t fg = fb->pixel[cell->fg & 15], bg = fb->pixel[cell->bg & 15];
@@ -166,16 +228,17 @@ static void fb_draw(void *ctx, unsigned int col, unsigned int row,
 
 	if (col >= fb->cols || row >= fb->rows)
 		return;
+	if (fb->drawn) {
+		drawn = &fb->drawn[(size_t)row * fb->cols + col];
+		if (same_look(cell, drawn))
+			return;
+		*drawn = *cell;
+	}
 	dst = cell_origin(fb, col, row);
 	if (fb->bytes_pp == 4 && f->width == 8) {
-		/* Pixel pairs, low address first: bit 7 is the left pixel. */
-		const uint64_t pair[4] = {
-			bg | (uint64_t)bg << 32, bg | (uint64_t)fg << 32,
-			fg | (uint64_t)bg << 32, fg | (uint64_t)fg << 32,
-		};
-
-		for (uint32_t y = 0; y < f->height; y++, dst += fb->pitch)
-			draw_row_32x8(dst, bits[y], pair);
+		if (fb->quad_fg != (cell->fg & 15) || fb->quad_bg != (cell->bg & 15))
+			set_quads(fb, cell->fg & 15, cell->bg & 15);
+		draw_glyph_32x8(fb, dst, bits, f->height);
 	} else {
 		for (uint32_t y = 0; y < f->height; y++, dst += fb->pitch)
 			draw_row(dst, fb->bytes_pp, bits + y * f->row_bytes,

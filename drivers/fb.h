@@ -32,6 +32,14 @@ struct fb {
 	unsigned int cols, rows;	/* cells that fit */
 	unsigned int cur_col, cur_row;
 	bool cur_shown;
+	/* What each cell on the screen shows (cols * rows), or NULL. A draw
+	 * that would change nothing is skipped: a scroll rewrites only the
+	 * cells whose text moved, never the blank ones. */
+	struct term_cell *drawn;
+	/* 32 bpp, 8-pixel glyphs: the 16 patterns of four pixels in the
+	 * colours last drawn with (quad_fg on quad_bg); quad_fg > 15: none. */
+	uint64_t quad[16][2];
+	uint8_t quad_fg, quad_bg;
 };
 
 /* The 16 console colours as 8-bit red, green, blue (the VGA's). */
@@ -46,6 +54,13 @@ extern const uint8_t fb_palette_rgb[FB_COLORS][3];
  */
 int fb_init(struct fb *fb, void *base, const struct mb2_framebuffer *mode,
 	    const struct psf_font *font, const uint16_t *glyph_map);
+
+/*
+ * Give @fb the memory @drawn (cols * rows cells) to remember what it drew,
+ * and paint the whole screen palette colour @bg, so the shadow is true from
+ * the start. Faster than drawing every cell: one store per two pixels.
+ */
+void fb_clear(struct fb *fb, struct term_cell *drawn, uint8_t bg);
 
 /* Draw (struct term_ops.draw) and the cursor (.cursor); ctx is the fb. */
 extern const struct term_ops fb_term_ops;

@@ -108,10 +108,21 @@ static int start_term(void)
 	bool text = mode.type == MB2_FB_EGA_TEXT;
 	unsigned int cols = text ? vga.cols : fb.cols;
 	unsigned int rows = text ? vga.rows : fb.rows;
-	struct term_cell *cells = kmalloc((size_t)cols * rows * sizeof(*cells));
+	size_t n = (size_t)cols * rows;
+	struct term_cell *cells = kmalloc(n * sizeof(*cells));
+	/* The backend's record of what the screen shows. */
+	void *drawn = kmalloc(n * (text ? sizeof(uint16_t) :
+				       sizeof(struct term_cell)));
 
-	if (!cells)
+	if (!cells || !drawn) {
+		kfree(cells);
+		kfree(drawn);
 		return -ENOMEM;
+	}
+	if (text)
+		vga_text_clear(&vga, drawn, 0);
+	else
+		fb_clear(&fb, drawn, 0);
 	term_init(&term, cols, rows, cells,
 		  text ? &vga_text_term_ops : &fb_term_ops, text ? (void *)&vga :
 								  (void *)&fb);

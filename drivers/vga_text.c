@@ -48,6 +48,7 @@ int vga_text_init(struct vga_text *v, void *base,
 	v->stride = mode->pitch / 2;
 	v->glyph_map = glyph_map;
 	v->hw_cursor = hw_cursor;
+	v->drawn = NULL;
 	return 0;
 }
 
@@ -65,12 +66,31 @@ static void vga_draw(void *ctx, unsigned int col, unsigned int row,
 		     const struct term_cell *cell)
 {
 	struct vga_text *v = ctx;
+	uint16_t word;
 
 	if (col >= v->cols || row >= v->rows)
 		return;
-	v->cells[row * v->stride + col] =
-		(uint16_t)(vga_text_attr(cell->fg, cell->bg) << 8 |
-			   char_of(v, cell->ch));
+	word = (uint16_t)(vga_text_attr(cell->fg, cell->bg) << 8 |
+			  char_of(v, cell->ch));
+	if (v->drawn) {
+		if (v->drawn[row * v->cols + col] == word)
+			return;
+		v->drawn[row * v->cols + col] = word;
+	}
+	v->cells[row * v->stride + col] = word;
+}
+
+void vga_text_clear(struct vga_text *v, uint16_t *drawn, uint8_t bg)
+{
+	uint16_t blank = (uint16_t)(vga_text_attr(7, bg) << 8 | char_of(v, ' '));
+
+	for (unsigned int r = 0; r < v->rows; r++)
+		for (unsigned int c = 0; c < v->cols; c++) {
+			v->cells[r * v->stride + c] = blank;
+			if (drawn)
+				drawn[r * v->cols + c] = blank;
+		}
+	v->drawn = drawn;
 }
 
 static void crtc_write(uint8_t index, uint8_t value)
@@ -128,15 +148,22 @@ static const struct {
 
 void vga_text_load_font(void *plane, const struct psf_font *font)
 {
-	volatile uint8_t *dst = plane;
+	volatile uint32_t *dst = plane;
 
 	for (size_t i = 0; i < sizeof(plane2_access) / sizeof(plane2_access[0]); i++)
 		outw(plane2_access[i].port, plane2_access[i].word);
+	/* The 16 rows of each glyph, four bytes a store (each store is one
+	 * device access under emulation); rows 16-31 of a slot are never
+	 * shown with 16-line characters. */
 	for (uint32_t g = 0; g < VGA_FONT_GLYPHS; g++) {
 		const uint8_t *bits = psf_glyph(font, g);
 
-		for (uint32_t y = 0; y < VGA_FONT_SLOT; y++)
-			dst[g * VGA_FONT_SLOT + y] = y < font->height ? bits[y] : 0;
+		for (uint32_t y = 0; y < font->height; y += 4) {
+			uint32_t w;
+
+			__builtin_memcpy(&w, bits + y, sizeof(w));
+			dst[(g * VGA_FONT_SLOT + y) / 4] = w;
+		}
 	}
 	for (size_t i = 0; i < sizeof(text_access) / sizeof(text_access[0]); i++)
 		outw(text_access[i].port, text_access[i].word);

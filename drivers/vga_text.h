@@ -26,6 +26,10 @@ struct vga_text {
 	unsigned int stride;		/* cells from one row to the next */
 	const uint16_t *glyph_map;	/* 256 entries; NULL: ASCII as is */
 	bool hw_cursor;			/* program the CRTC (not in tests) */
+	/* The words last written to each cell (cols * rows), or NULL: a write
+	 * that changes nothing is skipped, since under emulation every
+	 * access to video memory is a slow device access. */
+	uint16_t *drawn;
 };
 
 /* Set up @v on the text buffer at @base described by @mode (EGA text).
@@ -33,6 +37,10 @@ struct vga_text {
 int vga_text_init(struct vga_text *v, void *base,
 		  const struct mb2_framebuffer *mode,
 		  const uint16_t *glyph_map, bool hw_cursor);
+
+/* Give @v the memory @drawn (cols * rows words), and blank the screen in
+ * palette colour @bg through it. */
+void vga_text_clear(struct vga_text *v, uint16_t *drawn, uint8_t bg);
 
 /* True when @font can replace the VGA's: 8 pixels wide, 16 high (the text
  * mode's character cell), at least 256 glyphs. */

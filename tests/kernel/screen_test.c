@@ -195,6 +195,58 @@ KTEST(screen_fb_cursor_shows_and_hides)
 	KT_ASSERT(memcmp(pixels, before, sizeof(pixels)) == 0);
 }
 
+/* fb_clear paints every pixel of every line in the colour asked for, at
+ * every depth, and never the pitch's padding. */
+KTEST(screen_fb_clear_paints_every_pixel)
+{
+	static const uint8_t depths[] = { 32, 24, 16, 8 };
+	static struct term_cell drawn[5 * 3];
+
+	KT_ASSERT(load_font());
+	for (size_t d = 0; d < sizeof(depths); d++) {
+		struct mb2_framebuffer m = mode_of(depths[d]);
+		uint32_t bytes = (m.bpp + 7u) / 8u;
+		struct fb fb;
+
+		memset(pixels, SENTINEL, sizeof(pixels));
+		KT_ASSERT(fb_init(&fb, pixels, &m, &font, map) == 0);
+		fb_clear(&fb, drawn, 4);
+		for (uint32_t y = 0; y < H; y++) {
+			for (uint32_t x = 0; x < W; x++)
+				KT_ASSERT_EQ(read_pixel(pixels + y * m.pitch + x * bytes,
+							bytes), want_pixel(&m, 4));
+			for (uint32_t i = W * bytes; i < m.pitch; i++)
+				KT_ASSERT_EQ(pixels[y * m.pitch + i], SENTINEL);
+		}
+	}
+}
+
+/* before: a scroll redrew every cell. after: with the record of what is
+ * drawn, a cell that would look the same is not written again (the pixels
+ * poked here survive), and one that changes is. */
+KTEST(screen_fb_skips_cells_that_look_the_same)
+{
+	struct mb2_framebuffer m = mode_of(32);
+	static struct term_cell drawn[5 * 3];
+	struct fb fb;
+	uint8_t *p = pixels + 16 * m.pitch + 8 * 4;	/* cell (1, 1) */
+
+	KT_ASSERT(load_font());
+	KT_ASSERT(fb_init(&fb, pixels, &m, &font, map) == 0);
+	fb_clear(&fb, drawn, 0);
+	fb_term_ops.draw(&fb, 1, 1, &(struct term_cell){ 'x', 2, 0 });
+	p[0] = 0x33;
+	fb_term_ops.draw(&fb, 1, 1, &(struct term_cell){ 'x', 2, 0 });
+	KT_ASSERT_EQ(p[0], 0x33);
+	fb_term_ops.draw(&fb, 1, 1, &(struct term_cell){ ' ', 3, 0 });
+	KT_ASSERT(cell_matches(&m, 1, 1, ' ', 7, 0));
+	p[0] = 0x33;	/* blanks differ only in background */
+	fb_term_ops.draw(&fb, 1, 1, &(struct term_cell){ ' ', 5, 0 });
+	KT_ASSERT_EQ(p[0], 0x33);
+	fb_term_ops.draw(&fb, 1, 1, &(struct term_cell){ ' ', 5, 6 });
+	KT_ASSERT(cell_matches(&m, 1, 1, ' ', 7, 6));
+}
+
 /* Cells land at row * stride + col with the VGA's colour numbers (red is
  * 4 there, blue 1), the character being the font's glyph index. */
 KTEST(screen_ega_text_written_and_read_back)
@@ -219,6 +271,16 @@ KTEST(screen_ega_text_written_and_read_back)
 	KT_ASSERT(vga_text_init(&v, text, &m, NULL, false) == 0);
 	vga_text_term_ops.draw(&v, 79, 24, &(struct term_cell){ 'Q', 15, 1 });
 	KT_ASSERT_EQ(text[24 * 80 + 79], 0x4f << 8 | 'Q');
+	/* With a record of the cells, an unchanged cell is not written. */
+	static uint16_t drawn[80 * 25];
+	vga_text_clear(&v, drawn, 0);
+	KT_ASSERT_EQ(text[24 * 80 + 79], 0x07 << 8 | ' ');
+	vga_text_term_ops.draw(&v, 5, 5, &(struct term_cell){ 'Q', 15, 1 });
+	text[5 * 80 + 5] = 0x1234;
+	vga_text_term_ops.draw(&v, 5, 5, &(struct term_cell){ 'Q', 15, 1 });
+	KT_ASSERT_EQ(text[5 * 80 + 5], 0x1234);
+	vga_text_term_ops.draw(&v, 5, 5, &(struct term_cell){ 'Q', 14, 1 });
+	KT_ASSERT_EQ(text[5 * 80 + 5], 0x4b << 8 | 'Q');	/* bright cyan */
 }
 
 /* No frame of the loader's framebuffer that the map calls usable is free. */
