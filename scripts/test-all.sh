@@ -212,9 +212,11 @@ step "screen: a panic in the middle of a line shows white on red, with its backt
 	--screen-shows "fg=white bg=red|backtrace:" \
 	--screen-shows "ktest_fn_screen_panic_mid_line+" \
 	--expect "text:# ktest: kernel panic, self-test aborted" "$kernel"
+# 12 MiB of RAM leaves 10 or 11 MiB usable, as the kernel image grows: the
+# figure itself is not checked, only that it is given.
 step "too little memory stops the boot with the figures" env FIRMWARE=bios \
 	BOOT=cdrom MEMORY=12M QEMUFLAGS= "$here/run-tests.sh" --expect panic \
-	--must-show "PANIC: Keel needs at least 16 MiB of usable memory, found 11 MiB" \
+	--must-show "PANIC: Keel needs at least 16 MiB of usable memory, found 1" \
 	--name too-little-memory "$kernel"
 step "unknown and malformed options are reported, not fatal" plain \
 	"$here/run-tests.sh" --cmdline "ktest=boot_* bogus=1 bogus serial=com9 timer_hz=fast baud=1 path=\$HOME;x" \

@@ -21,8 +21,8 @@ extern const uint8_t font_psf[], font_psf_end[];
 #define LINES	48	/* a screenful, each line scrolling it */
 
 static uint16_t map[FB_GLYPH_MAP];
-static struct term_cell cells[COLS * ROWS];
-static struct term_cell drawn[COLS * ROWS];
+/* From the heap, not .bss: a benchmark should not grow every boot's image. */
+static struct term_cell *cells, *drawn;
 
 /* Line @i: @len printable characters, shifted by i so that no cell keeps
  * its character when the screen scrolls, then a newline. */
@@ -92,11 +92,12 @@ KBENCH(screen_scroll_1024x768x32)
 	uint8_t *buf = kmalloc((size_t)BW * BH * 4);
 	uint64_t hz = timer_cycles_hz();
 
-	if (!buf || psf_parse(font_psf, (size_t)(font_psf_end - font_psf),
+	cells = kmalloc(COLS * ROWS * sizeof(*cells));
+	drawn = kmalloc(COLS * ROWS * sizeof(*drawn));
+	if (!buf || !cells || !drawn || psf_parse(font_psf, (size_t)(font_psf_end - font_psf),
 			      &font, &why) || fb_init(&fb, buf, &m, &font, map)) {
 		kbench_report("screen: cannot set up (no memory or font)", 0, "");
-		kfree(buf);
-		return;
+		goto out;
 	}
 	psf_build_map(&font, map, FB_GLYPH_MAP, 0);
 	for (int i = 0; i < ROUNDS; i++)
@@ -111,5 +112,8 @@ KBENCH(screen_scroll_1024x768x32)
 		kbench_report("screen 1024x768x32: scrolled lines per second, "
 			      "60 characters", hz / f.typical, "lines/s");
 	}
+out:
+	kfree(drawn);
+	kfree(cells);
 	kfree(buf);
 }

@@ -11,6 +11,7 @@
 #include "drivers/fb.h"
 #include "drivers/vga_text.h"
 #include "kernel/frame.h"
+#include "kernel/heap.h"
 #include "kernel/ktest.h"
 #include "kernel/memory.h"
 #include "kernel/multiboot2.h"
@@ -168,21 +169,16 @@ KTEST(screen_fb_renders_at_8_bpp_through_the_palette)
 	render_at(t, 8);
 }
 
-/* before: the cursor could leave marks. after: showing it inverts exactly
- * the underline rows of its cell, and hiding it restores them. */
-KTEST(screen_fb_cursor_shows_and_hides)
+/* One round of the cursor test, @before a buffer the size of pixels[]. */
+static void cursor_round(struct ktest_ctx *t, uint8_t *before)
 {
 	struct mb2_framebuffer m = mode_of(32);
-	static uint8_t before[sizeof(pixels)];
 	static struct term_cell cells[5 * 3];
 	struct term term;
 	struct fb fb;
 	const uint8_t *p;
 
-	if (!load_font()) {
-		ktest_skip(t, "the built-in font does not parse");
-		return;
-	}
+	KT_ASSERT(load_font());
 	KT_ASSERT(fb_init(&fb, pixels, &m, &font, map) == 0);
 	term_init(&term, fb.cols, fb.rows, cells, &fb_term_ops, &fb);
 	fb_term_ops.cursor(&fb, 0, 0, false);
@@ -193,6 +189,17 @@ KTEST(screen_fb_cursor_shows_and_hides)
 	KT_ASSERT(memcmp(pixels, before, (2 * 16 + 14) * m.pitch) == 0);
 	fb_term_ops.cursor(&fb, 3, 2, false);
 	KT_ASSERT(memcmp(pixels, before, sizeof(pixels)) == 0);
+}
+
+/* before: the cursor could leave marks. after: showing it inverts exactly
+ * the underline rows of its cell, and hiding it restores them. */
+KTEST(screen_fb_cursor_shows_and_hides)
+{
+	uint8_t *before = kmalloc(sizeof(pixels));
+
+	KT_ASSERT(before);
+	cursor_round(t, before);
+	kfree(before);
 }
 
 /* fb_clear paints every pixel of every line in the colour asked for, at
@@ -247,22 +254,26 @@ KTEST(screen_fb_skips_cells_that_look_the_same)
 	KT_ASSERT(cell_matches(&m, 1, 1, ' ', 7, 6));
 }
 
-/* Cells land at row * stride + col with the VGA's colour numbers (red is
- * 4 there, blue 1), the character being the font's glyph index. */
-KTEST(screen_ega_text_written_and_read_back)
+/* The EGA test's buffers, from the heap (kept out of every boot's .bss). */
+struct ega_bufs {
+	uint16_t text[80 * 25];
+	struct term_cell cells[80 * 25];
+	uint16_t drawn[80 * 25];
+};
+
+static void ega_round(struct ktest_ctx *t, struct ega_bufs *b)
 {
-	static uint16_t text[80 * 25];
 	const struct mb2_framebuffer m = {
 		.addr = VGA_TEXT_PHYS, .width = 80, .height = 25, .pitch = 160,
 		.bpp = 16, .type = MB2_FB_EGA_TEXT,
 	};
-	static struct term_cell cells[80 * 25];
+	uint16_t *text = b->text;
 	struct vga_text v;
 	struct term term;
 
 	KT_ASSERT(load_font());
 	KT_ASSERT(vga_text_init(&v, text, &m, map, false) == 0);
-	term_init(&term, 80, 25, cells, &vga_text_term_ops, &v);
+	term_init(&term, 80, 25, b->cells, &vga_text_term_ops, &v);
 	TERM_PUTS(&term, "\n\n   \x1b[31;44mR\x1b[0mz");
 	KT_ASSERT_EQ(text[2 * 80 + 3], 0x14 << 8 | map['R']);
 	KT_ASSERT_EQ(text[2 * 80 + 4], 0x07 << 8 | map['z']);
@@ -272,8 +283,7 @@ KTEST(screen_ega_text_written_and_read_back)
 	vga_text_term_ops.draw(&v, 79, 24, &(struct term_cell){ 'Q', 15, 1 });
 	KT_ASSERT_EQ(text[24 * 80 + 79], 0x4f << 8 | 'Q');
 	/* With a record of the cells, an unchanged cell is not written. */
-	static uint16_t drawn[80 * 25];
-	vga_text_clear(&v, drawn, 0);
+	vga_text_clear(&v, b->drawn, 0);
 	KT_ASSERT_EQ(text[24 * 80 + 79], 0x07 << 8 | ' ');
 	vga_text_term_ops.draw(&v, 5, 5, &(struct term_cell){ 'Q', 15, 1 });
 	text[5 * 80 + 5] = 0x1234;
@@ -281,6 +291,17 @@ KTEST(screen_ega_text_written_and_read_back)
 	KT_ASSERT_EQ(text[5 * 80 + 5], 0x1234);
 	vga_text_term_ops.draw(&v, 5, 5, &(struct term_cell){ 'Q', 14, 1 });
 	KT_ASSERT_EQ(text[5 * 80 + 5], 0x4b << 8 | 'Q');	/* bright cyan */
+}
+
+/* Cells land at row * stride + col with the VGA's colour numbers (red is
+ * 4 there, blue 1), the character being the font's glyph index. */
+KTEST(screen_ega_text_written_and_read_back)
+{
+	struct ega_bufs *b = kmalloc(sizeof(*b));
+
+	KT_ASSERT(b);
+	ega_round(t, b);
+	kfree(b);
 }
 
 /* No frame of the loader's framebuffer that the map calls usable is free. */
