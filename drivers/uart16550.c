@@ -100,7 +100,7 @@ bool uart_baud_valid(uint32_t baud)
 {
 	/* The divisor must be exact and fit the 16-bit latch. */
 	return baud && UART_CLOCK_HZ % baud == 0 &&
-	       UART_CLOCK_HZ / baud <= 0xffff;
+	       UART_CLOCK_HZ / baud <= UART_MAX_DIVISOR;
 }
 
 /* A UART has a scratch register that keeps what is written to it; an empty

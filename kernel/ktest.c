@@ -32,6 +32,7 @@ extern const struct ktest __ktests_end[];
 /* Room for a result line: indent, number, name and reason, each '#' in
  * them doubled by its escape. */
 #define LINE_MAX (2 * REASON_MAX + 2 * 64 + 32)
+#define MIN_LEN(a, b) ((a) < (b) ? (a) : (b))
 
 struct ktest_ctx {
 	bool failed;
@@ -291,11 +292,13 @@ static void print_result(const char *indent, bool ok, size_t number,
 
 	len = (size_t)snprintf(line, sizeof(line), "%s%s %zu ", indent,
 			       ok ? "ok" : "not ok", number);
+	len = MIN_LEN(len, sizeof(line) - 1);
 	append_escaped(line, &len, name, name_len);
 	if (directive || reason)
 		len += (size_t)snprintf(line + len, sizeof(line) - len, " #%s%s",
 					directive ? " " : "",
 					directive ? directive : "");
+	len = MIN_LEN(len, sizeof(line) - 1);	/* snprintf says what it wanted */
 	if (reason && *reason) {
 		append_escaped(line, &len, " ", 1);
 		append_escaped(line, &len, reason, REASON_MAX);

@@ -173,7 +173,9 @@ rm -f "$fifo"
 mkfifo "$fifo"
 exec 3<>"$fifo"			# held open: QEMU never sees end of input
 start=$EPOCHREALTIME
-timeout "$timeout" "${QEMU_ARGS[@]}" <"$fifo" 2>"$dir/$name.stderr" | watch_serial
+# --foreground: QEMU stays in this step's process group, so that a timing
+# suite elsewhere (cpu_claim) stops it with the rest of the step.
+timeout --foreground "$timeout" "${QEMU_ARGS[@]}" <"$fifo" 2>"$dir/$name.stderr" | watch_serial
 status=${PIPESTATUS[0]}
 exec 3>&-
 rm -f "$fifo"
@@ -203,14 +205,20 @@ read_ktap() {
 	ktap_lines=$(python3 "$here/ktap.py" "$serial" 2>&1)
 	last=$(printf '%s\n' "$ktap_lines" | tail -n1)
 	passed=0 failed=0 skipped=0
+	ktap_problem=""
 	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
 		passed=${BASH_REMATCH[1]}
 		failed=${BASH_REMATCH[2]}
 		skipped=${BASH_REMATCH[3]}
+	else
+		# A reader that crashed or is missing must not pass for a
+		# report with nothing in it.
+		ktap_problem="scripts/ktap.py gave no summary: ${last:-no output}"
 	fi
 	total=$((passed + failed + skipped))
 	suites=$(printf '%s\n' "$ktap_lines" | grep -cE '^[^ ]+: [0-9]+ passed, ')
-	ktap_problem=$(printf '%s\n' "$ktap_lines" | sed -n 's/^problem: //p' | head -n1)
+	[ -n "$ktap_problem" ] ||
+		ktap_problem=$(printf '%s\n' "$ktap_lines" | sed -n 's/^problem: //p' | head -n1)
 	if ! grep -q '^KTAP version 1$' "$serial"; then
 		ktap_problem="no KTAP report (no 'KTAP version 1' line)"
 	elif [ -z "$ktap_problem" ] && ! grep -q '^# ktest end:' "$serial"; then

@@ -29,7 +29,21 @@ run_start=$EPOCHREALTIME
 # Every step's output is kept apart and printed whole, in list order.
 JOBS=${JOBS:-2}
 jobdir=$(mktemp -d "${TMPDIR:-/tmp}/keel-test.XXXXXX")
-trap 'rm -rf "$jobdir"' EXIT
+
+# Steps run in process groups of their own, which Ctrl-C at the terminal
+# does not reach: end them (continuing any a timing suite stopped) before
+# leaving.
+end_steps() {
+	local f pg
+	for f in "$jobdir"/*.pgid; do
+		[ -e "$f" ] || continue
+		pg=$(cat "$f")
+		kill -CONT -- "-$pg" 2>/dev/null
+		kill -TERM -- "-$pg" 2>/dev/null
+	done
+}
+trap 'end_steps; rm -rf "$jobdir"' EXIT
+trap 'exit 130' INT TERM
 titles=() kinds=() cmds=() state=()	# state: queued, running, done, shown
 
 # step [--timing|--host] TITLE COMMAND...: queue a step: a boot that runs
