@@ -277,7 +277,13 @@ void uart_write(struct uart *u, const char *s, size_t len)
 	if (u->tx && irqs_were_on) {
 		write_queued(u, &st, s, len);
 	} else {
-		/* No interrupt can come to drain a ring: write it all now. */
+		/*
+		 * No interrupt can come to drain a ring: write it all now, the
+		 * ring first so that output stays in order. This is what a
+		 * panic needs; the price is that a message printed from an
+		 * interrupt handler (the input-loss report) waits for up to a
+		 * full ring, 4 KiB, about 355 ms at 115200 baud on a real line.
+		 */
 		drain_polled(u, &st);
 		write_polled(u, &st, s, len);
 	}
