@@ -58,6 +58,15 @@ static size_t n_order;
 static bool running;
 static const struct boot_info *boot_info;
 
+/*
+ * A run started from inside a test (the shell's tests run "ktest PATTERN"):
+ * its lines are prefixed "# ", diagnostics of the running test, so that
+ * they do not break the report around them, and the suite that started it
+ * is left out, so that it cannot start itself again.
+ */
+static const char *line_prefix = "";
+static const struct ktest *excluded_suite;
+
 static bool requested;
 
 bool ktest_running(void)
@@ -80,6 +89,18 @@ const struct boot_info *ktest_boot_info(void)
 	return boot_info;
 }
 
+/* Print one line of the report (the format ends in '\n'). */
+__attribute__((format(printf, 1, 2))) static void ktap_line(const char *fmt,
+							     ...)
+{
+	va_list ap;
+
+	kprintf("%s", line_prefix);
+	va_start(ap, fmt);
+	vkprintf(fmt, ap);
+	va_end(ap);
+}
+
 void ktest_fail_at(struct ktest_ctx *t, const char *file, int line,
 		   const char *fmt, ...)
 {
@@ -91,7 +112,7 @@ void ktest_fail_at(struct ktest_ctx *t, const char *file, int line,
 	va_end(ap);
 	/* KTAP diagnostic lines start with '#'. Every test is a subtest of
 	 * its suite, so the line is indented as the test's result is. */
-	kprintf(INDENT "# %s:%d: %s\n", file, line, msg);
+	ktap_line(INDENT "# %s:%d: %s\n", file, line, msg);
 	/* The place starts the reason on the result line too, so a message
 	 * starting with a directive word ("SKIP ...") is never read as one. */
 	if (!t->failed)
@@ -170,6 +191,8 @@ static bool selected(const struct ktest *k, const char *pattern)
 
 	if (k->flags & KTEST_BENCH)
 		return false;
+	if (excluded_suite && same_suite(k, excluded_suite))
+		return false;
 	if (k->flags & KTEST_EXPLICIT)
 		return pattern && strcmp(pattern, k->name) == 0;
 	if (!pattern || glob_match(pattern, k->name))
@@ -211,7 +234,7 @@ static bool sort_records(void)
 	size_t n = (size_t)(__ktests_end - __ktests_start);
 
 	if (n > KTEST_MAX) {
-		kprintf("# ktest: %zu test records, more than KTEST_MAX (%d) "
+		ktap_line("# ktest: %zu test records, more than KTEST_MAX (%d) "
 			"in kernel/ktest.c\n", n, KTEST_MAX);
 		return false;
 	}
@@ -300,7 +323,7 @@ static void print_result(const char *indent, bool ok, size_t number,
 		append_escaped(line, &len, " ", 1);
 		append_escaped(line, &len, reason, REASON_MAX);
 	}
-	kprintf("%s\n", line);
+	ktap_line("%s\n", line);
 }
 
 static void print_suite_result(bool ok, const char *directive)
@@ -376,9 +399,9 @@ static void run_suite(size_t first, size_t number, const char *pattern,
 
 	now.suite = order[first];
 	now.suite_number = number;
-	kprintf(INDENT "KTAP version 1\n" INDENT "# Subtest: %.*s\n"
-		INDENT "1..%zu\n", (int)len, name,
-		count_in_suite(first, pattern));
+	ktap_line(INDENT "KTAP version 1\n");
+	ktap_line(INDENT "# Subtest: %.*s\n", (int)len, name);
+	ktap_line(INDENT "1..%zu\n", count_in_suite(first, pattern));
 	for (size_t i = first; i < n_order; i++) {
 		if (selected(order[i], pattern) &&
 		    same_suite(order[i], order[first]))
@@ -395,28 +418,55 @@ static void run_suite(size_t first, size_t number, const char *pattern,
 	total->skipped += c.skipped;
 }
 
-int ktest_run(const char *pattern)
+/* Run the selected tests and print their report and the summary line. */
+static bool run_selected(const char *pattern)
 {
 	struct ktest_counts c = { 0, 0, 0 };
 	size_t suites, number = 0;
 	bool ok = sort_records();
 
-	running = true;
 	suites = ok ? count_suites(pattern) : 0;
-	kprintf("KTAP version 1\n1..%zu\n", suites);
+	ktap_line("KTAP version 1\n");
+	ktap_line("1..%zu\n", suites);
 	for (size_t i = 0; i < n_order; i++) {
 		if (opens_suite(i, pattern))
 			run_suite(i, ++number, pattern, &c);
 	}
-	kprintf("# ktest end: %zu passed, %zu failed, %zu skipped\n",
-		c.passed, c.failed, c.skipped);
+	ktap_line("# ktest end: %zu passed, %zu failed, %zu skipped\n",
+		  c.passed, c.failed, c.skipped);
 	if (ok && suites == 0)
-		kprintf("# ktest: no test matches \"%s\"\n",
-			pattern ? pattern : "*");
-	ok = ok && suites > 0 && c.failed == 0;
-	running = false;
-	arch_exit_emulator(ok ? KTEST_EXIT_PASS : KTEST_EXIT_FAIL);
+		ktap_line("# ktest: no test matches \"%s\"\n",
+			  pattern ? pattern : "*");
+	return ok && suites > 0 && c.failed == 0;
+}
+
+int ktest_run_tests(const char *pattern)
+{
+	bool nested = running;
+	typeof(now) outer = now;
+	bool ok;
+
+	if (nested) {
+		line_prefix = "# ";
+		excluded_suite = now.suite;
+	}
+	running = true;
+	ok = run_selected(pattern);
+	running = nested;
+	if (nested) {
+		now = outer;
+		line_prefix = "";
+		excluded_suite = NULL;
+	}
 	return ok ? 0 : -1;
+}
+
+int ktest_run(const char *pattern)
+{
+	int err = ktest_run_tests(pattern);
+
+	arch_exit_emulator(err ? KTEST_EXIT_FAIL : KTEST_EXIT_PASS);
+	return err;
 }
 
 void kbench_report(const char *name, uint64_t value, const char *unit)
