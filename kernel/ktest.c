@@ -67,6 +67,10 @@ static const struct boot_info *boot_info;
 static const char *line_prefix = "";
 static const struct ktest *excluded_suite;
 
+/* The counts of the last top-level run, for ktest_print_banner(). */
+static struct ktest_counts last_counts;
+static bool last_ok;
+
 static bool requested;
 
 bool ktest_running(void)
@@ -437,7 +441,12 @@ static bool run_selected(const char *pattern)
 	if (ok && suites == 0)
 		ktap_line("# ktest: no test matches \"%s\"\n",
 			  pattern ? pattern : "*");
-	return ok && suites > 0 && c.failed == 0;
+	ok = ok && suites > 0 && c.failed == 0;
+	if (!excluded_suite) {
+		last_counts = c;
+		last_ok = ok;
+	}
+	return ok;
 }
 
 int ktest_run_tests(const char *pattern)
@@ -467,6 +476,60 @@ int ktest_run(const char *pattern)
 
 	arch_exit_emulator(err ? KTEST_EXIT_FAIL : KTEST_EXIT_PASS);
 	return err;
+}
+
+/* --- The closing banner ------------------------------------------------- */
+
+/* "PASSED" and "FAILED" in letters five rows high. */
+#define BIG_ROWS 5
+static const struct {
+	char letter;
+	const char *rows[BIG_ROWS];
+} big_font[] = {
+	{ 'A', { " ### ", "#   #", "#####", "#   #", "#   #" } },
+	{ 'D', { "#### ", "#   #", "#   #", "#   #", "#### " } },
+	{ 'E', { "#####", "#    ", "#### ", "#    ", "#####" } },
+	{ 'F', { "#####", "#    ", "#### ", "#    ", "#    " } },
+	{ 'I', { "#####", "  #  ", "  #  ", "  #  ", "#####" } },
+	{ 'L', { "#    ", "#    ", "#    ", "#    ", "#####" } },
+	{ 'P', { "#### ", "#   #", "#### ", "#    ", "#    " } },
+	{ 'S', { " ####", "#    ", " ### ", "    #", "#### " } },
+};
+
+/* ECMA-48 SGR: bold green, bold red, back to the default. */
+#define SGR_PASS "\x1b[1;32m"
+#define SGR_FAIL "\x1b[1;31m"
+#define SGR_RESET "\x1b[0m"
+#define BANNER_RULE "  ==============================================\n"
+
+static const char *big_row(char letter, int row)
+{
+	for (size_t i = 0; i < sizeof(big_font) / sizeof(big_font[0]); i++) {
+		if (big_font[i].letter == letter)
+			return big_font[i].rows[row];
+	}
+	return "     ";
+}
+
+static void print_big(const char *word)
+{
+	for (int row = 0; row < BIG_ROWS; row++) {
+		kprintf("    ");
+		for (const char *w = word; *w; w++)
+			kprintf("%s ", big_row(*w, row));
+		kprintf("\n");
+	}
+}
+
+void ktest_print_banner(void)
+{
+	kprintf("\n%s" BANNER_RULE "\n", last_ok ? SGR_PASS : SGR_FAIL);
+	kprintf("    Keel self-test\n\n");
+	print_big(last_ok ? "PASSED" : "FAILED");
+	kprintf("\n    Keel self-test %s: %zu passed, %zu failed, %zu "
+		"skipped\n\n" BANNER_RULE SGR_RESET "\n",
+		last_ok ? "PASSED" : "FAILED", last_counts.passed,
+		last_counts.failed, last_counts.skipped);
 }
 
 void kbench_report(const char *name, uint64_t value, const char *unit)

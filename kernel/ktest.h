@@ -133,6 +133,11 @@ int ktest_run_tests(const char *pattern);
  */
 int ktest_run(const char *pattern);
 
+/* Print the last run's result large, in green or red (ANSI SGR), with its
+ * counts: the self-test's closing lines where it cannot end the emulator,
+ * as on a real PC with a screen and no serial port. */
+void ktest_print_banner(void);
+
 /*
  * Called by panic(): print "not ok ... # ERROR kernel panic" for the test
  * that was running and for its suite, so the KTAP report says which test

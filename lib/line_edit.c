@@ -16,6 +16,7 @@
 #define CTRL(letter) ((letter) & 0x1f)
 /* A CSI parameter stops growing here: no key has a larger one. */
 #define PARAM_MAX 9999
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 enum esc_state {
 	ESC_NONE,	/* ordinary bytes */
@@ -25,7 +26,7 @@ enum esc_state {
 };
 
 enum action {
-	ACT_IGNORE = 0,	/* the zero of every table: unknown keys do nothing */
+	ACT_IGNORE = 0,	/* every table's zero: unknown keys do nothing */
 	ACT_ENTER,
 	ACT_BACKSPACE,
 	ACT_DELETE,
@@ -247,7 +248,7 @@ static enum line_edit_status act(struct line_edit *le, enum action a)
 
 static enum action cursor_key(unsigned char final)
 {
-	for (size_t i = 0; i < sizeof(cursor_keys) / sizeof(cursor_keys[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cursor_keys); i++) {
 		if (cursor_keys[i].final == final)
 			return cursor_keys[i].action;
 	}
