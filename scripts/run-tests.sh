@@ -297,7 +297,8 @@ judge() {
 	37) outcome=panic; reason="kernel panic: $(kernel_output | grep -m1 '^PANIC:')" ;;
 	124) outcome=timeout; reason="timed out after ${timeout}s; last line: $(tail -n1 "$serial")" ;;
 	0) outcome=triple; reason="QEMU exited with status 0: the machine reset (a triple fault under -no-reboot)"
-		[ "$expect" = reset ] && outcome=reset ;;
+		[ "$expect" = reset ] && { outcome=reset
+			reason="QEMU exited with status 0: the machine restarted (under -no-reboot)"; } ;;
 	*) reason="QEMU exited with status $status; $(tail -n2 "$dir/$name.stderr" | paste -sd ' ' -)" ;;
 	esac
 	[ -z "$first_line" ] && [ "$outcome" != triple ] &&
