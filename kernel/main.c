@@ -17,6 +17,7 @@
 #include "kernel/options.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/shell.h"
 #include "kernel/timer.h"
 #include "kernel/version.h"
 
@@ -58,21 +59,6 @@ static void print_summary(const struct boot_info *info)
 	memory_print_map();
 }
 
-/* Idle with interrupts on, echoing serial input (CR as a new line). */
-static __attribute__((noreturn)) void idle_echo(void)
-{
-	for (;;) {
-		int c;
-
-		while ((c = console_getc()) >= 0) {
-			char ch = c == '\r' ? '\n' : (char)c;
-
-			console_write(&ch, 1);
-		}
-		arch_idle_unless(console_has_input);
-	}
-}
-
 /* What the command line asked for, once the kernel is up. */
 static __attribute__((noreturn)) void run(const struct boot_info *info)
 {
@@ -85,12 +71,11 @@ static __attribute__((noreturn)) void run(const struct boot_info *info)
 		kheap_set_debug(true);	/* every heap check on for the tests */
 		ktest_set_boot_info(info);
 		ktest_run(options_text("ktest"));
-		kprintf("Keel: self-test finished; halting\n");
-		arch_halt();
+		/* Still here: no exit device, as on a real PC. */
+		ktest_print_banner();
+		shell_reboot_after_key();
 	}
-	kprintf("Keel: boot complete; what you type on the serial console "
-		"is echoed\n");
-	idle_echo();
+	shell_run();			/* a prompt on every console */
 }
 
 /*

@@ -16,7 +16,15 @@
 #     --expect KIND     what the boot must do: pass (default), or a failure
 #                       the runner must recognise: fail, panic, triple,
 #                       text:STRING (STRING appears on serial; QEMU is then
-#                       stopped), or bench (a "bench" boot that ended well)
+#                       stopped), bench (a "bench" boot that ended well), or
+#                       reset (the machine restarted: QEMU status 0 under
+#                       -no-reboot, as a triple fault)
+#     --type BYTES      type BYTES (printf %b escapes: "help\r") on COM1
+#                       when --type-after's text next appears on serial, even
+#                       without a newline; repeated, each waits for the next
+#                       appearance (the shell's prompt, after each command)
+#     --type-after TEXT what --type waits for (default "keel> ", the prompt)
+#     --no-exit-device  no isa-debug-exit device, as on a real PC
 #
 # Environment: FIRMWARE, BOOT, MEMORY, QEMUFLAGS (scripts/qemu-args.sh), BUILD.
 #
@@ -41,6 +49,8 @@ expect=pass
 console=serial
 must_show=()
 modules=0
+types=()
+type_after="keel> "
 while [ $# -gt 1 ]; do
 	case $1 in
 	--cmdline) cmdline=$2; shift 2 ;;
@@ -50,6 +60,9 @@ while [ $# -gt 1 ]; do
 	--console) console=$2; shift 2 ;;
 	--must-show) must_show+=("$2"); shift 2 ;;
 	--modules) modules=$2; shift 2 ;;
+	--type) types+=("$2"); shift 2 ;;
+	--type-after) type_after=$2; shift 2 ;;
+	--no-exit-device) export EXIT_DEVICE=no; shift ;;
 	*) echo "run-tests.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -103,8 +116,9 @@ serial_input="keel-serial-rx-0123456789"
 QEMU_ARGS+=(-fw_cfg "name=opt/keel/serial-input,string=$serial_input")
 QEMU_ARGS+=(-display none -pidfile "$pidfile"
 	-d int,cpu_reset -D "$qemulog"
-	-fw_cfg "name=opt/keel/cmdline,string=${cmdline//,/,,}"
 	-fw_cfg "name=opt/keel/firmware,string=$firmware")
+# (QEMU refuses an empty string; a boot without a command line runs no test.)
+[ -n "$cmdline" ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/cmdline,string=${cmdline//,/,,}")
 [ "$modules" -gt 0 ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/modules,string=$modules")
 # This runner answers the kernel's requests for the CPU (kernel/ktest_cpu.c).
 QEMU_ARGS+=(-fw_cfg "name=opt/keel/cpu-lock,string=1")
@@ -141,11 +155,53 @@ cpu_release() {
 want_text=""
 case $expect in text:*) want_text=${expect#text:} ;; esac
 
+# Type the next of --type's texts when @1 (serial output, maybe a line not
+# yet finished) holds --type-after's text; sets typed_here when it did.
+typed=0
+type_if_asked() {
+	typed_here=0
+	[ "$typed" -lt "${#types[@]}" ] && [[ $1 == *"$type_after"* ]] || return 0
+	printf '%b' "${types[typed]}" >&3
+	echo "typed $EPOCHREALTIME" >>"$times"
+	typed=$((typed + 1))
+	typed_here=1
+}
+
+# The next line of serial output into $line. While there is something to
+# type, a line the kernel leaves unfinished (the prompt) is looked at too,
+# after a pause in the output: the text may be waiting for input.
+pending="" pending_typed=0
+read_serial_line() {
+	local chunk status
+	while :; do
+		if [ "$typed" -ge "${#types[@]}" ]; then
+			IFS= read -r chunk
+			status=$?
+		else
+			IFS= read -r -t 0.2 chunk
+			status=$?
+		fi
+		if [ "$status" -gt 128 ]; then	# a pause: look at what came
+			pending+=$chunk
+			[ "$pending_typed" = 1 ] && continue
+			type_if_asked "$pending"
+			pending_typed=$typed_here
+			continue
+		fi
+		line=$pending$chunk
+		pending=""
+		[ "$status" = 0 ] || [ -n "$line" ] || return 1
+		[ "$pending_typed" = 1 ] || type_if_asked "$line"
+		pending_typed=0
+		return 0
+	done
+}
+
 # Copy serial output to the log, noting when the kernel's first line and its
 # end marker arrive; stop QEMU once an expected text has been seen.
 watch_serial() {
 	local line
-	while IFS= read -r line; do
+	while read_serial_line; do
 		line=${line%$'\r'}
 		printf '%s\n' "$line" >>"$serial"
 		case $line in
@@ -248,7 +304,9 @@ judge() {
 	35) outcome=fail; reason="$failed of $total tests failed: $(printf '%s\n' "$ktap_lines" | sed -n 's/^FAILED //p' | head -n3 | paste -sd ';' -)" ;;
 	37) outcome=panic; reason="kernel panic: $(kernel_output | grep -m1 '^PANIC:')" ;;
 	124) outcome=timeout; reason="timed out after ${timeout}s; last line: $(tail -n1 "$serial")" ;;
-	0) outcome=triple; reason="QEMU exited with status 0: the machine reset (a triple fault under -no-reboot)" ;;
+	0) outcome=triple; reason="QEMU exited with status 0: the machine reset (a triple fault under -no-reboot)"
+		[ "$expect" = reset ] && { outcome=reset
+			reason="QEMU exited with status 0: the machine restarted (under -no-reboot)"; } ;;
 	*) reason="QEMU exited with status $status; $(tail -n2 "$dir/$name.stderr" | paste -sd ' ' -)" ;;
 	esac
 	[ -z "$first_line" ] && [ "$outcome" != triple ] &&

@@ -218,6 +218,26 @@ step "serial=com2 says on COM1 where the console went" env FIRMWARE=bios BOOT=cd
 	MEMORY= QEMUFLAGS="-chardev null,id=com2 -device isa-serial,chardev=com2,iobase=0x2f8,irq=3" \
 	"$here/run-tests.sh" --cmdline "ktest serial=com2" --name serial-com2 \
 	--expect "text:console: serial console moves to the UART at 0x2f8, 115200 baud" "$kernel"
+step "shell: commands typed over serial, ktest from the prompt comes back" \
+	plain "$here/run-tests.sh" --cmdline "" --name shell-serial \
+	--type 'help\r' --type 'map kmain\r' --type 'frobnicate\r' \
+	--type 'ktest printf\r' --type 'version\r' \
+	--must-show 'keel> help' \
+	--must-show '  ktest    [PATTERN]  run the in-kernel tests' \
+	--must-show ' (kmain+0x0): frame 0x' \
+	--must-show 'unknown command "frobnicate"; "help" lists the commands' \
+	--must-show '# ktest end: 3 passed, 0 failed, 0 skipped' \
+	--must-show 'ktest: every test passed' --must-show 'keel> version' \
+	--expect "text:), built with " "$kernel"
+for result in "PASSED:printf:3 passed, 0 failed" "FAILED:runner_must_fail:0 passed, 1 failed"; do
+	IFS=: read -r word tests counts <<<"$result"
+	step "self-test without isa-debug-exit (a real PC): $word banner, a key restarts" \
+		plain "$here/run-tests.sh" --no-exit-device --cmdline "ktest=$tests" \
+		--name "no-exit-device-${word,,}" --type-after "press a key" --type x \
+		--must-show "Keel self-test $word: $counts, 0 skipped" \
+		--must-show "Keel: press a key to restart the machine" \
+		--must-show "Keel: key 0x78 pressed; restarting" --expect reset "$kernel"
+done
 
 run_steps
 echo
