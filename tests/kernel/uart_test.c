@@ -266,6 +266,7 @@ KTEST(uart_receives_by_interrupt)
 	char got[64];
 	size_t len = 0;
 	uint64_t irqs = irq_count(4);
+	uint32_t dropped = console_input_dropped();
 	uint64_t start;
 
 	if (!console_uart()) {
@@ -291,5 +292,6 @@ KTEST(uart_receives_by_interrupt)
 	got[len] = '\0';
 	KT_EXPECT_STREQ(got, expected);
 	KT_ASSERT(irq_count(4) > irqs);
-	KT_ASSERT_EQ(console_input_dropped(), 0);
+	/* Earlier suites (kbd) may have overflowed the ring on purpose. */
+	KT_ASSERT_EQ(console_input_dropped(), dropped);
 }
