@@ -28,7 +28,7 @@
 
 #define STATUS_OUTPUT_FULL	0x01	/* a byte waits at port 0x60 */
 #define STATUS_INPUT_FULL	0x02	/* the controller has not taken ours */
-#define STATUS_AUX		0x20	/* the waiting byte is the second port's */
+#define STATUS_AUX		0x20	/* the byte is the second port's */
 #define STATUS_ABSENT		0xff	/* what a port with no device reads */
 
 #define CMD_READ_CONFIG		0x20
@@ -47,7 +47,7 @@
 #define KBD_ACK			0xfa
 #define KBD_RESEND		0xfe
 #define KBD_SELF_TEST_PASSED	0xaa
-#define KBD_TRIES		3	/* sends of a command answered "resend" */
+#define KBD_TRIES		3	/* sends of a command met by "resend" */
 
 /*
  * Bounds on each wait. A controller answers in microseconds; a keyboard's
@@ -68,8 +68,10 @@ static uint8_t leds_last_sent;
 
 static uint64_t deadline(unsigned int ms)
 {
-	uint64_t hz = timer_cycles_hz() ? timer_cycles_hz() : FALLBACK_CYCLES_HZ;
+	uint64_t hz = timer_cycles_hz();
 
+	if (!hz)
+		hz = FALLBACK_CYCLES_HZ;
 	return arch_cycles() + hz / 1000 * ms;
 }
 

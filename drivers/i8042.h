@@ -20,7 +20,7 @@ struct i8042_state {
 	bool present;		/* a controller answers at port 0x64 */
 	bool ready;		/* the keyboard is set up and IRQ 1 serves it */
 	int err;		/* 0, or the error of the step that failed */
-	const char *failed_step; /* NULL, or what failed ("controller self-test") */
+	const char *failed_step; /* NULL, or the step that failed */
 	int answer;		/* the byte that step read, or -1 for none */
 	unsigned int steps_done; /* steps passed of I8042_STEPS */
 	uint8_t config;		/* the configuration byte written last */

@@ -52,9 +52,9 @@ static const char plain[] =
 	"\0" ESC "1234567890-=\x7f\t"		/* 0x00 */
 	"qwertyuiop[]\r\0as"			/* 0x10: Enter, left Ctrl */
 	"dfghjkl;'`\0\\zxcv"			/* 0x20: left Shift */
-	"bnm,./\0*\0 \0\0\0\0\0\0"		/* 0x30: right Shift, Alt, Caps, F1 */
+	"bnm,./\0*\0 \0\0\0\0\0\0"		/* 0x30: Shift, Alt, Caps, F1 */
 	"\0\0\0\0\0\0\0" "789-456+1"		/* 0x40: Num Lock, keypad */
-	"230.\0\0\\\0\0";			/* 0x50: the 102nd key at 0x56 */
+	"230.\0\0\\\0\0";			/* 0x50: 0x56 the 102nd key */
 static const char shifted[] =
 	"\0" ESC "!@#$%^&*()_+\x7f\t"
 	"QWERTYUIOP{}\r\0AS"

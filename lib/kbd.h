@@ -45,13 +45,13 @@ struct kbd {
 	uint8_t skip;		/* bytes of a Pause (0xE1) sequence to ignore */
 	uint8_t mods;		/* KBD_MOD_* held */
 	uint8_t locks;		/* KBD_LED_* locks that are on */
-	uint8_t locks_held;	/* lock keys down: their repeats do not toggle */
+	uint8_t locks_held;	/* lock keys down (repeats: no toggle) */
 };
 
 /* What one scancode byte gave. */
 struct kbd_out {
 	uint8_t len;		/* bytes in @bytes, 0 for most bytes */
-	bool leds_changed;	/* a lock toggled: send kbd_leds() to the LEDs */
+	bool leds_changed;	/* a lock toggled: send kbd_leds() */
 	char bytes[KBD_OUT_MAX];
 };
 

@@ -44,7 +44,7 @@ KTEST(kbd_controller_found_where_the_machine_has_one)
 	const struct i8042_state *s = i8042_state();
 
 	if (!*want) {
-		ktest_skip(t, "the emulator does not say whether it has an i8042");
+		ktest_skip(t, "the emulator does not say if it has an i8042");
 		return;
 	}
 	if (strcmp(want, "absent") == 0) {
@@ -235,7 +235,8 @@ KTEST(kbd_typed_keys_arrive_by_interrupt)
 
 	if (!s)
 		return;
-	if (fw_cfg_read_file("opt/keel/keyboard-input", flag, sizeof(flag)) < 0) {
+	if (fw_cfg_read_file("opt/keel/keyboard-input", flag,
+			     sizeof(flag)) < 0) {
 		ktest_skip(t, "the emulator does not type on the keyboard");
 		return;
 	}
