@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 
+#include "drivers/i8042.h"
 #include "drivers/uart16550.h"
 #include "kernel/arch.h"
 #include "kernel/boot_steps.h"
@@ -53,6 +54,7 @@ static void print_summary(const struct boot_info *info)
 		(unsigned long long)timer_rate_millihz() % 1000,
 		(unsigned long long)timer_cycles_hz() / 1000000);
 	print_console();
+	i8042_print_summary();
 	arch_print_protections();
 	kprintf("memory map: %u entries from the loader%s\n", info->mmap_count,
 		info->efi_mmap ? ", plus the EFI memory map" : "");
@@ -107,6 +109,8 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	boot_step_done("heap");
 	timer_init(options_number("timer_hz"));	/* tick, cycle counter */
 	boot_step_done("timer");
+	i8042_init();			/* PS/2 keyboard on IRQ 1, if any */
+	boot_step_done("keyboard");
 	console_enable_input();		/* serial input by interrupt */
 	irq_enable();
 	boot_steps_mark_ready();	/* everything is up */

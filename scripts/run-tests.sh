@@ -13,6 +13,8 @@
 #                       no UART at all)
 #     --modules N       load N boot modules of 64 KiB, each filled with one
 #                       byte its string names (tests/kernel/module_test.c)
+#     --no-i8042        a machine without a PS/2 controller (QEMU's
+#                       -machine i8042=off), as many UEFI PCs are
 #     --expect KIND     what the boot must do: pass (default), or a failure
 #                       the runner must recognise: fail, panic, triple,
 #                       text:STRING (STRING appears on serial; QEMU is then
@@ -51,6 +53,7 @@ must_show=()
 modules=0
 types=()
 type_after="keel> "
+i8042=present
 while [ $# -gt 1 ]; do
 	case $1 in
 	--cmdline) cmdline=$2; shift 2 ;;
@@ -63,6 +66,7 @@ while [ $# -gt 1 ]; do
 	--type) types+=("$2"); shift 2 ;;
 	--type-after) type_after=$2; shift 2 ;;
 	--no-exit-device) export EXIT_DEVICE=no; shift ;;
+	--no-i8042) i8042=absent; shift ;;
 	*) echo "run-tests.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -120,6 +124,20 @@ QEMU_ARGS+=(-display none -pidfile "$pidfile"
 # (QEMU refuses an empty string; a boot without a command line runs no test.)
 [ -n "$cmdline" ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/cmdline,string=${cmdline//,/,,}")
 [ "$modules" -gt 0 ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/modules,string=$modules")
+# The PS/2 keyboard: whether there is a controller, and a monitor socket
+# through which the runner types when the kernel asks
+# (tests/kernel/kbd_test.c). QEMU's option parser takes neither '=' nor ','
+# in the path, and a socket path must fit in 108 bytes.
+monitor=$dir/${name//[^A-Za-z0-9_.-]/_}.monitor
+[ ${#monitor} -le 100 ] || monitor=$dir/$(printf '%s' "$name" | md5sum | cut -c1-12).monitor
+rm -f "$monitor"
+QEMU_ARGS+=(-monitor "unix:$monitor,server,nowait"
+	-fw_cfg "name=opt/keel/i8042,string=$i8042")
+if [ "$i8042" = absent ]; then
+	QEMU_ARGS+=(-machine i8042=off)
+else
+	QEMU_ARGS+=(-fw_cfg "name=opt/keel/keyboard-input,string=sendkey")
+fi
 # This runner answers the kernel's requests for the CPU (kernel/ktest_cpu.c).
 QEMU_ARGS+=(-fw_cfg "name=opt/keel/cpu-lock,string=1")
 
@@ -150,6 +168,31 @@ cpu_release() {
 	done
 	stopped=()
 	flock -u 8 2>/dev/null
+}
+
+# Type the keys named in $1 (QEMU "sendkey" names, space-separated) on the
+# PS/2 keyboard through the monitor, each held 20 ms, one after the other.
+send_keys() {
+	python3 - "$monitor" "$1" <<'EOF' >>"$dir/$name.monitor.log" 2>&1
+import socket, sys
+
+mon = socket.socket(socket.AF_UNIX)
+mon.settimeout(5)
+mon.connect(sys.argv[1])
+
+def prompt():
+    seen = b""
+    while not seen.endswith(b"(qemu) "):
+        data = mon.recv(4096)
+        if not data:
+            sys.exit("monitor closed")
+        seen += data
+
+prompt()
+for key in sys.argv[2].split():
+    mon.sendall(b"sendkey %s 20\n" % key.encode())
+    prompt()
+EOF
 }
 
 want_text=""
@@ -208,6 +251,8 @@ watch_serial() {
 		"Keel "[0-9]*" booting"*) echo "banner $EPOCHREALTIME" >>"$times" ;;
 		"# ktest end:"*) echo "end $EPOCHREALTIME" >>"$times" ;;
 		"# ktest: waiting for serial input"*) printf '%s' "$serial_input" >&3 ;;
+		"# ktest: waiting for keyboard input: "*)
+			send_keys "${line#*keyboard input: }" & ;;
 		"# ktest: suite "*" needs the CPU alone"*)
 			cpu_claim
 			echo "claim $EPOCHREALTIME" >>"$times"
@@ -234,7 +279,7 @@ start=$EPOCHREALTIME
 timeout --foreground "$timeout" "${QEMU_ARGS[@]}" <"$fifo" 2>"$dir/$name.stderr" | watch_serial
 status=${PIPESTATUS[0]}
 exec 3>&-
-rm -f "$fifo"
+rm -f "$fifo" "$monitor"
 
 since() {	# seconds from QEMU start to event $1, or "-"
 	local t

@@ -165,6 +165,9 @@ step "self-test, BIOS, 20 boot modules (all reserved and intact)" plain \
 	"$here/run-tests.sh" --modules 20 --name self-test-modules "$kernel"
 step --timing "self-test, no UART (output on port 0xe9)" plain \
 	"$here/run-tests.sh" --console debugcon --name self-test-no-uart "$kernel"
+step "self-test, BIOS, no PS/2 controller (reported, harmless)" plain \
+	"$here/run-tests.sh" --no-i8042 --name self-test-no-i8042 \
+	--must-show "keyboard: none: no PS/2 controller (port 0x64 reads 0xff)" "$kernel"
 step --host "host unit tests" "$here/run-host-tests.sh" "$@"
 step --host "KTAP parser (scripts/ktap.py) on crafted logs" python3 \
 	"$here/../tests/host/ktap_test.py"

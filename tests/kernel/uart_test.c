@@ -294,5 +294,6 @@ KTEST_FLAGS(uart_receives_by_interrupt, KTEST_TIMING)
 	got[len] = '\0';
 	KT_EXPECT_STREQ(got, expected);
 	KT_ASSERT(irq_count(console_uart()->irq) > irqs);
+	/* Earlier suites (kbd) may have overflowed the ring on purpose. */
 	KT_ASSERT_EQ(console_input_dropped(), dropped);
 }
