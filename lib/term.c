@@ -67,6 +67,29 @@ static void erase_range(struct term *t, unsigned int start, unsigned int end)
 }
 
 /*
+ * Make row @row hold @src (cols cells), drawing only the cells that change.
+ * The loop keeps what it needs in locals: this is the whole cost of a
+ * scroll, and cells that stay the same must cost only a compare.
+ */
+static void set_row(struct term *t, unsigned int row,
+		    const struct term_cell *src)
+{
+	struct term_cell *dst = &t->cells[row * t->cols];
+	void (*draw)(void *, unsigned int, unsigned int,
+		     const struct term_cell *) = t->ops->draw;
+	void *ctx = t->ctx;
+	unsigned int cols = t->cols;
+
+	for (unsigned int c = 0; c < cols; c++) {
+		if (cell_equal(&dst[c], &src[c]))
+			continue;
+		dst[c] = src[c];
+		draw(ctx, c, row, &dst[c]);
+		t->drawn = true;
+	}
+}
+
+/*
  * Move every row up by one and blank the last. Each cell is compared with
  * what it held, so only changed cells are drawn: at most cols * rows.
  * Row r + 1 is read before it is overwritten, so going down works in place.
@@ -75,8 +98,8 @@ static void scroll_up(struct term *t)
 {
 	unsigned int last = (t->rows - 1) * t->cols;
 
-	for (unsigned int i = 0; i < last; i++)
-		set_cell(t, i, t->cells[i + t->cols]);
+	for (unsigned int r = 0; r + 1 < t->rows; r++)
+		set_row(t, r, &t->cells[(r + 1) * t->cols]);
 	erase_range(t, last, last + t->cols);
 }
 

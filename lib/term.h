@@ -79,7 +79,7 @@
 
 #define TERM_MAX_PARAMS	8	/* parameters in one escape sequence */
 #define TERM_PARAM_MAX	9999	/* a larger value saturates here */
-#define TERM_SEQ_MAX	64	/* bytes after ESC before a sequence is given up */
+#define TERM_SEQ_MAX	64	/* bytes after ESC before giving up */
 #define TERM_TAB_WIDTH	8
 #define TERM_REPLACEMENT 0xfffd	/* U+FFFD REPLACEMENT CHARACTER */
 

@@ -118,7 +118,8 @@ static bool cells_equal(const struct term_cell *a, const struct term_cell *b,
 /* What was drawn is what the shadow holds, and the cursor is reported. */
 static void assert_screen_matches(struct fixture *f)
 {
-	assert_true(cells_equal(f->rec.screen, f->cells, f->t.cols * f->t.rows));
+	assert_true(cells_equal(f->rec.screen, f->cells,
+				f->t.cols * f->t.rows));
 	assert_int_equal(f->rec.cur_col, f->t.col);
 	assert_int_equal(f->rec.cur_row, f->t.row);
 	assert_int_equal(f->rec.cur_visible, f->t.cursor_visible);
@@ -159,7 +160,7 @@ static void term_test_text_fills_cells_left_to_right(void **state)
 	f->rec.draws = 0;
 	put(f, "Keel ~");
 	assert_string_equal(row_text(f, 0), "Keel ~");
-	assert_int_equal(f->rec.draws, 5);	/* the blank was already there */
+	assert_int_equal(f->rec.draws, 5);	/* the blank was there */
 	assert_cursor(f, 6, 0);
 	assert_screen_matches(f);
 }
@@ -520,7 +521,8 @@ static void term_test_erase_line(void **state)
 
 	(void)state;
 	put(f, "0123456789\n0123456789\n0123456789\n0123456789");
-	put(f, "\x1b[1;5H\x1b[K\x1b[2;5H\x1b[0K\x1b[3;5H\x1b[1K\x1b[4;5H\x1b[2K");
+	put(f, "\x1b[1;5H\x1b[K\x1b[2;5H\x1b[0K");
+	put(f, "\x1b[3;5H\x1b[1K\x1b[4;5H\x1b[2K");
 	assert_string_equal(row_text(f, 0), "0123");
 	assert_string_equal(row_text(f, 1), "0123");
 	assert_string_equal(row_text(f, 2), "     56789");
