@@ -449,8 +449,16 @@ static void report_cursor(struct term *t)
 	t->drawn = false;
 }
 
+/* A grid with no cells (a zero size at init) takes no output at all. */
+static bool is_empty(const struct term *t)
+{
+	return t->cols == 0 || t->rows == 0;
+}
+
 void term_write(struct term *t, const char *s, size_t len)
 {
+	if (is_empty(t))
+		return;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char b = (unsigned char)s[i];
 
@@ -481,6 +489,8 @@ void term_reset(struct term *t)
 
 void term_newline_if_needed(struct term *t)
 {
+	if (is_empty(t))
+		return;
 	if (t->col != 0 || t->wrap_pending)
 		line_feed(t);
 	report_cursor(t);
@@ -488,6 +498,8 @@ void term_newline_if_needed(struct term *t)
 
 void term_redraw(struct term *t)
 {
+	if (is_empty(t))
+		return;
 	for (unsigned int i = 0; i < t->rows * t->cols; i++)
 		t->ops->draw(t->ctx, i % t->cols, i / t->cols, &t->cells[i]);
 	t->drawn = true;
@@ -497,6 +509,8 @@ void term_redraw(struct term *t)
 void term_init(struct term *t, unsigned int cols, unsigned int rows,
 	       struct term_cell *cells, const struct term_ops *ops, void *ctx)
 {
+	if (cols == 0 || rows == 0 || !cells)
+		cols = rows = 0;
 	*t = (struct term){
 		.cols = cols, .rows = rows, .cells = cells,
 		.ops = ops, .ctx = ctx, .cursor_visible = true,

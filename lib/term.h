@@ -145,7 +145,8 @@ struct term {
  * term_init - set up @t over @cells (@cols * @rows cells of the caller's
  * memory, kept for the terminal's lifetime), clear it to blanks in the
  * default colours and draw every cell once (the screen's previous content
- * is unknown). @cols and @rows must be at least 1. @ops->draw is required.
+ * is unknown). @ops->draw is required. A zero @cols or @rows or a NULL
+ * @cells gives a terminal that ignores all output and draws nothing.
  */
 void term_init(struct term *t, unsigned int cols, unsigned int rows,
 	       struct term_cell *cells, const struct term_ops *ops, void *ctx);

@@ -743,6 +743,26 @@ static void term_test_redraw_draws_every_cell_from_shadow(void **state)
 	assert_screen_matches(f);
 }
 
+/* A zero-sized grid draws nothing and touches no cell, whatever it gets. */
+static void term_test_empty_grid_ignores_output(void **state)
+{
+	static const unsigned int sizes[][2] = { { 0, 5 }, { 5, 0 }, { 0, 0 } };
+	struct fixture *f = fixture_new(COLS, ROWS);
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		f->rec.draws = 0;
+		f->rec.cursor_calls = 0;
+		term_init(&f->t, sizes[i][0], sizes[i][1], NULL, &rec_ops,
+			  &f->rec);
+		put(f, "text\n\x1b[2J\x1b[9;9H\tmore");
+		term_newline_if_needed(&f->t);
+		term_redraw(&f->t);
+		assert_int_equal(f->rec.draws, 0);
+		assert_int_equal(f->rec.cursor_calls, 0);
+	}
+}
+
 /* --- A model of the terminal, checked against random streams --------------
  * Written apart from lib/term.c and in another shape: it reads the whole
  * stream with lookahead instead of a byte-at-a-time state machine, and
@@ -1199,6 +1219,7 @@ int main(void)
 		cmocka_unit_test(term_test_reset_returns_parser_to_ground),
 		cmocka_unit_test(term_test_newline_if_needed),
 		cmocka_unit_test(term_test_redraw_draws_every_cell_from_shadow),
+		cmocka_unit_test(term_test_empty_grid_ignores_output),
 		cmocka_unit_test(term_test_random_streams_match_model),
 	};
 
