@@ -77,7 +77,8 @@ static void check_state(const struct side *s)
 	check(t->col < t->cols && t->row < t->rows, "cursor off the screen");
 	check(!t->wrap_pending || t->col == t->cols - 1, "wrap not at edge");
 	check(t->seq.count <= TERM_MAX_PARAMS, "too many parameters kept");
-	check(t->seq.len <= TERM_SEQ_MAX, "sequence longer than its bound");
+	check(t->state == TERM_GROUND || t->seq.len <= TERM_SEQ_MAX,
+	      "sequence longer than its bound");
 	check(t->utf8.need <= 3, "UTF-8 state out of range");
 	for (unsigned int i = 0; i < t->cols * t->rows; i++) {
 		const struct term_cell *c = &s->shadow[i];
