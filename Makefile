@@ -248,4 +248,5 @@ clean:
 	rm -rf $(BUILD)
 
 -include mk/*.mk
--include $(OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d) $(HOST_TESTS:=.d)
+-include $(OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d) $(HOST_TESTS:=.d) \
+	$(BUILD)/gen/constants.d

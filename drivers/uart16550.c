@@ -100,7 +100,7 @@ bool uart_baud_valid(uint32_t baud)
 {
 	/* The divisor must be exact and fit the 16-bit latch. */
 	return baud && UART_CLOCK_HZ % baud == 0 &&
-	       UART_CLOCK_HZ / baud <= 0xffff;
+	       UART_CLOCK_HZ / baud <= UART_MAX_DIVISOR;
 }
 
 /* A UART has a scratch register that keeps what is written to it; an empty
@@ -277,7 +277,13 @@ void uart_write(struct uart *u, const char *s, size_t len)
 	if (u->tx && irqs_were_on) {
 		write_queued(u, &st, s, len);
 	} else {
-		/* No interrupt can come to drain a ring: write it all now. */
+		/*
+		 * No interrupt can come to drain a ring: write it all now, the
+		 * ring first so that output stays in order. This is what a
+		 * panic needs; the price is that a message printed from an
+		 * interrupt handler (the input-loss report) waits for up to a
+		 * full ring, 4 KiB, about 355 ms at 115200 baud on a real line.
+		 */
 		drain_polled(u, &st);
 		write_polled(u, &st, s, len);
 	}

@@ -26,6 +26,8 @@
 
 #define UART_DEFAULT_BAUD 115200
 #define UART_CLOCK_HZ 115200	/* the 1.8432 MHz crystal divided by 16 */
+/* The divisor latch is 16 bits (DLL and DLM): no rate below 2 baud. */
+#define UART_MAX_DIVISOR 0xffff
 
 /* Room for a real PC's whole boot summary (~2 KB, 170 ms at 115200 baud). */
 #define UART_TX_RING_SIZE 4096	/* a power of two */

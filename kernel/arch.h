@@ -38,6 +38,13 @@ uint64_t arch_cycles(void);
  */
 void arch_exit_emulator(uint32_t code);
 
+/*
+ * Restart the machine: pulse the reset line through the keyboard
+ * controller, and if the machine is still running after that, a triple
+ * fault. Sends the console's queued output first.
+ */
+__attribute__((noreturn)) void arch_reboot(void);
+
 /* Provoke a triple fault, which resets the machine (or stops QEMU with
  * -no-reboot). For the runner's own tests. */
 __attribute__((noreturn)) void arch_triple_fault(void);
@@ -76,3 +83,29 @@ struct arch_cpu_info {
 	uint8_t virt_addr_bits;
 };
 const struct arch_cpu_info *arch_cpu_info(void);
+
+/* Print the CPU's vendor, its address widths and the features the kernel
+ * uses, a line each (the shell's "cpu"). */
+void arch_print_cpu(void);
+
+/* What a mapping allows, in words any architecture can give. */
+#define ARCH_MAP_WRITE		0x01
+#define ARCH_MAP_EXEC		0x02
+#define ARCH_MAP_USER		0x04
+#define ARCH_MAP_GLOBAL		0x08	/* kept in the TLB across CR3 loads */
+#define ARCH_MAP_NOCACHE	0x10
+#define ARCH_MAP_WRITE_THROUGH	0x20
+#define ARCH_MAP_ACCESSED	0x40
+#define ARCH_MAP_DIRTY		0x80
+
+/* How the kernel's page tables map one virtual address. */
+struct arch_mapping {
+	uint64_t phys;		/* the byte the address reaches */
+	uint64_t page_size;	/* in bytes, of the page that maps it */
+	unsigned int flags;	/* ARCH_MAP_* */
+	uint64_t entry_flags;	/* the page-table entry's own bits */
+};
+
+/* Look @va up in the kernel's page tables. Returns 0, -EINVAL when it is
+ * not canonical (no page table can map it) or -ENOENT when not mapped. */
+int arch_translate(uint64_t va, struct arch_mapping *m);

@@ -6,6 +6,7 @@
 
 #include "lib/errno.h"
 #include "kernel/layout.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 
 /* Far more than GRUB passes (2-12 KiB seen, most of it the EFI map). */
@@ -41,11 +42,18 @@ const struct boot_info *bootinfo_load(uint32_t phys)
 	}
 	copy_size = (size_t)size;
 	parsed_ok = mb2_parse(copy, copy_size, &info, &err) == 0;
+	/* Past a tag whose size is broken nothing can be read, and what is
+	 * lost there may be a module or a memory map entry still in use:
+	 * handing its memory out would corrupt it silently. */
+	if (!info.complete)
+		panic("Keel cannot boot: the boot information is malformed at "
+		      "offset %u (%s, tag type %u, \"%s\"), and the tags after "
+		      "it, which may describe memory in use, cannot be read",
+		      err.offset, err.what, err.type, mb2_tag_name(err.type));
 	if (!parsed_ok)
-		kprintf("Keel: boot information is malformed: %s (tag type %u, "
-			"\"%s\", at offset %u); using the %u tags before it\n",
-			err.what, err.type, mb2_tag_name(err.type), err.offset,
-			info.tags);
+		kprintf("Keel: boot information tag type %u (\"%s\") at offset "
+			"%u ignored: %s\n", err.type, mb2_tag_name(err.type),
+			err.offset, err.what);
 	if (info.fb_error)
 		kprintf("Keel: ignoring the framebuffer the loader set up: %s\n",
 			info.fb_error);

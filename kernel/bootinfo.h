@@ -11,9 +11,10 @@
 #include "kernel/multiboot2.h"
 
 /*
- * Copy and parse the Multiboot2 information at physical @info_phys. Problems
- * are reported on the console; a malformed tag list yields what came before
- * the bad tag. Never returns NULL. Call once, early in kmain().
+ * Copy and parse the Multiboot2 information at physical @info_phys. A tag
+ * with bad contents is reported and left out; a tag list that cannot be
+ * walked to its end tag stops the boot (what lies past the break may be
+ * memory in use). Never returns NULL. Call once, early in kmain().
  */
 const struct boot_info *bootinfo_load(uint32_t info_phys);
 

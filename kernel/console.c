@@ -1,6 +1,6 @@
 /*
  * kernel/console.c - fan kernel output out to the consoles that exist, and
- * take serial input by interrupt.
+ * take serial and keyboard input by interrupt into one ring.
  */
 #include "kernel/console.h"
 
@@ -139,18 +139,35 @@ int console_has_debugcon(void)
 	return use_debugcon;
 }
 
+/* Once per burst: the first loss after input that fitted is reported. */
+static void input_lost(const char *source)
+{
+	if (!input_dropping)
+		kprintf("console: %s input lost: the %u bytes typed "
+			"before are still unread (lost so far: %u)\n",
+			source, RING_SIZE, input.dropped);
+	input_dropping = true;
+}
+
 void console_input_byte(uint8_t c)
 {
-	if (ring_put(&input, c)) {
+	if (ring_put(&input, c))
 		input_dropping = false;
+	else
+		input_lost("serial");
+}
+
+void console_input_push(const char *bytes, size_t n)
+{
+	/* All or nothing: a cut escape sequence would garble the reader. */
+	if (RING_SIZE - (input.head - input.tail) < n) {
+		input.dropped += n;
+		input_lost("keyboard");
 		return;
 	}
-	/* Once per burst: the first byte lost after one that fitted. */
-	if (!input_dropping)
-		kprintf("console: serial input lost: the %u bytes typed "
-			"before are still unread (lost so far: %u)\n",
-			RING_SIZE, input.dropped);
-	input_dropping = true;
+	while (n--)
+		ring_put(&input, (uint8_t)*bytes++);
+	input_dropping = false;
 }
 
 static void on_rx_byte(uint8_t c, void *ctx)

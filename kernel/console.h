@@ -58,10 +58,17 @@ int console_enable_input(void);
  */
 void console_input_byte(uint8_t c);
 
+/*
+ * The same for the keyboard: put @n bytes (one key's, such as ESC [ A) in
+ * the input ring, all of them or, when they do not fit, none (counted and
+ * reported as for serial input). Interrupts must be off, as above.
+ */
+void console_input_push(const char *bytes, size_t n);
+
 /* True when console_getc() has a byte. */
 bool console_has_input(void);
 
-/* Non-blocking: the next byte typed on the serial console, or -1. */
+/* Non-blocking: the next byte typed (serial console or keyboard), or -1. */
 int console_getc(void);
 
 /* Bytes lost because nobody read them in time. */

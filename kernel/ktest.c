@@ -32,6 +32,7 @@ extern const struct ktest __ktests_end[];
 /* Room for a result line: indent, number, name and reason, each '#' in
  * them doubled by its escape. */
 #define LINE_MAX (2 * REASON_MAX + 2 * 64 + 32)
+#define MIN_LEN(a, b) ((a) < (b) ? (a) : (b))
 
 struct ktest_ctx {
 	bool failed;
@@ -58,6 +59,19 @@ static size_t n_order;
 static bool running;
 static const struct boot_info *boot_info;
 
+/*
+ * A run started from inside a test (the shell's tests run "ktest PATTERN"):
+ * its lines are prefixed "# ", diagnostics of the running test, so that
+ * they do not break the report around them, and the suite that started it
+ * is left out, so that it cannot start itself again.
+ */
+static const char *line_prefix = "";
+static const struct ktest *excluded_suite;
+
+/* The counts of the last top-level run, for ktest_print_banner(). */
+static struct ktest_counts last_counts;
+static bool last_ok;
+
 static bool requested;
 
 bool ktest_running(void)
@@ -80,6 +94,18 @@ const struct boot_info *ktest_boot_info(void)
 	return boot_info;
 }
 
+/* Print one line of the report (the format ends in '\n'). */
+__attribute__((format(printf, 1, 2))) static void ktap_line(const char *fmt,
+							     ...)
+{
+	va_list ap;
+
+	kprintf("%s", line_prefix);
+	va_start(ap, fmt);
+	vkprintf(fmt, ap);
+	va_end(ap);
+}
+
 void ktest_fail_at(struct ktest_ctx *t, const char *file, int line,
 		   const char *fmt, ...)
 {
@@ -91,7 +117,7 @@ void ktest_fail_at(struct ktest_ctx *t, const char *file, int line,
 	va_end(ap);
 	/* KTAP diagnostic lines start with '#'. Every test is a subtest of
 	 * its suite, so the line is indented as the test's result is. */
-	kprintf(INDENT "# %s:%d: %s\n", file, line, msg);
+	ktap_line(INDENT "# %s:%d: %s\n", file, line, msg);
 	/* The place starts the reason on the result line too, so a message
 	 * starting with a directive word ("SKIP ...") is never read as one. */
 	if (!t->failed)
@@ -170,6 +196,8 @@ static bool selected(const struct ktest *k, const char *pattern)
 
 	if (k->flags & KTEST_BENCH)
 		return false;
+	if (excluded_suite && same_suite(k, excluded_suite))
+		return false;
 	if (k->flags & KTEST_EXPLICIT)
 		return pattern && strcmp(pattern, k->name) == 0;
 	if (!pattern || glob_match(pattern, k->name))
@@ -211,7 +239,7 @@ static bool sort_records(void)
 	size_t n = (size_t)(__ktests_end - __ktests_start);
 
 	if (n > KTEST_MAX) {
-		kprintf("# ktest: %zu test records, more than KTEST_MAX (%d) "
+		ktap_line("# ktest: %zu test records, more than KTEST_MAX (%d) "
 			"in kernel/ktest.c\n", n, KTEST_MAX);
 		return false;
 	}
@@ -291,16 +319,18 @@ static void print_result(const char *indent, bool ok, size_t number,
 
 	len = (size_t)snprintf(line, sizeof(line), "%s%s %zu ", indent,
 			       ok ? "ok" : "not ok", number);
+	len = MIN_LEN(len, sizeof(line) - 1);
 	append_escaped(line, &len, name, name_len);
 	if (directive || reason)
 		len += (size_t)snprintf(line + len, sizeof(line) - len, " #%s%s",
 					directive ? " " : "",
 					directive ? directive : "");
+	len = MIN_LEN(len, sizeof(line) - 1);	/* snprintf says what it wanted */
 	if (reason && *reason) {
 		append_escaped(line, &len, " ", 1);
 		append_escaped(line, &len, reason, REASON_MAX);
 	}
-	kprintf("%s\n", line);
+	ktap_line("%s\n", line);
 }
 
 static void print_suite_result(bool ok, const char *directive)
@@ -376,9 +406,9 @@ static void run_suite(size_t first, size_t number, const char *pattern,
 
 	now.suite = order[first];
 	now.suite_number = number;
-	kprintf(INDENT "KTAP version 1\n" INDENT "# Subtest: %.*s\n"
-		INDENT "1..%zu\n", (int)len, name,
-		count_in_suite(first, pattern));
+	ktap_line(INDENT "KTAP version 1\n");
+	ktap_line(INDENT "# Subtest: %.*s\n", (int)len, name);
+	ktap_line(INDENT "1..%zu\n", count_in_suite(first, pattern));
 	for (size_t i = first; i < n_order; i++) {
 		if (selected(order[i], pattern) &&
 		    same_suite(order[i], order[first]))
@@ -395,28 +425,114 @@ static void run_suite(size_t first, size_t number, const char *pattern,
 	total->skipped += c.skipped;
 }
 
-int ktest_run(const char *pattern)
+/* Run the selected tests and print their report and the summary line. */
+static bool run_selected(const char *pattern)
 {
 	struct ktest_counts c = { 0, 0, 0 };
 	size_t suites, number = 0;
 	bool ok = sort_records();
 
-	running = true;
 	suites = ok ? count_suites(pattern) : 0;
-	kprintf("KTAP version 1\n1..%zu\n", suites);
+	ktap_line("KTAP version 1\n");
+	ktap_line("1..%zu\n", suites);
 	for (size_t i = 0; i < n_order; i++) {
 		if (opens_suite(i, pattern))
 			run_suite(i, ++number, pattern, &c);
 	}
-	kprintf("# ktest end: %zu passed, %zu failed, %zu skipped\n",
-		c.passed, c.failed, c.skipped);
+	ktap_line("# ktest end: %zu passed, %zu failed, %zu skipped\n",
+		  c.passed, c.failed, c.skipped);
 	if (ok && suites == 0)
-		kprintf("# ktest: no test matches \"%s\"\n",
-			pattern ? pattern : "*");
+		ktap_line("# ktest: no test matches \"%s\"\n",
+			  pattern ? pattern : "*");
 	ok = ok && suites > 0 && c.failed == 0;
-	running = false;
-	arch_exit_emulator(ok ? KTEST_EXIT_PASS : KTEST_EXIT_FAIL);
+	if (!excluded_suite) {
+		last_counts = c;
+		last_ok = ok;
+	}
+	return ok;
+}
+
+int ktest_run_tests(const char *pattern)
+{
+	bool nested = running;
+	typeof(now) outer = now;
+	bool ok;
+
+	if (nested) {
+		line_prefix = "# ";
+		excluded_suite = now.suite;
+	}
+	running = true;
+	ok = run_selected(pattern);
+	running = nested;
+	if (nested) {
+		now = outer;
+		line_prefix = "";
+		excluded_suite = NULL;
+	}
 	return ok ? 0 : -1;
+}
+
+int ktest_run(const char *pattern)
+{
+	int err = ktest_run_tests(pattern);
+
+	arch_exit_emulator(err ? KTEST_EXIT_FAIL : KTEST_EXIT_PASS);
+	return err;
+}
+
+/* --- The closing banner ------------------------------------------------- */
+
+/* "PASSED" and "FAILED" in letters five rows high. */
+#define BIG_ROWS 5
+static const struct {
+	char letter;
+	const char *rows[BIG_ROWS];
+} big_font[] = {
+	{ 'A', { " ### ", "#   #", "#####", "#   #", "#   #" } },
+	{ 'D', { "#### ", "#   #", "#   #", "#   #", "#### " } },
+	{ 'E', { "#####", "#    ", "#### ", "#    ", "#####" } },
+	{ 'F', { "#####", "#    ", "#### ", "#    ", "#    " } },
+	{ 'I', { "#####", "  #  ", "  #  ", "  #  ", "#####" } },
+	{ 'L', { "#    ", "#    ", "#    ", "#    ", "#####" } },
+	{ 'P', { "#### ", "#   #", "#### ", "#    ", "#    " } },
+	{ 'S', { " ####", "#    ", " ### ", "    #", "#### " } },
+};
+
+/* ECMA-48 SGR: bold green, bold red, back to the default. */
+#define SGR_PASS "\x1b[1;32m"
+#define SGR_FAIL "\x1b[1;31m"
+#define SGR_RESET "\x1b[0m"
+#define BANNER_RULE "  ==============================================\n"
+
+static const char *big_row(char letter, int row)
+{
+	for (size_t i = 0; i < sizeof(big_font) / sizeof(big_font[0]); i++) {
+		if (big_font[i].letter == letter)
+			return big_font[i].rows[row];
+	}
+	return "     ";
+}
+
+static void print_big(const char *word)
+{
+	for (int row = 0; row < BIG_ROWS; row++) {
+		kprintf("    ");
+		for (const char *w = word; *w; w++)
+			kprintf("%s ", big_row(*w, row));
+		kprintf("\n");
+	}
+}
+
+void ktest_print_banner(void)
+{
+	kprintf("\n%s" BANNER_RULE "\n", last_ok ? SGR_PASS : SGR_FAIL);
+	kprintf("    Keel self-test\n\n");
+	print_big(last_ok ? "PASSED" : "FAILED");
+	kprintf("\n    Keel self-test %s: %zu passed, %zu failed, %zu "
+		"skipped\n\n" BANNER_RULE SGR_RESET "\n",
+		last_ok ? "PASSED" : "FAILED", last_counts.passed,
+		last_counts.failed, last_counts.skipped);
 }
 
 void kbench_report(const char *name, uint64_t value, const char *unit)

@@ -119,11 +119,24 @@ void ktest_expect_streq(struct ktest_ctx *t, const char *file, int line,
 			const char *expr, const char *a, const char *b);
 
 /*
- * Run the tests whose name matches @pattern (NULL: all), print KTAP, and end
- * the emulator with the result. Returns only on a machine without the exit
- * device; the return value is 0 when every test passed.
+ * Run the tests whose name matches @pattern (NULL: all) and print KTAP and
+ * the "# ktest end:" line; the machine goes on (the shell's "ktest"). Returns
+ * 0 when every test passed, -1 when one failed or none matched. Called from
+ * inside a test, the report is printed as diagnostics ("# ") of that test
+ * and leaves out the test's own suite.
+ */
+int ktest_run_tests(const char *pattern);
+
+/*
+ * ktest_run_tests(), then end the emulator with the result: the self-test.
+ * Returns only on a machine without the exit device, with the same value.
  */
 int ktest_run(const char *pattern);
+
+/* Print the last run's result large, in green or red (ANSI SGR), with its
+ * counts: the self-test's closing lines where it cannot end the emulator,
+ * as on a real PC with a screen and no serial port. */
+void ktest_print_banner(void);
 
 /*
  * Called by panic(): print "not ok ... # ERROR kernel panic" for the test

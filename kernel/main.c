@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "drivers/screen.h"
+#include "drivers/i8042.h"
 #include "drivers/uart16550.h"
 #include "kernel/arch.h"
 #include "kernel/boot_steps.h"
@@ -18,6 +19,7 @@
 #include "kernel/options.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/shell.h"
 #include "kernel/timer.h"
 #include "kernel/version.h"
 
@@ -54,25 +56,11 @@ static void print_summary(const struct boot_info *info)
 		(unsigned long long)timer_cycles_hz() / 1000000);
 	print_console();
 	screen_print_summary();
+	i8042_print_summary();
 	arch_print_protections();
 	kprintf("memory map: %u entries from the loader%s\n", info->mmap_count,
 		info->efi_mmap ? ", plus the EFI memory map" : "");
 	memory_print_map();
-}
-
-/* Idle with interrupts on, echoing serial input (CR as a new line). */
-static __attribute__((noreturn)) void idle_echo(void)
-{
-	for (;;) {
-		int c;
-
-		while ((c = console_getc()) >= 0) {
-			char ch = c == '\r' ? '\n' : (char)c;
-
-			console_write(&ch, 1);
-		}
-		arch_idle_unless(console_has_input);
-	}
 }
 
 /* What the command line asked for, once the kernel is up. */
@@ -87,12 +75,11 @@ static __attribute__((noreturn)) void run(const struct boot_info *info)
 		kheap_set_debug(true);	/* every heap check on for the tests */
 		ktest_set_boot_info(info);
 		ktest_run(options_text("ktest"));
-		kprintf("Keel: self-test finished; halting\n");
-		arch_halt();
+		/* Still here: no exit device, as on a real PC. */
+		ktest_print_banner();
+		shell_reboot_after_key();
 	}
-	kprintf("Keel: boot complete; what you type on the serial console "
-		"is echoed\n");
-	idle_echo();
+	shell_run();			/* a prompt on every console */
 }
 
 /*
@@ -127,6 +114,8 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	boot_step_done("screen console");
 	timer_init(options_number("timer_hz"));	/* tick, cycle counter */
 	boot_step_done("timer");
+	i8042_init();			/* PS/2 keyboard on IRQ 1, if any */
+	boot_step_done("keyboard");
 	console_enable_input();		/* serial input by interrupt */
 	irq_enable();
 	boot_steps_mark_ready();	/* everything is up */

@@ -21,17 +21,6 @@
  * loads modules back to back, so any number of them is usually one range. */
 #define MAX_CLAIMED 64
 
-/*
- * The frame allocator never hands out the first MiB, though the map keeps
- * calling it usable. Below 1 MiB lie the real-mode interrupt table, the
- * BIOS data area and the EBDA; some firmware writes there after boot (Linux
- * keeps the whole first MiB out of its allocator for that reason); and the
- * start-up code of other CPUs will need a frame there. It is also where
- * GRUB ran: under QEMU's emulation every write to a page holding code it
- * translated takes a slow path, and page tables placed there made a BIOS
- * boot 60 ms slower.
- */
-#define LOW_MEMORY_END 0x100000
 
 static struct memmap_entry entries[MAX_ENTRIES];
 static struct memmap_region regions[MAX_REGIONS];
@@ -146,14 +135,14 @@ static void normalize(const struct boot_info *info, uint64_t info_phys,
 
 /*
  * The allocator's metadata goes at the start of the lowest usable region
- * above the first MiB that holds it and lies below BOOT_DIRECT_MAP_LIMIT, where the boot tables
- * already map it at its direct-map address.
+ * above the first MiB that holds it and lies below BOOT_DIRECT_MAP_LIMIT,
+ * where the boot tables already map it at its direct-map address.
  */
 static paddr_t place_metadata(size_t size)
 {
 	for (size_t i = 0; i < nr_regions; i++) {
 		const struct memmap_region *r = &regions[i];
-		paddr_t start = r->start < LOW_MEMORY_END ? LOW_MEMORY_END :
+		paddr_t start = r->start < MEMORY_LOW_END ? MEMORY_LOW_END :
 							     r->start;
 
 		if (r->type != MEMMAP_USABLE || r->end < start + size ||
@@ -168,10 +157,10 @@ static paddr_t place_metadata(size_t size)
 static void start_allocator(void)
 {
 	size_t size = pmm_metadata_size(regions, nr_regions);
-	size_t rounded = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	size_t rounded = ALIGN_UP(size, PAGE_SIZE);
 
 	frame_init(regions, nr_regions, place_metadata(rounded), rounded);
-	frame_reserve(0, LOW_MEMORY_END, "the first MiB");
+	frame_reserve(0, MEMORY_LOW_END, "the first MiB");
 }
 
 /*

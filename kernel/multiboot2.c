@@ -80,7 +80,12 @@ static const char *on_loader_name(const struct tag *tag, struct boot_info *info)
 	return checked_string(tag, &info->loader_name);
 }
 
-/* Module (3.6.6): mod_start, mod_end, then its command line. */
+/*
+ * Module (3.6.6): mod_start, mod_end, then its command line. A module whose
+ * string lacks its NUL still counts, so that its memory is reserved (the
+ * walker then gives its string as ""); only a range that ends before it
+ * starts is refused.
+ */
 static const char *on_module(const struct tag *tag, struct boot_info *info)
 {
 	uint32_t start = read_u32(tag->body);
@@ -89,13 +94,13 @@ static const char *on_module(const struct tag *tag, struct boot_info *info)
 
 	if (end < start)
 		return "module ends before it starts";
-	if (tag->body_size > 8 && checked_string_at(tag, 8, &string))
-		return "module string is not NUL-terminated inside its tag";
 	if (!info->modules)
 		info->first_module = (uint32_t)(tag->body - MB2_TAG_HEADER_SIZE -
 						info->raw);
 	info->modules_end = (uint32_t)(tag->body + tag->body_size - info->raw);
 	info->modules++;
+	if (tag->body_size > 8 && checked_string_at(tag, 8, &string))
+		return "module string is not NUL-terminated inside its tag";
 	return NULL;
 }
 
@@ -376,12 +381,18 @@ static int fail(struct mb2_error *err, const char *what, size_t offset,
 	return -EBADMSG;
 }
 
+/*
+ * A tag whose contents break a rule is left out and the walk goes on (the
+ * first such tag is the one @err names); a tag whose size breaks the walk
+ * itself ends it, and info->complete stays false.
+ */
 int mb2_parse(const void *buf, size_t size, struct boot_info *info,
 	      struct mb2_error *err)
 {
 	const uint8_t *base = buf;
 	size_t off = MB2_HEADER_SIZE;
 	size_t total;
+	int rc = 0;
 
 	memset(info, 0, sizeof(*info));
 	info->cmdline = "";
@@ -399,19 +410,21 @@ int mb2_parse(const void *buf, size_t size, struct boot_info *info,
 		const char *why;
 
 		if (tag_size < MB2_TAG_HEADER_SIZE || tag_size > total - off)
-			return fail(err, "tag size runs outside the information",
-				    off, tag.type);
+			return rc ? rc : fail(err, "tag size runs outside the "
+					      "information", off, tag.type);
 		info->tags++;
-		if (tag.type == MB2_TAG_END)
-			return 0;
+		if (tag.type == MB2_TAG_END) {
+			info->complete = true;
+			return rc;
+		}
 		tag.body = base + off + MB2_TAG_HEADER_SIZE;
 		tag.body_size = tag_size - MB2_TAG_HEADER_SIZE;
 		why = handle_tag(&tag, info);
-		if (why)
-			return fail(err, why, off, tag.type);
+		if (why && !rc)
+			rc = fail(err, why, off, tag.type);
 		off += (tag_size + 7) & ~(size_t)7;
 	}
-	return fail(err, "the tag list has no end tag", off, 0);
+	return rc ? rc : fail(err, "the tag list has no end tag", off, 0);
 }
 
 bool mb2_next_module(const struct boot_info *info, uint32_t *cursor,
@@ -419,18 +432,20 @@ bool mb2_next_module(const struct boot_info *info, uint32_t *cursor,
 {
 	uint32_t off = *cursor ? *cursor : info->first_module;
 
-	/* Only tags mb2_parse() accepted lie before modules_end, so their
-	 * sizes are sound and every module string holds its NUL. */
+	/* Every tag before modules_end passed mb2_parse()'s size checks. A
+	 * module tag there with end < start was not counted: skip it. */
 	while (info->modules && off < info->modules_end) {
 		const uint8_t *t = info->raw + off;
 		uint32_t size = read_u32(t + 4);
 
 		off += (size + 7) & ~7u;
-		if (read_u32(t) != MB2_TAG_MODULE)
+		if (read_u32(t) != MB2_TAG_MODULE || size < 16 ||
+		    read_u32(t + 12) < read_u32(t + 8))
 			continue;
 		mod->start = read_u32(t + 8);
 		mod->end = read_u32(t + 12);
-		mod->string = size > 16 ? (const char *)t + 16 : "";
+		mod->string = size > 16 && memchr(t + 16, 0, size - 16) ?
+			      (const char *)t + 16 : "";
 		*cursor = off;
 		return true;
 	}

@@ -127,6 +127,7 @@ struct boot_info {
 	uint32_t modules_end;		/* offset just past the last one's */
 	const uint8_t *raw;		/* the information mb2_parse() read */
 	uint32_t tags;			/* how many tags in all */
+	bool complete;			/* the walk reached the end tag */
 	uint32_t total_size;
 };
 
@@ -154,8 +155,9 @@ long mb2_copy(void *dst, size_t cap, const void *src);
 /*
  * Walk the tags of the information in @buf (@size bytes, as copied) and fill
  * @info. Every length is checked against the tag and the tag against the
- * buffer; a tag that breaks a rule stops the walk with -EBADMSG and @err
- * saying what and where. @info then holds what was read before that tag.
+ * buffer. A tag whose contents break a rule is left out and the walk goes
+ * on; a tag whose size breaks the walk stops it there (info->complete stays
+ * false). Returns 0, or -EBADMSG with @err naming the first problem.
  */
 int mb2_parse(const void *buf, size_t size, struct boot_info *info,
 	      struct mb2_error *err);

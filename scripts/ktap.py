@@ -225,12 +225,29 @@ def parse(lines):
 
 
 def count(test):
-    """(passed, failed, skipped) over the leaves under @test."""
-    if not test.subtests:
+    """(passed, failed, skipped) over the leaves under @test. A report with
+    a plan (even 1..0) is not a leaf: an empty suite counts no test."""
+    if not test.subtests and test.plan is None:
         status = test.status()
         return (status == 'passed', status == 'failed', status == 'skipped')
     sums = [count(t) for t in test.subtests]
     return tuple(sum(s[i] for s in sums) for i in range(3))
+
+
+def check_parents(test, problems, path=''):
+    """A report's own result must agree with its tests': 'not ok' exactly
+    when a test under it failed (ktap.rst, "Nested tests"), unless a
+    directive (an ERROR from a panic) says why."""
+    name = f'{path}.{test.name}' if path else test.name
+    for t in test.subtests:
+        check_parents(t, problems, name)
+    if not test.subtests or test.ok is None or not name:
+        return
+    failed = count(test)[1] > 0
+    if test.ok and failed:
+        problems.append(f'"{name}" is ok, but a test under it failed')
+    elif not test.ok and not failed and test.directive is None:
+        problems.append(f'"{name}" is not ok, but no test under it failed')
 
 
 def not_passed(test, path=''):
@@ -256,6 +273,7 @@ def summarize(report, quiet=False):
                 out.append(f'{test.name}: {c[0]} passed, {c[1]} failed, '
                            f'{c[2]} skipped')
         totals = count(report.root) if report.root.subtests else (0, 0, 0)
+        check_parents(report.root, report.problems)
         out += not_passed(report.root) if report.root.subtests else []
     if report.kernel_end is not None and report.kernel_end != totals:
         report.problems.append(

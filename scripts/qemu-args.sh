@@ -1,6 +1,7 @@
 # scripts/qemu-args.sh - sourced by run-qemu.sh and run-tests.sh: builds the
 # QEMU command line in one place. Reads FIRMWARE (bios|uefi), BOOT
-# (cdrom|disk|usb), MEMORY and QEMUFLAGS from the environment.
+# (cdrom|disk|usb), MEMORY and QEMUFLAGS from the environment; EXIT_DEVICE=no
+# leaves out the isa-debug-exit device (a real PC has none).
 #
 # qemu_args ISO   fills the array QEMU_ARGS (without the serial setup).
 
@@ -36,8 +37,9 @@ qemu_args() {
 	# TCG on purpose: KVM can be slower than TCG on nested machines, so it is
 	# used only when asked for (QEMUFLAGS="-accel kvm").
 	QEMU_ARGS=(qemu-system-x86_64 -nodefaults -no-reboot -accel tcg
-		-m "${MEMORY:-256M}"
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+		-m "${MEMORY:-256M}")
+	[ "${EXIT_DEVICE:-yes}" = no ] ||
+		QEMU_ARGS+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 	case ${FIRMWARE:-bios} in
 	bios) ;;
 	uefi) ovmf=$(find_ovmf) || return 1; QEMU_ARGS+=(-bios "$ovmf") ;;

@@ -13,6 +13,8 @@
 #                       no UART at all)
 #     --modules N       load N boot modules of 64 KiB, each filled with one
 #                       byte its string names (tests/kernel/module_test.c)
+#     --no-i8042        a machine without a PS/2 controller (QEMU's
+#                       -machine i8042=off), as many UEFI PCs are
 #     --gfxpayload MODE GRUB's gfxpayload after the multiboot2 line ("text":
 #                       EGA text mode under BIOS; default: the kernel's tag)
 #     --screen-at TEXT  give the machine a VGA (-vga std) and, when TEXT
@@ -20,13 +22,19 @@
 #                       monitor (screendump, PPM) and read its text back
 #                       (scripts/screen-text.py) into NAME.screen
 #     --screen-shows T  T must appear in that text (may be repeated); with
-#                       colours as "fg=RRGGBB bg=RRGGBB|T" for a line's start
-#     --no-exit-device  no isa-debug-exit: the machine is a real PC to the
-#                       kernel, so a self-test halts instead of ending QEMU
+#                       colours as "fg=white bg=red|T" for a line's start
 #     --expect KIND     what the boot must do: pass (default), or a failure
 #                       the runner must recognise: fail, panic, triple,
 #                       text:STRING (STRING appears on serial; QEMU is then
-#                       stopped), or bench (a "bench" boot that ended well)
+#                       stopped), bench (a "bench" boot that ended well), or
+#                       reset (the machine restarted: QEMU status 0 under
+#                       -no-reboot, as a triple fault)
+#     --type BYTES      type BYTES (printf %b escapes: "help\r") on COM1
+#                       when --type-after's text next appears on serial, even
+#                       without a newline; repeated, each waits for the next
+#                       appearance (the shell's prompt, after each command)
+#     --type-after TEXT what --type waits for (default "keel> ", the prompt)
+#     --no-exit-device  no isa-debug-exit device, as on a real PC
 #
 # Environment: FIRMWARE, BOOT, MEMORY, QEMUFLAGS (scripts/qemu-args.sh), BUILD.
 #
@@ -54,7 +62,9 @@ modules=0
 gfxpayload=""
 screen_at=""
 screen_shows=()
-exit_device=1
+types=()
+type_after="keel> "
+i8042=present
 while [ $# -gt 1 ]; do
 	case $1 in
 	--cmdline) cmdline=$2; shift 2 ;;
@@ -67,7 +77,10 @@ while [ $# -gt 1 ]; do
 	--gfxpayload) gfxpayload=$2; shift 2 ;;
 	--screen-at) screen_at=$2; shift 2 ;;
 	--screen-shows) screen_shows+=("$2"); shift 2 ;;
-	--no-exit-device) exit_device=0; shift ;;
+	--type) types+=("$2"); shift 2 ;;
+	--type-after) type_after=$2; shift 2 ;;
+	--no-exit-device) export EXIT_DEVICE=no; shift ;;
+	--no-i8042) i8042=absent; shift ;;
 	*) echo "run-tests.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -81,7 +94,6 @@ serial=$dir/$name.serial
 qemulog=$dir/$name.qemu.log
 times=$dir/$name.times
 pidfile=$dir/$name.pid
-monitor=$dir/$name.monitor
 screenshot=$dir/$name.ppm
 screen_text=$dir/$name.screen
 font=${BUILD:-build}/font/console.psf
@@ -113,20 +125,6 @@ if [ ! -f "$iso" ] || [ "$kernel" -nt "$iso" ] || [ "$here/mkiso.sh" -nt "$iso" 
 fi
 
 qemu_args "$iso" || exit 1
-if [ $exit_device = 0 ]; then
-	args=()
-	for a in "${QEMU_ARGS[@]}"; do
-		[[ $a == isa-debug-exit* ]] && { unset 'args[-1]'; continue; }
-		args+=("$a")
-	done
-	QEMU_ARGS=("${args[@]}")
-fi
-# A screen to photograph: QEMU's standard VGA (VBE under SeaBIOS, GOP under
-# OVMF), and a monitor socket for screendump.
-if [ -n "$screen_at" ]; then
-	rm -f "$monitor" "$screenshot" "$screen_text"
-	QEMU_ARGS+=(-vga std -monitor "unix:$monitor,server=on,wait=off")
-fi
 # fw_cfg tells the kernel what the runner expects, by a path that does not go
 # through GRUB (tests/kernel/boot_test.c). QEMU option values double commas.
 case $console in
@@ -141,9 +139,29 @@ QEMU_ARGS+=(-fw_cfg "name=opt/keel/serial-input,string=$serial_input")
 QEMU_ARGS+=(-display none -pidfile "$pidfile"
 	-d int,cpu_reset -D "$qemulog"
 	-fw_cfg "name=opt/keel/firmware,string=$firmware")
-# (fw_cfg has no empty strings; a boot without a command line runs no test.)
+# (QEMU refuses an empty string; a boot without a command line runs no test.)
 [ -n "$cmdline" ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/cmdline,string=${cmdline//,/,,}")
 [ "$modules" -gt 0 ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/modules,string=$modules")
+# The PS/2 keyboard: whether there is a controller, and a monitor socket
+# through which the runner types when the kernel asks
+# (tests/kernel/kbd_test.c). QEMU's option parser takes neither '=' nor ','
+# in the path, and a socket path must fit in 108 bytes.
+monitor=$dir/${name//[^A-Za-z0-9_.-]/_}.monitor
+[ ${#monitor} -le 100 ] || monitor=$dir/$(printf '%s' "$name" | md5sum | cut -c1-12).monitor
+rm -f "$monitor"
+QEMU_ARGS+=(-monitor "unix:$monitor,server,nowait"
+	-fw_cfg "name=opt/keel/i8042,string=$i8042")
+if [ "$i8042" = absent ]; then
+	QEMU_ARGS+=(-machine i8042=off)
+else
+	QEMU_ARGS+=(-fw_cfg "name=opt/keel/keyboard-input,string=sendkey")
+fi
+# A screen to photograph: QEMU's standard VGA (VBE under SeaBIOS, GOP under
+# OVMF); the screenshot goes through the monitor socket above.
+if [ -n "$screen_at" ]; then
+	rm -f "$screenshot" "$screen_text"
+	QEMU_ARGS+=(-vga std)
+fi
 # This runner answers the kernel's requests for the CPU (kernel/ktest_cpu.c).
 QEMU_ARGS+=(-fw_cfg "name=opt/keel/cpu-lock,string=1")
 
@@ -176,19 +194,92 @@ cpu_release() {
 	flock -u 8 2>/dev/null
 }
 
+# Type the keys named in $1 (QEMU "sendkey" names, space-separated) on the
+# PS/2 keyboard through the monitor, each held 20 ms, one after the other.
+send_keys() {
+	python3 - "$monitor" "$1" <<'EOF' >>"$dir/$name.monitor.log" 2>&1
+import socket, sys
+
+mon = socket.socket(socket.AF_UNIX)
+mon.settimeout(5)
+mon.connect(sys.argv[1])
+
+def prompt():
+    seen = b""
+    while not seen.endswith(b"(qemu) "):
+        data = mon.recv(4096)
+        if not data:
+            sys.exit("monitor closed")
+        seen += data
+
+prompt()
+for key in sys.argv[2].split():
+    mon.sendall(b"sendkey %s 20\n" % key.encode())
+    prompt()
+EOF
+}
+
+want_text=""
+case $expect in text:*) want_text=${expect#text:} ;; esac
+
+# Type the next of --type's texts when @1 (serial output, maybe a line not
+# yet finished) holds --type-after's text; sets typed_here when it did.
+typed=0
+type_if_asked() {
+	typed_here=0
+	[ "$typed" -lt "${#types[@]}" ] && [[ $1 == *"$type_after"* ]] || return 0
+	printf '%b' "${types[typed]}" >&3
+	echo "typed $EPOCHREALTIME" >>"$times"
+	typed=$((typed + 1))
+	typed_here=1
+}
+
+# The next line of serial output into $line. While there is something to
+# type, a line the kernel leaves unfinished (the prompt) is looked at too,
+# after a pause in the output: the text may be waiting for input.
+pending="" pending_typed=0
+read_serial_line() {
+	local chunk status
+	while :; do
+		if [ "$typed" -ge "${#types[@]}" ]; then
+			IFS= read -r chunk
+			status=$?
+		else
+			IFS= read -r -t 0.2 chunk
+			status=$?
+		fi
+		if [ "$status" -gt 128 ]; then	# a pause: look at what came
+			pending+=$chunk
+			[ "$pending_typed" = 1 ] && continue
+			type_if_asked "$pending"
+			pending_typed=$typed_here
+			continue
+		fi
+		line=$pending$chunk
+		pending=""
+		[ "$status" = 0 ] || [ -n "$line" ] || return 1
+		[ "$pending_typed" = 1 ] || type_if_asked "$line"
+		pending_typed=0
+		return 0
+	done
+}
+
 # Take the screenshot through the monitor (PPM: QEMU 7.2's PNG output has
 # red and blue swapped) and read the text back. HMP answers a command with
 # its next prompt, after the file is written.
 take_screenshot() {
 	python3 - "$monitor" "$PWD/$screenshot" <<-'PY' 2>>"$dir/$name.stderr"
-	import socket, sys, time
+	import socket, sys
 	s = socket.socket(socket.AF_UNIX)
 	s.settimeout(10)
 	s.connect(sys.argv[1])
 	def until_prompt():
 	    buf = b""
 	    while not buf.endswith(b"(qemu) "):
-	        buf += s.recv(4096)
+	        data = s.recv(4096)
+	        if not data:
+	            sys.exit("monitor closed")
+	        buf += data
 	until_prompt()
 	s.sendall(f"screendump {sys.argv[2]}\n".encode())
 	until_prompt()
@@ -197,20 +288,19 @@ take_screenshot() {
 		2>>"$dir/$name.stderr"
 }
 
-want_text=""
-case $expect in text:*) want_text=${expect#text:} ;; esac
-
 # Copy serial output to the log, noting when the kernel's first line and its
 # end marker arrive; stop QEMU once an expected text has been seen.
 watch_serial() {
 	local line
-	while IFS= read -r line; do
+	while read_serial_line; do
 		line=${line%$'\r'}
 		printf '%s\n' "$line" >>"$serial"
 		case $line in
 		"Keel "[0-9]*" booting"*) echo "banner $EPOCHREALTIME" >>"$times" ;;
 		"# ktest end:"*) echo "end $EPOCHREALTIME" >>"$times" ;;
 		"# ktest: waiting for serial input"*) printf '%s' "$serial_input" >&3 ;;
+		"# ktest: waiting for keyboard input: "*)
+			send_keys "${line#*keyboard input: }" & ;;
 		"# ktest: suite "*" needs the CPU alone"*)
 			cpu_claim
 			echo "claim $EPOCHREALTIME" >>"$times"
@@ -237,10 +327,12 @@ rm -f "$fifo"
 mkfifo "$fifo"
 exec 3<>"$fifo"			# held open: QEMU never sees end of input
 start=$EPOCHREALTIME
-timeout "$timeout" "${QEMU_ARGS[@]}" <"$fifo" 2>"$dir/$name.stderr" | watch_serial
+# --foreground: QEMU stays in this step's process group, so that a timing
+# suite elsewhere (cpu_claim) stops it with the rest of the step.
+timeout --foreground "$timeout" "${QEMU_ARGS[@]}" <"$fifo" 2>"$dir/$name.stderr" | watch_serial
 status=${PIPESTATUS[0]}
 exec 3>&-
-rm -f "$fifo"
+rm -f "$fifo" "$monitor"
 
 since() {	# seconds from QEMU start to event $1, or "-"
 	local t
@@ -267,14 +359,20 @@ read_ktap() {
 	ktap_lines=$(python3 "$here/ktap.py" "$serial" 2>&1)
 	last=$(printf '%s\n' "$ktap_lines" | tail -n1)
 	passed=0 failed=0 skipped=0
+	ktap_problem=""
 	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
 		passed=${BASH_REMATCH[1]}
 		failed=${BASH_REMATCH[2]}
 		skipped=${BASH_REMATCH[3]}
+	else
+		# A reader that crashed or is missing must not pass for a
+		# report with nothing in it.
+		ktap_problem="scripts/ktap.py gave no summary: ${last:-no output}"
 	fi
 	total=$((passed + failed + skipped))
 	suites=$(printf '%s\n' "$ktap_lines" | grep -cE '^[^ ]+: [0-9]+ passed, ')
-	ktap_problem=$(printf '%s\n' "$ktap_lines" | sed -n 's/^problem: //p' | head -n1)
+	[ -n "$ktap_problem" ] ||
+		ktap_problem=$(printf '%s\n' "$ktap_lines" | sed -n 's/^problem: //p' | head -n1)
 	if ! grep -q '^KTAP version 1$' "$serial"; then
 		ktap_problem="no KTAP report (no 'KTAP version 1' line)"
 	elif [ -z "$ktap_problem" ] && ! grep -q '^# ktest end:' "$serial"; then
@@ -304,7 +402,9 @@ judge() {
 	35) outcome=fail; reason="$failed of $total tests failed: $(printf '%s\n' "$ktap_lines" | sed -n 's/^FAILED //p' | head -n3 | paste -sd ';' -)" ;;
 	37) outcome=panic; reason="kernel panic: $(kernel_output | grep -m1 '^PANIC:')" ;;
 	124) outcome=timeout; reason="timed out after ${timeout}s; last line: $(tail -n1 "$serial")" ;;
-	0) outcome=triple; reason="QEMU exited with status 0: the machine reset (a triple fault under -no-reboot)" ;;
+	0) outcome=triple; reason="QEMU exited with status 0: the machine reset (a triple fault under -no-reboot)"
+		[ "$expect" = reset ] && { outcome=reset
+			reason="QEMU exited with status 0: the machine restarted (under -no-reboot)"; } ;;
 	*) reason="QEMU exited with status $status; $(tail -n2 "$dir/$name.stderr" | paste -sd ' ' -)" ;;
 	esac
 	[ -z "$first_line" ] && [ "$outcome" != triple ] &&

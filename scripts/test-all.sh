@@ -29,7 +29,21 @@ run_start=$EPOCHREALTIME
 # Every step's output is kept apart and printed whole, in list order.
 JOBS=${JOBS:-2}
 jobdir=$(mktemp -d "${TMPDIR:-/tmp}/keel-test.XXXXXX")
-trap 'rm -rf "$jobdir"' EXIT
+
+# Steps run in process groups of their own, which Ctrl-C at the terminal
+# does not reach: end them (continuing any a timing suite stopped) before
+# leaving.
+end_steps() {
+	local f pg
+	for f in "$jobdir"/*.pgid; do
+		[ -e "$f" ] || continue
+		pg=$(cat "$f")
+		kill -CONT -- "-$pg" 2>/dev/null
+		kill -TERM -- "-$pg" 2>/dev/null
+	done
+}
+trap 'end_steps; rm -rf "$jobdir"' EXIT
+trap 'exit 130' INT TERM
 titles=() kinds=() cmds=() state=()	# state: queued, running, done, shown
 
 # step [--timing|--host] TITLE COMMAND...: queue a step: a boot that runs
@@ -151,6 +165,9 @@ step "self-test, BIOS, 20 boot modules (all reserved and intact)" plain \
 	"$here/run-tests.sh" --modules 20 --name self-test-modules "$kernel"
 step --timing "self-test, no UART (output on port 0xe9)" plain \
 	"$here/run-tests.sh" --console debugcon --name self-test-no-uart "$kernel"
+step "self-test, BIOS, no PS/2 controller (reported, harmless)" plain \
+	"$here/run-tests.sh" --no-i8042 --name self-test-no-i8042 \
+	--must-show "keyboard: none: no PS/2 controller (port 0x64 reads 0xff)" "$kernel"
 step --host "host unit tests" "$here/run-host-tests.sh" "$@"
 step --host "KTAP parser (scripts/ktap.py) on crafted logs" python3 \
 	"$here/../tests/host/ktap_test.py"
@@ -212,11 +229,9 @@ step "screen: a panic in the middle of a line shows white on red, with its backt
 	--screen-shows "fg=white bg=red|backtrace:" \
 	--screen-shows "ktest_fn_screen_panic_mid_line+" \
 	--expect "text:# ktest: kernel panic, self-test aborted" "$kernel"
-# 12 MiB of RAM leaves 10 or 11 MiB usable, as the kernel image grows: the
-# figure itself is not checked, only that it is given.
 step "too little memory stops the boot with the figures" env FIRMWARE=bios \
 	BOOT=cdrom MEMORY=12M QEMUFLAGS= "$here/run-tests.sh" --expect panic \
-	--must-show "PANIC: Keel needs at least 16 MiB of usable memory, found 1" \
+	--must-show "PANIC: Keel needs at least 16 MiB of usable memory, found " \
 	--name too-little-memory "$kernel"
 step "unknown and malformed options are reported, not fatal" plain \
 	"$here/run-tests.sh" --cmdline "ktest=boot_* bogus=1 bogus serial=com9 timer_hz=fast baud=1 path=\$HOME;x" \
@@ -235,6 +250,26 @@ step "serial=com2 says on COM1 where the console went" env FIRMWARE=bios BOOT=cd
 	MEMORY= QEMUFLAGS="-chardev null,id=com2 -device isa-serial,chardev=com2,iobase=0x2f8,irq=3" \
 	"$here/run-tests.sh" --cmdline "ktest serial=com2" --name serial-com2 \
 	--expect "text:console: serial console moves to the UART at 0x2f8, 115200 baud" "$kernel"
+step "shell: commands typed over serial, ktest from the prompt comes back" \
+	plain "$here/run-tests.sh" --cmdline "" --name shell-serial \
+	--type 'help\r' --type 'map kmain\r' --type 'frobnicate\r' \
+	--type 'ktest printf\r' --type 'version\r' \
+	--must-show 'keel> help' \
+	--must-show '  ktest    [PATTERN]  run the in-kernel tests' \
+	--must-show ' (kmain+0x0): frame 0x' \
+	--must-show 'unknown command "frobnicate"; "help" lists the commands' \
+	--must-show '# ktest end: 3 passed, 0 failed, 0 skipped' \
+	--must-show 'ktest: every test passed' --must-show 'keel> version' \
+	--expect "text:), built with " "$kernel"
+for result in "PASSED:printf:3 passed, 0 failed" "FAILED:runner_must_fail:0 passed, 1 failed"; do
+	IFS=: read -r word tests counts <<<"$result"
+	step "self-test without isa-debug-exit (a real PC): $word banner, a key restarts" \
+		plain "$here/run-tests.sh" --no-exit-device --cmdline "ktest=$tests" \
+		--name "no-exit-device-${word,,}" --type-after "press a key" --type x \
+		--must-show "Keel self-test $word: $counts, 0 skipped" \
+		--must-show "Keel: press a key to restart the machine" \
+		--must-show "Keel: key 0x78 pressed; restarting" --expect reset "$kernel"
+done
 
 run_steps
 echo

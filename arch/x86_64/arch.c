@@ -21,9 +21,24 @@ void irq_arch_init(void);
 /* QEMU's isa-debug-exit device, as the test runner configures it. */
 #define DEBUG_EXIT_PORT 0xf4
 
+/* The generic view of the features cpuid_probe() read, filled once. */
+static struct arch_cpu_info cpu_info;
+
+static void fill_cpu_info(void)
+{
+	const struct cpu_features *f = cpu_features();
+
+	memcpy(cpu_info.vendor, f->vendor, sizeof(cpu_info.vendor));
+	cpu_info.has_nx = f->nx;
+	cpu_info.has_1g_pages = f->pages_1g;
+	cpu_info.phys_addr_bits = f->phys_bits;
+	cpu_info.virt_addr_bits = f->virt_bits;
+}
+
 void arch_init(void)
 {
 	cpuid_probe();		/* CPU features, read once for everyone */
+	fill_cpu_info();
 	gdt_init();		/* our own segments and the TSS with IST stacks */
 	idt_init();		/* all 256 vectors into isr.asm */
 	exception_init();	/* breakpoint and double-fault handlers */
@@ -125,13 +140,5 @@ void arch_triple_fault(void)
 
 const struct arch_cpu_info *arch_cpu_info(void)
 {
-	static struct arch_cpu_info info;
-	const struct cpu_features *f = cpu_features();
-
-	memcpy(info.vendor, f->vendor, sizeof(info.vendor));
-	info.has_nx = f->nx;
-	info.has_1g_pages = f->pages_1g;
-	info.phys_addr_bits = f->phys_bits;
-	info.virt_addr_bits = f->virt_bits;
-	return &info;
+	return &cpu_info;
 }

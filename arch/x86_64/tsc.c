@@ -3,9 +3,10 @@
  * against a short PIT measurement, or the measurement alone.
  *
  * The old way, five 2 ms PIT windows, cost 10 ms of every boot. Two 500 us
- * windows that agree give ~0.4%, more than the tick and sleep need (they
- * are checked within 20%), in 1.1 ms with the warm-up; a CPU that reports
- * its frequency gets the exact figure once the measurement confirms it.
+ * windows that agree within 0.5% (PIT_AGREE_PPM) are more than the tick and
+ * sleep need (they are checked within 20%), in about 1.3 ms with the
+ * warm-up; a CPU that reports its frequency gets the exact figure once the
+ * measurement confirms it.
  */
 #include "arch/x86_64/tsc.h"
 

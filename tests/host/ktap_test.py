@@ -178,6 +178,31 @@ not ok 1 trap # ERROR kernel panic
 
 
 
+    def test_suite_result_must_agree_with_its_tests(self):
+        ok_over_failure = TWO_SUITES.replace('not ok 2 heap', 'ok 2 heap')
+        self.assertIn('"heap" is ok, but a test under it failed',
+                      parse_problems(ok_over_failure))
+        failed_over_passes = TWO_SUITES.replace('ok 1 boot\n',
+                                                'not ok 1 boot\n')
+        self.assertIn('"boot" is not ok, but no test under it failed',
+                      parse_problems(failed_over_passes))
+        self.assertEqual(parse_problems(TWO_SUITES), [])
+
+    def test_empty_suite_counts_no_test(self):
+        log = ('KTAP version 1\n1..1\n  KTAP version 1\n  # Subtest: e\n'
+               '  1..0\nok 1 e # SKIP empty\n'
+               '# ktest end: 0 passed, 0 failed, 0 skipped\n')
+        self.assertEqual(ktap.count(parse(log).root), (0, 0, 0))
+        self.assertEqual(summary(log)[0], 0)
+
+
+def parse_problems(text):
+    """The problems summarize() finds in @text."""
+    report = parse(text)
+    with contextlib.redirect_stdout(io.StringIO()):
+        ktap.summarize(report)
+    return report.problems
+
 
 if __name__ == '__main__':
     suite = unittest.defaultTestLoader.loadTestsFromTestCase(KtapTest)

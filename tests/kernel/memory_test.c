@@ -39,7 +39,8 @@ KTEST(memory_rodata_write_faults)
 
 	KT_ASSERT(FAULT_CAUGHT(fc, *(volatile uint64_t *)&rodata_word = 1));
 	KT_ASSERT_EQ(fc.vector, VEC_PF);
-	KT_ASSERT_EQ(fc.error_code & (PF_ERR_PRESENT | PF_ERR_WRITE), PF_ERR_PRESENT | PF_ERR_WRITE);
+	KT_ASSERT_EQ(fc.error_code & (PF_ERR_PRESENT | PF_ERR_WRITE),
+		     PF_ERR_PRESENT | PF_ERR_WRITE);
 	KT_ASSERT_EQ(fc.cr2, (uintptr_t)&rodata_word);
 	KT_ASSERT_EQ(rodata_word, 0x6b65656c);
 }
@@ -71,7 +72,8 @@ KTEST(memory_executing_data_faults)
 	data_code[0] = 0xc3;
 	KT_ASSERT(FAULT_CAUGHT(fc, ((void (*)(void))(uintptr_t)data_code)()));
 	KT_ASSERT_EQ(fc.vector, VEC_PF);
-	KT_ASSERT_EQ(fc.error_code & (PF_ERR_PRESENT | PF_ERR_FETCH), PF_ERR_PRESENT | PF_ERR_FETCH);
+	KT_ASSERT_EQ(fc.error_code & (PF_ERR_PRESENT | PF_ERR_FETCH),
+		     PF_ERR_PRESENT | PF_ERR_FETCH);
 	KT_ASSERT_EQ(fc.cr2, (uintptr_t)data_code);
 }
 
@@ -281,12 +283,12 @@ KTEST(memory_every_frame_is_writable_and_freeable)
 }
 
 /* The first MiB is usable RAM by the map, but the frame allocator keeps it
- * (kernel/memory.c): no frame below 1 MiB is free or handed out. */
+ * (kernel/memory.h, MEMORY_LOW_END): no frame there is free or handed out. */
 KTEST(memory_first_mib_is_never_handed_out)
 {
 	size_t low_usable = 0;
 
-	for (paddr_t f = PAGE_SIZE; f < 0x100000; f += PAGE_SIZE) {
+	for (paddr_t f = PAGE_SIZE; f < MEMORY_LOW_END; f += PAGE_SIZE) {
 		enum pmm_frame_state st = pmm_frame_state(frame_pmm(), f);
 
 		KT_ASSERT(st != PMM_FRAME_FREE && st != PMM_FRAME_ALLOCATED);

@@ -4,8 +4,9 @@
  * scripts/run-tests.sh --modules N loads N modules of 64 KiB, each filled
  * with the one byte its string names ("keel-test-module fill=0xNN"), and
  * tells the kernel N through fw_cfg (opt/keel/modules), a path that does not
- * go through GRUB. The check runs last, after the memory tests have written
- * every free frame: a module whose frames were handed out reads back wrong.
+ * go through GRUB. The check runs last, after every other test has taken and
+ * given back frames: a module frame the allocator manages, or a byte that
+ * no longer holds its fill, means the module was not reserved.
  */
 #include "lib/string.h"
 #include "drivers/fw_cfg.h"

@@ -38,14 +38,18 @@ static bool within(uint64_t value, uint64_t expected)
  * Count PIT periods over CHECK_MS of TSC time, the reverse of how the
  * calibration works (TSC cycles over a fixed PIT count). Each read of the
  * PIT is bracketed by two TSC reads; an attempt where the emulator's host
- * stalled inside a bracket (longer than 50 us) does not count. Returns the
- * PIT's idea of the TSC frequency, or 0 if every attempt stalled.
+ * stalled inside a bracket (longer than BRACKET_MAX_US) does not count.
+ * Returns the PIT's idea of the TSC frequency; 0 if every attempt stalled,
+ * and *@counted false when the PIT never moved (no PIT, or a dead one).
  */
-static uint64_t tsc_hz_by_pit(void)
+#define BRACKET_MAX_US 50
+
+static uint64_t tsc_hz_by_pit(bool *counted)
 {
 	uint64_t hz = timer_cycles_hz();
-	uint64_t bracket_max = hz / 20000;
+	uint64_t bracket_max = hz * BRACKET_MAX_US / 1000000;
 
+	*counted = true;
 	for (int attempt = 0; attempt < 5; attempt++) {
 		uint64_t t0, t1, t2, t3;
 		uint16_t c0, c1;
@@ -60,6 +64,10 @@ static uint64_t tsc_hz_by_pit(void)
 		c1 = pit_count_read();
 		t3 = arch_cycles();
 		pit_count_stop();
+		if (c0 == c1) {
+			*counted = false;	/* would divide by zero */
+			return 0;
+		}
 		if (t1 - t0 > bracket_max || t3 - t2 > bracket_max)
 			continue;
 		/* A down-counter: c0 - c1 periods, 16-bit wrap included. */
@@ -78,12 +86,19 @@ KTEST_FLAGS(timer_cycle_counter_is_calibrated, KTEST_TIMING)
 {
 	uint64_t hz = timer_cycles_hz();
 	uint64_t by_pit;
+	bool counted;
 
 	KT_ASSERT(hz > 0);
-	by_pit = tsc_hz_by_pit();
+	by_pit = tsc_hz_by_pit(&counted);
+	if (!counted) {
+		ktest_fail_at(t, __FILE__, __LINE__,
+			      "PIT channel 2 did not count in %d ms", CHECK_MS);
+		return;
+	}
 	if (!by_pit) {
 		ktest_fail_at(t, __FILE__, __LINE__,
-			      "every PIT read stalled for over 50 us");
+			      "every PIT read stalled for over %d us",
+			      BRACKET_MAX_US);
 		return;
 	}
 	if (!within_percent(by_pit, hz, CALIBRATION_TOLERANCE_PERCENT))
@@ -94,19 +109,8 @@ KTEST_FLAGS(timer_cycle_counter_is_calibrated, KTEST_TIMING)
 			      CALIBRATION_TOLERANCE_PERCENT);
 }
 
-/*
- * before: five 2 ms PIT windows, never under 10 ms. after: a warm-up and
- * two 500 us windows, ~1.3 ms; the bound leaves room for a few windows
- * more when a busy host stalls the emulator during one.
- */
-KTEST_FLAGS(timer_calibration_takes_under_8_ms, KTEST_TIMING)
-{
-	KT_ASSERT(timer_calibration_us() > 0);
-	KT_ASSERT(timer_calibration_us() < 8000);
-}
-
 /* A reported frequency is used only when the PIT confirms it. */
-KTEST_FLAGS(timer_reported_frequency_needs_the_pit_to_agree, KTEST_TIMING)
+KTEST(timer_reported_frequency_needs_the_pit_to_agree)
 {
 	const uint64_t reported = 2400000000ULL;
 
@@ -241,4 +245,11 @@ KTEST(irq_spurious_irq15_eois_master_only)
 	irq_enable();
 	KT_ASSERT_EQ(eois_after, eois + 1);
 	KT_ASSERT_EQ(irq_spurious_count(), spurious + 1);
+}
+
+/* How long the boot's TSC calibration took: a figure, not a test (a busy
+ * host stalls the emulator at random, so a bound on it would flake). */
+KBENCH(timer_calibration_time)
+{
+	kbench_report("TSC calibration at boot", timer_calibration_us(), "us");
 }

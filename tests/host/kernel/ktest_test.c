@@ -24,16 +24,23 @@ static size_t out_len;
 static uint32_t exit_code;
 static jmp_buf panic_jump;
 
+int vkprintf(const char *fmt, va_list ap)
+{
+	int n = vsnprintf(out + out_len, sizeof(out) - out_len, fmt, ap);
+
+	out_len += (size_t)n;
+	assert_true(out_len < sizeof(out));
+	return n;
+}
+
 int kprintf(const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(out + out_len, sizeof(out) - out_len, fmt, ap);
+	n = vkprintf(fmt, ap);
 	va_end(ap);
-	out_len += (size_t)n;
-	assert_true(out_len < sizeof(out));
 	return n;
 }
 
@@ -79,6 +86,16 @@ static void panics(struct ktest_ctx *t)
 	longjmp(panic_jump, 1);
 }
 
+/* A test that runs tests, as the shell's "ktest" command does: its own
+ * suite must not run again, and a run that matches nothing fails. */
+static void runs_tests(struct ktest_ctx *t)
+{
+	if (ktest_run_tests("epsilon*") != -1)
+		ktest_fail_at(t, "d.c", 1, "ran its own suite");
+	if (ktest_run_tests("alpha_passes") != 0)
+		ktest_fail_at(t, "d.c", 2, "alpha_passes failed");
+}
+
 #define REC(name, fn, flags, file, line) { name, fn, flags, line, file }
 
 /* Two files, each with its records last first, as GCC emits them. */
@@ -92,15 +109,16 @@ __attribute__((used)) const struct ktest records[] = {
 	REC("alpha_in_b", passes, 0, "b.c", 1),
 	REC("delta_times", passes, KTEST_TIMING, "c.c", 2),
 	REC("delta_plain", passes, 0, "c.c", 1),
+	REC("epsilon_runs_tests", runs_tests, 0, "d.c", 1),
 };
 
 /* kernel/ktest.c walks __ktests_start up to __ktests_end, which the
  * kernel's linker script defines; here they are set around records[]. */
-#define N_RECORDS 9
+#define N_RECORDS 10
 #define REC_SIZE 32
 _Static_assert(sizeof(records) == N_RECORDS * REC_SIZE, "N_RECORDS, REC_SIZE");
 __asm__(".globl __ktests_start\n.set __ktests_start, records\n"
-	".globl __ktests_end\n.set __ktests_end, records + 9 * 32\n");
+	".globl __ktests_end\n.set __ktests_end, records + 10 * 32\n");
 
 static const char *run(const char *pattern)
 {
@@ -164,6 +182,35 @@ static void ktest_test_timing_suite_claims_the_cpu(void **state)
 	assert_null(strstr(run("alpha"), "<claim"));
 }
 
+/* before: only ktest_run(), which ends the emulator; after:
+ * ktest_run_tests() returns, and inside a test its report is a diagnostic
+ * ("# ") of that test, without the test's own suite. */
+static void ktest_test_run_inside_a_test_is_nested(void **state)
+{
+	(void)state;
+	assert_string_equal(run("epsilon"),
+		"KTAP version 1\n1..1\n"
+		"  KTAP version 1\n  # Subtest: epsilon\n  1..1\n"
+		"# KTAP version 1\n# 1..0\n"
+		"# # ktest end: 0 passed, 0 failed, 0 skipped\n"
+		"# # ktest: no test matches \"epsilon*\"\n"
+		"# KTAP version 1\n# 1..1\n"
+		"#   KTAP version 1\n#   # Subtest: alpha\n#   1..1\n"
+		"#   ok 1 alpha_passes\n"
+		"# ok 1 alpha\n"
+		"# # ktest end: 1 passed, 0 failed, 0 skipped\n"
+		"  ok 1 epsilon_runs_tests\n"
+		"ok 1 epsilon\n"
+		"# ktest end: 1 passed, 0 failed, 0 skipped\n");
+	assert_int_equal(exit_code, KTEST_EXIT_PASS);
+	out_len = 0;
+	exit_code = 0;
+	assert_int_equal(ktest_run_tests("alpha_passes"), 0);
+	assert_int_equal(ktest_run_tests("nothing"), -1);
+	assert_int_equal(exit_code, 0);		/* the emulator goes on */
+	assert_non_null(strstr(out, "\nok 1 alpha\n"));
+}
+
 static void ktest_test_explicit_and_bench_need_their_name(void **state)
 {
 	(void)state;
@@ -195,6 +242,7 @@ int main(void)
 		cmocka_unit_test(ktest_test_failure_reason_cannot_read_as_skip),
 		cmocka_unit_test(ktest_test_timing_suite_claims_the_cpu),
 		cmocka_unit_test(ktest_test_explicit_and_bench_need_their_name),
+		cmocka_unit_test(ktest_test_run_inside_a_test_is_nested),
 		/* Last: it leaves ktest.c as a panic does. */
 		cmocka_unit_test(ktest_test_panic_closes_test_and_suite),
 	};

@@ -562,35 +562,10 @@ static void multiboot2_test_module_without_string_is_empty(void **state)
 	free(buf);
 }
 
-static void multiboot2_test_module_string_without_nul_fails(void **state)
-{
-	struct boot_info info;
-	struct mb2_error err;
-	struct blob b;
-	size_t off;
-	uint8_t *buf;
-
-	(void)state;
-	blob_init(&b);
-	off = tag_open(&b, MB2_TAG_MODULE);
-	emit_u32(&b, 0x100000);
-	emit_u32(&b, 0x101000);
-	emit(&b, "abcdefgh", 8);
-	tag_close(&b, off);
-	add_end(&b);
-	blob_seal(&b);
-	buf = exact_copy(&b, b.len);
-	assert_int_equal(mb2_parse(buf, b.len, &info, &err), -EBADMSG);
-	assert_int_equal(err.type, MB2_TAG_MODULE);
-	assert_int_equal(info.modules, 0);
-	assert_false(mb2_next_module(&info, &(uint32_t){ 0 },
-				     &(struct mb2_module){ 0 }));
-	free(buf);
-}
-
-/* A module after the tag that stopped the parse is not walked: only what
- * the parser accepted is trusted. */
-static void multiboot2_test_modules_after_a_bad_tag_are_not_walked(void **state)
+/* before: the parse stopped at a tag with a bad string, and a module after
+ * it went unreserved; after: that tag is left out, the walk goes on, and
+ * both modules are walked (and so reserved). */
+static void multiboot2_test_modules_after_a_refused_tag_are_walked(void **state)
 {
 	struct mb2_module mods[2];
 	struct boot_info info;
@@ -609,9 +584,64 @@ static void multiboot2_test_modules_after_a_bad_tag_are_not_walked(void **state)
 	put_u32(b.bytes + bad + 8, 0x78787878);	/* string loses its NUL */
 	buf = exact_copy(&b, b.len);
 	assert_int_equal(mb2_parse(buf, b.len, &info, &err), -EBADMSG);
-	assert_int_equal(info.modules, 1);
-	assert_int_equal(walk_modules(&info, mods, 2), 1);
-	assert_string_equal(mods[0].string, "first");
+	assert_int_equal(err.type, MB2_TAG_CMDLINE);
+	assert_true(info.complete);
+	assert_string_equal(info.cmdline, "");		/* left out */
+	assert_int_equal(info.modules, 2);
+	assert_int_equal(walk_modules(&info, mods, 2), 2);
+	assert_string_equal(mods[1].string, "second");
+	free(buf);
+}
+
+/* A module whose string lacks its NUL is still counted and walked, with
+ * the empty string: its memory must be reserved all the same. */
+static void multiboot2_test_module_with_bad_string_still_counts(void **state)
+{
+	struct mb2_module mods[1];
+	struct boot_info info;
+	struct mb2_error err;
+	struct blob b;
+	size_t off;
+	uint8_t *buf;
+
+	(void)state;
+	blob_init(&b);
+	off = tag_open(&b, MB2_TAG_MODULE);
+	emit_u32(&b, 0x300000);
+	emit_u32(&b, 0x301000);
+	emit(&b, "abcdefgh", 8);
+	tag_close(&b, off);
+	add_end(&b);
+	blob_seal(&b);
+	buf = exact_copy(&b, b.len);
+	assert_int_equal(mb2_parse(buf, b.len, &info, &err), -EBADMSG);
+	assert_int_equal(walk_modules(&info, mods, 1), 1);
+	assert_int_equal(mods[0].start, 0x300000);
+	assert_string_equal(mods[0].string, "");
+	free(buf);
+}
+
+/* A tag whose size breaks the walk ends it: complete stays false, which
+ * the kernel takes as fatal (kernel/bootinfo.c). */
+static void multiboot2_test_broken_size_leaves_the_walk_incomplete(void **state)
+{
+	struct boot_info info;
+	struct mb2_error err;
+	struct blob b;
+	size_t bad;
+	uint8_t *buf;
+
+	(void)state;
+	blob_init(&b);
+	add_module(&b, 0x100000, 0x101000, "first");
+	bad = add_cmdline(&b, "quiet");
+	add_end(&b);
+	blob_seal(&b);
+	put_u32(b.bytes + bad + 4, 0x10000);	/* size past the end */
+	buf = exact_copy(&b, b.len);
+	assert_int_equal(mb2_parse(buf, b.len, &info, &err), -EBADMSG);
+	assert_false(info.complete);
+	assert_int_equal(err.offset, bad);
 	free(buf);
 }
 
@@ -1453,8 +1483,9 @@ int main(void)
 		FULL_TEST(multiboot2_test_full_info_counts_modules),
 		cmocka_unit_test(multiboot2_test_every_module_is_walked),
 		cmocka_unit_test(multiboot2_test_module_without_string_is_empty),
-		cmocka_unit_test(multiboot2_test_module_string_without_nul_fails),
-		cmocka_unit_test(multiboot2_test_modules_after_a_bad_tag_are_not_walked),
+		cmocka_unit_test(multiboot2_test_modules_after_a_refused_tag_are_walked),
+		cmocka_unit_test(multiboot2_test_module_with_bad_string_still_counts),
+		cmocka_unit_test(multiboot2_test_broken_size_leaves_the_walk_incomplete),
 		cmocka_unit_test(multiboot2_test_minimal_info_has_defaults),
 		cmocka_unit_test(multiboot2_test_mmap_entry_size_32_is_stepped),
 		cmocka_unit_test(multiboot2_test_missing_end_tag_fails_keeping_earlier_tags),
