@@ -22,6 +22,7 @@ extern const uint8_t font_psf[], font_psf_end[];
 
 /* What was written before the screen existed, shown once it does. */
 #define EARLY_SIZE	8192
+#define NO_GLYPH	0xffff	/* no glyph index is this large in a map */
 #define PANIC_FG	15	/* bright white */
 #define PANIC_BG	1	/* on red */
 
@@ -68,9 +69,13 @@ static int load_font(void)
 			"console\n", why);
 		return err;
 	}
-	/* Twice: a code point no glyph shows is drawn as the font's '?'. */
-	psf_build_map(&font, glyph_map, FB_GLYPH_MAP, 0);
-	psf_build_map(&font, glyph_map, FB_GLYPH_MAP, glyph_map['?']);
+	/* A code point no glyph shows is drawn as the font's '?' (or glyph 0
+	 * in a font without one). */
+	psf_build_map(&font, glyph_map, FB_GLYPH_MAP, NO_GLYPH);
+	for (uint32_t cp = 0; cp < FB_GLYPH_MAP; cp++)
+		if (glyph_map[cp] == NO_GLYPH)
+			glyph_map[cp] = glyph_map['?'] == NO_GLYPH ? 0 :
+								     glyph_map['?'];
 	return 0;
 }
 
