@@ -197,26 +197,12 @@ cpu_release() {
 # Type the keys named in $1 (QEMU "sendkey" names, space-separated) on the
 # PS/2 keyboard through the monitor, each held 20 ms, one after the other.
 send_keys() {
-	python3 - "$monitor" "$1" <<'EOF' >>"$dir/$name.monitor.log" 2>&1
-import socket, sys
-
-mon = socket.socket(socket.AF_UNIX)
-mon.settimeout(5)
-mon.connect(sys.argv[1])
-
-def prompt():
-    seen = b""
-    while not seen.endswith(b"(qemu) "):
-        data = mon.recv(4096)
-        if not data:
-            sys.exit("monitor closed")
-        seen += data
-
-prompt()
-for key in sys.argv[2].split():
-    mon.sendall(b"sendkey %s 20\n" % key.encode())
-    prompt()
-EOF
+	local key commands=()
+	for key in $1; do
+		commands+=("sendkey $key 20")
+	done
+	python3 "$here/qemu-monitor.py" "$monitor" "${commands[@]}" \
+		>>"$dir/$name.monitor.log" 2>&1
 }
 
 want_text=""
@@ -268,22 +254,8 @@ read_serial_line() {
 # red and blue swapped) and read the text back. HMP answers a command with
 # its next prompt, after the file is written.
 take_screenshot() {
-	python3 - "$monitor" "$PWD/$screenshot" <<-'PY' 2>>"$dir/$name.stderr"
-	import socket, sys
-	s = socket.socket(socket.AF_UNIX)
-	s.settimeout(10)
-	s.connect(sys.argv[1])
-	def until_prompt():
-	    buf = b""
-	    while not buf.endswith(b"(qemu) "):
-	        data = s.recv(4096)
-	        if not data:
-	            sys.exit("monitor closed")
-	        buf += data
-	until_prompt()
-	s.sendall(f"screendump {sys.argv[2]}\n".encode())
-	until_prompt()
-	PY
+	python3 "$here/qemu-monitor.py" "$monitor" "screendump $PWD/$screenshot" \
+		2>>"$dir/$name.stderr"
 	python3 "$here/screen-text.py" --colors "$font" "$screenshot" >"$screen_text" \
 		2>>"$dir/$name.stderr"
 }

@@ -38,14 +38,7 @@
 
 #include "tests/host/heap_host.h"
 
-#if __has_include(<valgrind/callgrind.h>)
-#include <valgrind/callgrind.h>
-#else
-#define CALLGRIND_START_INSTRUMENTATION
-#define CALLGRIND_STOP_INSTRUMENTATION
-#define CALLGRIND_ZERO_STATS
-#define CALLGRIND_DUMP_STATS_AT(name)
-#endif
+#include "tests/bench/callgrind.h"
 
 /* Reserved address space for Keel's heap, touched only as used. */
 #define KEEL_ARENA	((size_t)1 << 30)

@@ -34,14 +34,7 @@
 
 #include "lib/term.h"
 
-#if __has_include(<valgrind/callgrind.h>)
-#include <valgrind/callgrind.h>
-#else
-#define CALLGRIND_START_INSTRUMENTATION
-#define CALLGRIND_STOP_INSTRUMENTATION
-#define CALLGRIND_ZERO_STATS
-#define CALLGRIND_DUMP_STATS_AT(name)
-#endif
+#include "tests/bench/callgrind.h"
 
 #define COLS		128
 #define ROWS		48
