@@ -14,6 +14,12 @@ __attribute__((noreturn)) void arch_halt(void);
 /* Mask interrupts on this CPU. */
 void arch_irq_disable(void);
 
+/* Mask interrupts and return the previous state, for arch_irq_restore(). */
+uint64_t arch_irq_save(void);
+
+/* Put back the interrupt state arch_irq_save() returned. */
+void arch_irq_restore(uint64_t state);
+
 /* Wait for the next interrupt (or return at once: the caller loops). */
 void arch_idle(void);
 

@@ -13,6 +13,7 @@
 #include "arch/x86_64/vm.h"
 #include "kernel/console.h"
 #include "kernel/irq.h"
+#include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/timer.h"
 
@@ -39,6 +40,7 @@ void arch_init(void)
 {
 	cpuid_probe();		/* CPU features, read once for everyone */
 	fill_cpu_info();
+	arch_percpu_init(&cpus[0]);	/* this_cpu() for the boot CPU */
 	gdt_init();		/* our own segments and the TSS with IST stacks */
 	idt_init();		/* all 256 vectors into isr.asm */
 	exception_init();	/* breakpoint and double-fault handlers */
@@ -98,6 +100,20 @@ void arch_halt(void)
 void arch_irq_disable(void)
 {
 	cli();
+}
+
+uint64_t arch_irq_save(void)
+{
+	uint64_t rflags = read_rflags();
+
+	cli();
+	return rflags & RFLAGS_IF;
+}
+
+void arch_irq_restore(uint64_t state)
+{
+	if (state & RFLAGS_IF)
+		sti();
 }
 
 void arch_idle(void)

@@ -11,6 +11,7 @@
 #include "lib/align.h"
 #include "lib/errno.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/msr.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/vm.h"
 #include "kernel/layout.h"
@@ -72,7 +73,6 @@ void vmm_release_tables(vaddr_t start, vaddr_t end)
  * PWT before, so no cached line or TLB entry holds the old type. Without a
  * PAT, PWT alone still means write-through.
  */
-#define MSR_IA32_PAT		0x277
 #define PAT_ENTRY_SHIFT(i)	((i) * 8)
 #define PAT_TYPE_WC		0x01
 #define CPUID_1_EDX_PAT		(1u << 16)
