@@ -22,6 +22,7 @@
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
 #include "kernel/pmm.h"
+#include "kernel/power.h"
 #include "kernel/printk.h"
 #include "kernel/symbols.h"
 #include "kernel/timer.h"
@@ -49,6 +50,7 @@ static int cmd_ktest(int argc, char **argv);
 static int cmd_reboot(int argc, char **argv);
 static int cmd_halt(int argc, char **argv);
 static int cmd_acpi(int argc, char **argv);
+static int cmd_poweroff(int argc, char **argv);
 
 static const struct shell_command commands[] = {
 	{ "help", "", "list the commands", 0, 0, cmd_help },
@@ -65,6 +67,7 @@ static const struct shell_command commands[] = {
 	{ "halt", "", "stop the machine", 0, 0, cmd_halt },
 	{ "acpi", "", "the ACPI tables, their OEM ids, MADT and FADT", 0, 0,
 	  cmd_acpi },
+	{ "poweroff", "", "switch the machine off (ACPI S5)", 0, 0, cmd_poweroff },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -343,6 +346,18 @@ static int cmd_acpi(int argc, char **argv)
 	(void)argv;
 	acpi_print_tables();
 	return 0;
+}
+
+static int cmd_poweroff(int argc, char **argv)
+{
+	char why[128];
+
+	(void)argc;
+	(void)argv;
+	kprintf("Keel: powering off\n");
+	power_off(why, sizeof(why));
+	kprintf("poweroff: %s\n", why);
+	return -EIO;
 }
 
 /* --- Dispatch ------------------------------------------------------------ */
