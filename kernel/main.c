@@ -20,6 +20,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/version.h"
 
@@ -109,6 +110,9 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	kheap_init();			/* kmalloc, growing on demand */
 	kheap_set_debug(options_on("heap_debug"));
 	boot_step_done("heap");
+	/* Threads need the heap; the tick that preempts them starts below. */
+	sched_init();			/* this flow becomes thread "boot" */
+	boot_step_done("threads");
 	/* The screen: the framebuffer or EGA text the loader set up. */
 	screen_init(info, arch_cpu_info()->phys_addr_bits);
 	boot_step_done("screen console");

@@ -188,6 +188,12 @@ step "a kernel stack overflow is reported through the double-fault stack" \
 	--expect panic --must-show "EXCEPTION: double fault (#DF)" \
 	--must-show "PANIC: kernel stack overflow: the kernel stack ran into its guard page" \
 	--name stack-overflow "$kernel"
+step "a thread's stack overflow is reported through the double-fault stack" \
+	plain "$here/run-tests.sh" --cmdline ktest=thread_stack_overflow_is_reported \
+	--expect panic --must-show "EXCEPTION: double fault (#DF)" \
+	--must-show 'PANIC: kernel stack overflow: the stack of thread ' \
+	--must-show '("overflow") ran into its guard page at 0xffffc8' \
+	--name thread-stack-overflow "$kernel"
 step "a double free of a frame panics, naming it" plain "$here/run-tests.sh" \
 	--cmdline ktest=memory_double_free_panics --expect panic \
 	--must-show "PANIC: frame_free(0x" --name frame-double-free "$kernel"
