@@ -5,7 +5,10 @@
 #include "kernel/thread.h"
 
 #include "lib/errno.h"
+#include "lib/string.h"
+#include "lib/vsnprintf.h"
 #include "kernel/arch.h"
+#include "kernel/console.h"
 #include "kernel/frame.h"
 #include "kernel/ktest.h"
 #include "kernel/sched.h"
@@ -150,6 +153,27 @@ KTEST(thread_create_without_memory_returns_null)
 		thread_join(th, NULL);
 	KT_ASSERT(th == NULL);
 	KT_ASSERT_EQ(frame_free_count(), before);
+}
+
+/* "threads" lists each thread with its state: the caller running, a new
+ * thread ready (it has not run yet: nothing yielded). */
+KTEST(thread_print_all_lists_names_and_states)
+{
+	static char out[4096];
+	struct thread *th = thread_create("listed", set_flag, &(int){ 0 });
+	char row[64];
+
+	KT_ASSERT(th);
+	console_capture(out, sizeof(out));
+	thread_print_all();
+	console_capture(NULL, 0);
+	thread_join(th, NULL);
+	snprintf(row, sizeof(row), "%4u  %-16s %-8s", thread_current()->id,
+		 "boot", "running");
+	KT_ASSERT(strstr(out, row));
+	snprintf(row, sizeof(row), "  %-16s %-8s", "listed", "ready");
+	KT_ASSERT(strstr(out, row));
+	KT_ASSERT(strstr(out, "idle0"));
 }
 
 /* Recurse until the stack runs into its guard page. */
