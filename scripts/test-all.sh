@@ -188,6 +188,12 @@ step "a kernel stack overflow is reported through the double-fault stack" \
 	--expect panic --must-show "EXCEPTION: double fault (#DF)" \
 	--must-show "PANIC: kernel stack overflow: the kernel stack ran into its guard page" \
 	--name stack-overflow "$kernel"
+step "a thread's stack overflow is reported through the double-fault stack" \
+	plain "$here/run-tests.sh" --cmdline ktest=thread_stack_overflow_is_reported \
+	--expect panic --must-show "EXCEPTION: double fault (#DF)" \
+	--must-show 'PANIC: kernel stack overflow: the stack of thread ' \
+	--must-show '("overflow") ran into its guard page at 0xffffc8' \
+	--name thread-stack-overflow "$kernel"
 step "a double free of a frame panics, naming it" plain "$here/run-tests.sh" \
 	--cmdline ktest=memory_double_free_panics --expect panic \
 	--must-show "PANIC: frame_free(0x" --name frame-double-free "$kernel"
@@ -261,6 +267,12 @@ step "shell: commands typed over serial, ktest from the prompt comes back" \
 	--must-show '# ktest end: 3 passed, 0 failed, 0 skipped' \
 	--must-show 'ktest: every test passed' --must-show 'keel> version' \
 	--expect "text:), built with " "$kernel"
+step "shell: typing still works while a thread spins forever" plain \
+	"$here/run-tests.sh" --cmdline "" --name shell-spin \
+	--type 'spin\r' --type 'threads\r' --type 'uptime\r' --type 'version\r' \
+	--must-show 'spin: thread 2 spins; the tick preempts it' \
+	--must-show '   2  spin             ready' \
+	--must-show 'keel> uptime' --expect "text:), built with " "$kernel"
 for result in "PASSED:printf:3 passed, 0 failed" "FAILED:runner_must_fail:0 passed, 1 failed"; do
 	IFS=: read -r word tests counts <<<"$result"
 	step "self-test without isa-debug-exit (a real PC): $word banner, a key restarts" \

@@ -70,5 +70,9 @@ void gdt_init(void);
  * stack itself [bottom, top). */
 void gdt_ist_stack(int ist, uintptr_t *guard, uintptr_t *bottom, uintptr_t *top);
 
+/* The stack the CPU loads on an interrupt or exception from ring 3
+ * (TSS.RSP0): the running thread's kernel stack top. */
+void gdt_set_kernel_stack(uint64_t rsp0);
+
 /* The GDT as loaded, for tests. */
 const uint64_t *gdt_table(void);
