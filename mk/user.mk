@@ -30,10 +30,10 @@ user: $(USER_PROGS)
 define user_link
 	@mkdir -p $(@D)
 	$(call say,MUSLCC,$<)
-	$(Q)$(MUSL_CC) $(USER_CFLAGS) -o $@.tmp $<
-	$(Q)test "$$(od -An -tx1 -j16 -N2 $@.tmp | tr -d ' ')" = 0200 || \
-		{ echo "$@: not an ET_EXEC"; rm -f $@.tmp; exit 1; }
-	$(Q)mv -f $@.tmp $@
+	$(Q)$(MUSL_CC) $(USER_CFLAGS) -o $(@D)/.$(@F).tmp $<
+	$(Q)test "$$(od -An -tx1 -j16 -N2 $(@D)/.$(@F).tmp | tr -d ' ')" = 0200 || \
+		{ echo "$@: not an ET_EXEC"; rm -f $(@D)/.$(@F).tmp; exit 1; }
+	$(Q)mv -f $(@D)/.$(@F).tmp $@
 endef
 
 $(BUILD)/user/test-%: user/tests/%.c mk/user.mk | $(DEPS_STAMP)
