@@ -20,6 +20,7 @@
 #include "kernel/heap.h"
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
+#include "kernel/module.h"
 #include "kernel/pmm.h"
 #include "kernel/printk.h"
 #include "kernel/symbols.h"
@@ -47,6 +48,7 @@ static int cmd_uptime(int argc, char **argv);
 static int cmd_ktest(int argc, char **argv);
 static int cmd_reboot(int argc, char **argv);
 static int cmd_halt(int argc, char **argv);
+static int cmd_programs(int argc, char **argv);
 
 static const struct shell_command commands[] = {
 	{ "help", "", "list the commands", 0, 0, cmd_help },
@@ -61,6 +63,9 @@ static const struct shell_command commands[] = {
 	  0, 1, cmd_ktest },
 	{ "reboot", "", "restart the machine", 0, 0, cmd_reboot },
 	{ "halt", "", "stop the machine", 0, 0, cmd_halt },
+	/* Programs and processes. */
+	{ "programs", "", "the boot modules, and which are programs",
+	  0, 0, cmd_programs },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -331,6 +336,15 @@ static int cmd_halt(int argc, char **argv)
 	(void)argv;
 	kprintf("Keel: halted; switch the machine off or reset it\n");
 	arch_halt();
+}
+
+/* The boot modules and lib/elf.c's verdict on each (kernel/module.c). */
+static int cmd_programs(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	module_print_programs();
+	return 0;
 }
 
 /* --- Dispatch ------------------------------------------------------------ */
