@@ -16,6 +16,7 @@
 #include "kernel/irq.h"
 #include "kernel/ktest.h"
 #include "kernel/memory.h"
+#include "kernel/module.h"
 #include "kernel/multiboot2.h"
 #include "kernel/options.h"
 #include "kernel/panic.h"
@@ -119,6 +120,8 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	/* Threads need the heap; the tick that preempts them starts below. */
 	sched_init();			/* this flow becomes thread "boot" */
 	boot_step_done("threads");
+	module_init(info);		/* boot modules by name: the programs */
+	boot_step_done("boot modules");
 	/* The screen: the framebuffer or EGA text the loader set up. */
 	screen_init(info, arch_cpu_info()->phys_addr_bits);
 	boot_step_done("screen console");

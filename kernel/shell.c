@@ -21,6 +21,7 @@
 #include "kernel/heap.h"
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
+#include "kernel/module.h"
 #include "kernel/pmm.h"
 #include "kernel/power.h"
 #include "kernel/printk.h"
@@ -55,6 +56,7 @@ static int cmd_poweroff(int argc, char **argv);
 /* Threads (kernel/thread.c). */
 static int cmd_threads(int argc, char **argv);
 static int cmd_spin(int argc, char **argv);
+static int cmd_programs(int argc, char **argv);
 
 static const struct shell_command commands[] = {
 	{ "help", "", "list the commands", 0, 0, cmd_help },
@@ -76,6 +78,9 @@ static const struct shell_command commands[] = {
 	  cmd_threads },
 	{ "spin", "", "start a thread that spins forever (preemption demo)",
 	  0, 0, cmd_spin },
+	/* Programs and processes. */
+	{ "programs", "", "the boot modules, and which are programs",
+	  0, 0, cmd_programs },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -401,6 +406,15 @@ static int cmd_spin(int argc, char **argv)
 		return -ENOMEM;
 	}
 	kprintf("spin: thread %u spins; the tick preempts it\n", t->id);
+	return 0;
+}
+
+/* The boot modules and lib/elf.c's verdict on each (kernel/module.c). */
+static int cmd_programs(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	module_print_programs();
 	return 0;
 }
 

@@ -39,6 +39,8 @@
 #                       appearance (the shell's prompt, after each command)
 #     --type-after TEXT what --type waits for (default "keel> ", the prompt)
 #     --no-exit-device  no isa-debug-exit device, as on a real PC
+#     --no-programs     leave the user programs ($BUILD/user) off the image;
+#                       by default each is a module (mkiso.sh --programs)
 #
 # Environment: FIRMWARE, BOOT, MEMORY, QEMUFLAGS (scripts/qemu-args.sh), BUILD.
 #
@@ -63,6 +65,7 @@ expect=pass
 console=serial
 must_show=()
 modules=0
+with_programs=1
 gfxpayload=""
 screen_at=""
 screen_shows=()
@@ -78,6 +81,7 @@ while [ $# -gt 1 ]; do
 	--console) console=$2; shift 2 ;;
 	--must-show) must_show+=("$2"); shift 2 ;;
 	--modules) modules=$2; shift 2 ;;
+	--no-programs) with_programs=0; shift ;;
 	--gfxpayload) gfxpayload=$2; shift 2 ;;
 	--screen-at) screen_at=$2; shift 2 ;;
 	--screen-shows) screen_shows+=("$2"); shift 2 ;;
@@ -116,14 +120,25 @@ for ((k = 0; k < modules; k++)); do
 	module_args+=(--module "$file:keel-test-module fill=0x$fill")
 done
 
-# One ISO per command line and module count, rebuilt when the kernel changes.
+# The user programs (make user) go on every image, as make's ISO has them.
+programs=${BUILD:-build}/user
+program_args=()
+if [ "$with_programs" = 1 ] && [ -d "$programs" ]; then
+	program_args=(--programs "$programs")
+fi
+
+# One ISO per command line and module count, rebuilt when the kernel or a
+# program changes.
 # Built under a name of its own and renamed: boots running side by side
 # (test-all.sh) may want the same ISO, and a boot must never read a
 # half-written one.
-iso=$dir/$(printf '%s %s %s' "$cmdline" "$modules" "$gfxpayload" | md5sum | cut -c1-12).iso
-if [ ! -f "$iso" ] || [ "$kernel" -nt "$iso" ] || [ "$here/mkiso.sh" -nt "$iso" ]; then
+iso=$dir/$(printf '%s %s %s %s' "$cmdline" "$modules" "$gfxpayload" "${program_args[*]:-}" |
+	md5sum | cut -c1-12).iso
+if [ ! -f "$iso" ] || [ "$kernel" -nt "$iso" ] || [ "$here/mkiso.sh" -nt "$iso" ] ||
+	{ [ -d "$programs" ] && [ -n "$(find "$programs" -newer "$iso" -print -quit)" ]; }; then
 	"$here/mkiso.sh" "$iso.$$.tmp.iso" "$kernel" --only "$cmdline" \
 		${module_args[@]+"${module_args[@]}"} \
+		${program_args[@]+"${program_args[@]}"} \
 		${gfxpayload:+--gfxpayload "$gfxpayload"} &&
 		mv -f "$iso.$$.tmp.iso" "$iso" || { rm -f "$iso.$$.tmp.iso"; exit 1; }
 fi
@@ -146,6 +161,15 @@ QEMU_ARGS+=(-display none -pidfile "$pidfile"
 # (QEMU refuses an empty string; a boot without a command line runs no test.)
 [ -n "$cmdline" ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/cmdline,string=${cmdline//,/,,}")
 [ "$modules" -gt 0 ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/modules,string=$modules")
+# The programs on the image and their sizes, "NAME:BYTES ..."
+# (tests/kernel/elf_test.c).
+if [ ${#program_args[@]} -gt 0 ]; then
+	program_list=$(for f in "$programs"/*; do
+		[ -f "$f" ] && printf '%s:%s ' "$(basename "$f")" "$(stat -c %s "$f")"
+	done)
+	[ -n "$program_list" ] &&
+		QEMU_ARGS+=(-fw_cfg "name=opt/keel/programs,string=${program_list% }")
+fi
 # The PS/2 keyboard: whether there is a controller, and a monitor socket
 # through which the runner types when the kernel asks
 # (tests/kernel/kbd_test.c). QEMU's option parser takes neither '=' nor ','

@@ -207,12 +207,13 @@ for misuse in "double free" "foreign free:invalid free" "overflow"; do
 		--name "heap-${name// /-}" "$kernel"
 done
 # The screen console, read back off a screenshot (scripts/screen-text.py):
-# each boot runs no tests, only the boot and its summary.
+# each boot runs no tests, only the boot and its summary, which must fit on
+# 25 lines: no program modules, whose line and memory region add to it.
 screen_boot() {	# screen_boot FIRMWARE NAME [run-tests.sh options...]
 	local fw=$1 name=$2
 	shift 2
 	env FIRMWARE="$fw" BOOT=cdrom QEMUFLAGS= MEMORY= "$here/run-tests.sh" \
-		--cmdline "" --name "$name" --screen-at "Keel: boot complete" \
+		--no-programs --cmdline "" --name "$name" --screen-at "Keel: boot complete" \
 		--screen-shows "fg=grey bg=black|Keel: boot complete" \
 		--expect "text:Keel: boot complete" "$@" "$kernel"
 }
@@ -273,6 +274,12 @@ step "shell: typing still works while a thread spins forever" plain \
 	--must-show 'spin: thread 2 spins; the tick preempts it' \
 	--must-show '   2  spin             ready' \
 	--must-show 'keel> uptime' --expect "text:), built with " "$kernel"
+step "shell: programs lists the user programs; a module that is not ELF is refused, with the reason" \
+	plain "$here/run-tests.sh" --cmdline "" --modules 1 --name shell-programs \
+	--type 'programs\r' --must-show 'keel> programs' \
+	--must-show 'refused: not ELF (no \x7fELF magic)' \
+	--must-show 'program: entry 0x4' --must-show 'test-args ' \
+	--expect "text:, TLS" "$kernel"
 for result in "PASSED:printf:3 passed, 0 failed" "FAILED:runner_must_fail:0 passed, 1 failed"; do
 	IFS=: read -r word tests counts <<<"$result"
 	step "self-test without isa-debug-exit (a real PC): $word banner, a key restarts" \
