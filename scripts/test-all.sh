@@ -261,6 +261,19 @@ step "shell: commands typed over serial, ktest from the prompt comes back" \
 	--must-show '# ktest end: 3 passed, 0 failed, 0 skipped' \
 	--must-show 'ktest: every test passed' --must-show 'keel> version' \
 	--expect "text:), built with " "$kernel"
+# Typed on the PS/2 keyboard through the QEMU monitor (sendkey): the echo
+# and the output reach serial and the screen alike.
+step "shell: commands typed on the PS/2 keyboard run, on the screen and on serial" \
+	plain "$here/run-tests.sh" --cmdline "" --name shell-keyboard \
+	--key 'map kmain\r' --key 'version\r' \
+	--must-show 'keel> map kmain' --must-show ' (kmain+0x0): frame 0x' \
+	--must-show 'keel> version' \
+	--screen-at '(x86_64), built with ' \
+	--screen-shows 'fg=grey bg=black|keel> map kmain' \
+	--screen-shows ' (kmain+0x0): frame 0x' \
+	--screen-shows 'fg=grey bg=black|keel> version' \
+	--screen-shows '(x86_64), built with ' \
+	--expect 'text:(x86_64), built with ' "$kernel"
 for result in "PASSED:printf:3 passed, 0 failed" "FAILED:runner_must_fail:0 passed, 1 failed"; do
 	IFS=: read -r word tests counts <<<"$result"
 	step "self-test without isa-debug-exit (a real PC): $word banner, a key restarts" \
