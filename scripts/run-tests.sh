@@ -260,6 +260,7 @@ typed=0
 type_if_asked() {
 	typed_here=0
 	[ "$typed" -lt "${#types[@]}" ] && [[ $1 == *"$type_after"* ]] || return 0
+	screenshot_if_due "$1"	# the screen before the key changes it
 	if [ "${type_how[typed]}" = key ]; then
 		keys_for "${types[typed]}"
 		send_keys "$keys"
@@ -311,6 +312,14 @@ take_screenshot() {
 		2>>"$dir/$name.stderr"
 }
 
+# Take the one screenshot when @1 (serial output) shows --screen-at's text.
+screenshot_if_due() {
+	[ -n "$screen_at" ] && [ ! -e "$screenshot" ] &&
+		[[ $1 == *"$screen_at"* ]] || return 0
+	take_screenshot
+	echo "screen $EPOCHREALTIME" >>"$times"
+}
+
 # Copy serial output to the log, noting when the kernel's first line and its
 # end marker arrive; stop QEMU once an expected text has been seen.
 watch_serial() {
@@ -330,11 +339,7 @@ watch_serial() {
 			printf '!' >&3 ;;
 		"# ktest: suite "*" is done with the CPU"*) cpu_release ;;
 		esac
-		if [ -n "$screen_at" ] && [ ! -e "$screenshot" ] &&
-			[[ $line == *"$screen_at"* ]]; then
-			take_screenshot
-			echo "screen $EPOCHREALTIME" >>"$times"
-		fi
+		screenshot_if_due "$line"
 		if [ -n "$want_text" ] && [[ $line == *"$want_text"* ]]; then
 			echo "text $EPOCHREALTIME" >>"$times"
 			kill "$(cat "$pidfile")" 2>/dev/null
