@@ -261,6 +261,8 @@ step "shell: commands typed over serial, ktest from the prompt comes back" \
 	--must-show '# ktest end: 3 passed, 0 failed, 0 skipped' \
 	--must-show 'ktest: every test passed' --must-show 'keel> version' \
 	--expect "text:), built with " "$kernel"
+step "make run without a display: the shell on this terminal; GUI values refused" \
+	plain python3 "$here/../tests/host/run_qemu_test.py" "$kernel"
 # Typed on the PS/2 keyboard through the QEMU monitor (sendkey): the echo
 # and the output reach serial and the screen alike.
 step "shell: commands typed on the PS/2 keyboard run, on the screen and on serial" \
