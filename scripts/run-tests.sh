@@ -8,6 +8,7 @@
 #     --timeout SEC     give up after SEC seconds (default 60; 120 for UEFI)
 #     --must-show TEXT  TEXT must appear on serial (may be repeated); a
 #                       missing message makes the boot a failure
+#     --must-not-show T T must not appear on serial (may be repeated)
 #     --console C       where the kernel's output is read: serial (COM1,
 #                       default) or debugcon (port 0xe9; the machine then has
 #                       no UART at all)
@@ -63,6 +64,7 @@ timeout=""
 expect=pass
 console=serial
 must_show=()
+must_not_show=()
 modules=0
 gfxpayload=""
 screen_at=""
@@ -79,6 +81,7 @@ while [ $# -gt 1 ]; do
 	--expect) expect=$2; shift 2 ;;
 	--console) console=$2; shift 2 ;;
 	--must-show) must_show+=("$2"); shift 2 ;;
+	--must-not-show) must_not_show+=("$2"); shift 2 ;;
 	--modules) modules=$2; shift 2 ;;
 	--gfxpayload) gfxpayload=$2; shift 2 ;;
 	--screen-at) screen_at=$2; shift 2 ;;
@@ -453,6 +456,13 @@ for text in "${must_show[@]}"; do
 		outcome=missing
 		reason="the expected message \"$text\" is not on serial ($reason)"
 		break
+	fi
+done
+for text in ${must_not_show[@]+"${must_not_show[@]}"}; do
+	[ "$outcome" = missing ] && break
+	if grep -qF -- "$text" "$serial"; then
+		outcome=missing
+		reason="serial shows \"$text\", which it must not: $(grep -m1 -F -- "$text" "$serial")"
 	fi
 done
 if [ -n "$screen_at" ] && [ "$outcome" != missing ]; then

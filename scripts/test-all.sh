@@ -250,16 +250,18 @@ step "serial=com2 says on COM1 where the console went" env FIRMWARE=bios BOOT=cd
 	MEMORY= QEMUFLAGS="-chardev null,id=com2 -device isa-serial,chardev=com2,iobase=0x2f8,irq=3" \
 	"$here/run-tests.sh" --cmdline "ktest serial=com2" --name serial-com2 \
 	--expect "text:console: serial console moves to the UART at 0x2f8, 115200 baud" "$kernel"
-step "shell: commands typed over serial, ktest from the prompt comes back" \
+step "shell: commands typed over serial, ktest from the prompt comes back, twice" \
 	plain "$here/run-tests.sh" --cmdline "" --name shell-serial \
 	--type 'help\r' --type 'map kmain\r' --type 'frobnicate\r' \
-	--type 'ktest printf\r' --type 'version\r' \
+	--type 'ktest printf\r' --type 'ktest heap\r' --type 'ktest heap\r' \
+	--type 'version\r' \
 	--must-show 'keel> help' \
 	--must-show '  ktest    [PATTERN]  run the in-kernel tests' \
 	--must-show ' (kmain+0x0): frame 0x' \
 	--must-show 'unknown command "frobnicate"; "help" lists the commands' \
 	--must-show '# ktest end: 3 passed, 0 failed, 0 skipped' \
 	--must-show 'ktest: every test passed' --must-show 'keel> version' \
+	--must-not-show 'not ok' --must-not-show 'not every test passed' \
 	--expect "text:), built with " "$kernel"
 step "make run without a display: the shell on this terminal; GUI values refused" \
 	plain python3 "$here/../tests/host/run_qemu_test.py" "$kernel"
