@@ -17,7 +17,8 @@
 #include "kernel/multiboot2.h"
 
 #define FB_COLORS	16	/* the ANSI/VGA palette of term_cell */
-#define FB_GLYPH_MAP	PSF_MAP_DIRECT	/* a psf_map's direct entries */
+/* Code points a psf_map has a direct entry for. */
+#define FB_GLYPH_MAP	PSF_MAP_DIRECT
 #define FB_CURSOR_ROWS	2	/* the cursor: an underline this thick */
 
 struct fb {

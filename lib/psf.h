@@ -84,7 +84,7 @@ size_t psf_build_wide(const struct psf_font *font, struct psf_wide *wide,
 /* Which glyph shows each code point. */
 struct psf_map {
 	const uint16_t *direct;		/* PSF_MAP_DIRECT entries */
-	const struct psf_wide *wide;	/* wide_count, from psf_build_wide() */
+	const struct psf_wide *wide;	/* from psf_build_wide() */
 	size_t wide_count;
 	uint16_t fallback;		/* for code points neither lists */
 };

@@ -8,7 +8,9 @@ Boots scripts/run-qemu.sh (make run's script) on an ISO of KERNEL.elf with no
 DISPLAY and no GUI: the serial console must be this process's standard
 input and output, so a "version" typed at the prompt is answered there, and
 Ctrl-a x ends QEMU. Then GUI values that cannot work must be refused with
-their reason before QEMU starts. Prints "N passed, N failed" last, as every
+their reason before QEMU starts, and on a desktop (DISPLAY set, a stand-in
+QEMU that has gtk and sdl) GUI=1 and GUI=sdl must ask for a window and a
+VGA, and no GUI for neither. Prints "N passed, N failed" last, as every
 step of make test does.
 """
 import os
@@ -16,6 +18,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -104,6 +107,39 @@ def refused(iso, gui, why, **env):
             f'{res.stderr.strip()!r}, wanted a refusal saying {why!r}')
 
 
+FAKE_QEMU = """#!/bin/sh
+# Stands in for QEMU: lists the displays a desktop build has, or prints
+# its arguments one a line.
+case "$*" in
+*"-display help"*) printf 'Available display backend types:\\nnone\\ngtk\\nsdl\\n' ;;
+*) printf '%s\\n' "$@" ;;
+esac
+"""
+
+
+def window_args(iso, gui, want, unwanted=()):
+    """run-qemu.sh with GUI=@gui on a desktop, a stand-in QEMU on PATH:
+    its arguments must hold each pair of @want and none of @unwanted."""
+    with tempfile.TemporaryDirectory() as bindir:
+        fake = os.path.join(bindir, 'qemu-system-x86_64')
+        with open(fake, 'w') as f:
+            f.write(FAKE_QEMU)
+        os.chmod(fake, 0o755)
+        env = no_desktop_env(GUI=gui, DISPLAY=':0',
+                             PATH=bindir + os.pathsep + os.environ['PATH'])
+        res = subprocess.run([os.path.join(SCRIPTS, 'run-qemu.sh'), iso],
+                             env=env, stdin=subprocess.DEVNULL,
+                             capture_output=True, timeout=30, text=True)
+    args = res.stdout.splitlines()
+    pairs = set(zip(args, args[1:]))
+    missing = [p for p in want if p not in pairs]
+    extra = [a for a in unwanted if a in args]
+    if res.returncode == 0 and not missing and not extra:
+        return None
+    return (f'GUI={gui!r}: status {res.returncode}, missing {missing}, '
+            f'unwanted {extra}; stderr {res.stderr.strip()!r}')
+
+
 def main(argv):
     if len(argv) != 2:
         print('usage: run_qemu_test.py KERNEL.elf', file=sys.stderr)
@@ -116,6 +152,15 @@ def main(argv):
          lambda: refused(iso, '1', 'needs a desktop: neither DISPLAY')),
         ('GUI=bogus is refused, naming the values',
          lambda: refused(iso, 'bogus', "GUI must be 0, 1 (gtk) or sdl")),
+        ('GUI=1 on a desktop: a window (gtk) with a VGA, serial here too',
+         lambda: window_args(iso, '1', [('-vga', 'std'), ('-display', 'gtk'),
+                                        ('-serial', 'mon:stdio')])),
+        ('GUI=sdl on a desktop: an SDL window with a VGA',
+         lambda: window_args(iso, 'sdl', [('-vga', 'std'),
+                                          ('-display', 'sdl')])),
+        ('no GUI on a desktop: still no display device',
+         lambda: window_args(iso, '', [('-display', 'none'),
+                                       ('-serial', 'mon:stdio')], ['-vga'])),
     ]
     failed = 0
     for name, case in cases:

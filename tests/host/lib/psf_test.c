@@ -422,8 +422,8 @@ static void psf_test_psf2_wide_code_points_map(void **state)
 	assert_int_equal(psf_map_glyph(&m, 0x1f600), 1);
 	assert_int_equal(psf_map_glyph(&m, 0x0416), 2);
 	assert_int_equal(psf_map_glyph(&m, 'B'), 1);
-	assert_int_equal(psf_map_glyph(&m, 0x2500), 9);	/* in a sequence */
-	assert_int_equal(psf_map_glyph(&m, 0x2603), 9);	/* no such glyph */
+	assert_int_equal(psf_map_glyph(&m, 0x2500), 9);	/* in a seq. */
+	assert_int_equal(psf_map_glyph(&m, 0x2603), 9);	/* no glyph */
 	assert_int_equal(psf_map_glyph(&m, 0x00ff), 9);
 	assert_int_equal(psf_map_glyph(&m, 0x10ffff), 9);
 	assert_int_equal(psf_map_glyph(&m, UINT32_MAX), 9);
@@ -587,7 +587,8 @@ int main(void)
 		cmocka_unit_test(psf_test_psf1_wide_code_points_map),
 		cmocka_unit_test(psf_test_wide_table_too_small),
 		cmocka_unit_test(psf_test_no_table_wide_is_identity),
-		cmocka_unit_test(psf_test_real_font_maps_every_listed_code_point),
+		cmocka_unit_test(
+			psf_test_real_font_maps_every_listed_code_point),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
