@@ -2,6 +2,7 @@
 #
 #   make            build/keel.elf and build/keel.iso
 #   make run        boot the ISO in QEMU, serial console on this terminal
+#                   (GUI=1: and a QEMU window with the screen)
 #   make test       host unit tests, then the kernel self-test under BIOS and UEFI
 #   make debug      boot with QEMU waiting for gdb (see scripts/gdbinit)
 #   make bench      print the benchmark figures
@@ -20,7 +21,9 @@ BOOT      ?= cdrom
 MEMORY    ?= 256M
 QEMUFLAGS ?=
 CMDLINE   ?=
-export FIRMWARE BOOT MEMORY QEMUFLAGS CMDLINE BUILD
+# GUI=1: make run and make debug show a QEMU window (the screen console).
+GUI       ?=
+export FIRMWARE BOOT MEMORY QEMUFLAGS CMDLINE BUILD GUI
 
 # V=1 shows every command; by default each step prints one short line.
 ifeq ($(V),1)

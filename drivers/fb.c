@@ -47,7 +47,7 @@ static uint32_t mode_pixel(const struct mb2_framebuffer *m, uint8_t r,
 }
 
 int fb_init(struct fb *fb, void *base, const struct mb2_framebuffer *mode,
-	    const struct psf_font *font, const uint16_t *glyph_map)
+	    const struct psf_font *font, const struct psf_map *map)
 {
 	uint32_t bytes_pp = (mode->bpp + 7u) / 8u;
 
@@ -62,8 +62,7 @@ int fb_init(struct fb *fb, void *base, const struct mb2_framebuffer *mode,
 	fb->pitch = mode->pitch;
 	fb->bytes_pp = bytes_pp;
 	fb->font = font;
-	fb->glyph_map = glyph_map;
-	fb->fallback = glyph_map['?'];
+	fb->map = map;
 	fb->cols = mode->width / font->width;
 	fb->rows = mode->height / font->height;
 	fb->cur_shown = false;
@@ -78,8 +77,7 @@ int fb_init(struct fb *fb, void *base, const struct mb2_framebuffer *mode,
 
 static const uint8_t *glyph_of(const struct fb *fb, uint32_t ch)
 {
-	uint16_t g = ch < FB_GLYPH_MAP ? fb->glyph_map[ch] : fb->fallback;
-	const uint8_t *bits = psf_glyph(fb->font, g);
+	const uint8_t *bits = psf_glyph(fb->font, psf_map_glyph(fb->map, ch));
 
 	return bits ? bits : psf_glyph(fb->font, 0);
 }

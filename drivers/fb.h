@@ -17,7 +17,8 @@
 #include "kernel/multiboot2.h"
 
 #define FB_COLORS	16	/* the ANSI/VGA palette of term_cell */
-#define FB_GLYPH_MAP	256	/* code points with a glyph of their own */
+/* Code points a psf_map has a direct entry for. */
+#define FB_GLYPH_MAP	PSF_MAP_DIRECT
 #define FB_CURSOR_ROWS	2	/* the cursor: an underline this thick */
 
 struct fb {
@@ -27,8 +28,7 @@ struct fb {
 	uint32_t bytes_pp;
 	uint32_t pixel[FB_COLORS];	/* each palette colour as a pixel */
 	const struct psf_font *font;
-	const uint16_t *glyph_map;	/* FB_GLYPH_MAP entries */
-	uint16_t fallback;		/* glyph for code points past the map */
+	const struct psf_map *map;	/* code point to glyph */
 	unsigned int cols, rows;	/* cells that fit */
 	unsigned int cur_col, cur_row;
 	bool cur_shown;
@@ -47,13 +47,13 @@ extern const uint8_t fb_palette_rgb[FB_COLORS][3];
 
 /*
  * Set up @fb to draw on the framebuffer described by @mode, whose pixel
- * (0, 0) is at @base, with @font and its @glyph_map (FB_GLYPH_MAP entries
- * from psf_build_map(); code points beyond go to glyph_map['?']). Returns 0,
+ * (0, 0) is at @base, with @font and @map, which says which glyph shows
+ * each code point (the caller keeps both while @fb is in use). Returns 0,
  * or -EINVAL for a mode it cannot draw (EGA text, an unknown depth, a
  * screen smaller than one glyph).
  */
 int fb_init(struct fb *fb, void *base, const struct mb2_framebuffer *mode,
-	    const struct psf_font *font, const uint16_t *glyph_map);
+	    const struct psf_font *font, const struct psf_map *map);
 
 /*
  * Give @fb the memory @drawn (cols * rows cells) to remember what it drew,

@@ -45,6 +45,11 @@ static size_t pending_len;
 static size_t early_len;
 static struct psf_font font;
 static uint16_t glyph_map[FB_GLYPH_MAP];
+/* The font's code points past the direct map, for Lat15-VGA16's 337 and
+ * fonts of that kind in .bss; a font that lists more gets heap memory. */
+#define STATIC_WIDE	512
+static struct psf_wide static_wide[STATIC_WIDE];
+static struct psf_map map;
 static struct term term;
 static struct fb fb;
 static struct vga_text vga;
@@ -56,6 +61,26 @@ static int depth;		/* screen_write() calls in progress */
 bool screen_active(void)
 {
 	return active;
+}
+
+/* The font's code points past U+00FF, sorted, in map.wide. */
+static void build_wide_map(void)
+{
+	struct psf_wide *wide = static_wide;
+	size_t wanted;
+
+	map.wide = wide;
+	map.wide_count = psf_build_wide(&font, wide, STATIC_WIDE, &wanted);
+	if (wanted <= STATIC_WIDE)
+		return;
+	wide = kmalloc(wanted * sizeof(*wide));
+	if (!wide) {
+		kprintf("screen: no memory for the font's %zu code points past "
+			"U+00FF; %zu of them shown\n", wanted, map.wide_count);
+		return;
+	}
+	map.wide = wide;
+	map.wide_count = psf_build_wide(&font, wide, wanted, NULL);
 }
 
 static int load_font(void)
@@ -72,10 +97,12 @@ static int load_font(void)
 	/* A code point no glyph shows is drawn as the font's '?' (or glyph 0
 	 * in a font without one). */
 	psf_build_map(&font, glyph_map, FB_GLYPH_MAP, NO_GLYPH);
+	map.fallback = glyph_map['?'] == NO_GLYPH ? 0 : glyph_map['?'];
 	for (uint32_t cp = 0; cp < FB_GLYPH_MAP; cp++)
 		if (glyph_map[cp] == NO_GLYPH)
-			glyph_map[cp] = glyph_map['?'] == NO_GLYPH ? 0 :
-								     glyph_map['?'];
+			glyph_map[cp] = map.fallback;
+	map.direct = glyph_map;
+	build_wide_map();
 	return 0;
 }
 
@@ -107,7 +134,7 @@ static int start_vga(void)
 			vga_font_loaded = true;
 		}
 	}
-	vga_text_init(&vga, cells, &mode, vga_font_loaded ? glyph_map : NULL,
+	vga_text_init(&vga, cells, &mode, vga_font_loaded ? &map : NULL,
 		      true);
 	return 0;
 }
@@ -119,7 +146,7 @@ static int start_fb(void)
 
 	if (!base)
 		return -ENOMEM;
-	return fb_init(&fb, base, &mode, &font, glyph_map);
+	return fb_init(&fb, base, &mode, &font, &map);
 }
 
 /* Start the terminal on the backend, then show the early text. */

@@ -38,7 +38,7 @@ uint8_t vga_text_attr(uint8_t fg, uint8_t bg)
 
 int vga_text_init(struct vga_text *v, void *base,
 		  const struct mb2_framebuffer *mode,
-		  const uint16_t *glyph_map, bool hw_cursor)
+		  const struct psf_map *map, bool hw_cursor)
 {
 	if (mode->type != MB2_FB_EGA_TEXT)
 		return -EINVAL;
@@ -46,7 +46,7 @@ int vga_text_init(struct vga_text *v, void *base,
 	v->cols = mode->width;
 	v->rows = mode->height;
 	v->stride = mode->pitch / 2;
-	v->glyph_map = glyph_map;
+	v->map = map;
 	v->hw_cursor = hw_cursor;
 	v->drawn = NULL;
 	return 0;
@@ -56,9 +56,12 @@ static uint8_t char_of(const struct vga_text *v, uint32_t ch)
 {
 	uint16_t g;
 
-	if (!v->glyph_map)
+	if (!v->map)
 		return ch < 0x7f ? (uint8_t)ch : '?';
-	g = ch < VGA_FONT_GLYPHS ? v->glyph_map[ch] : v->glyph_map['?'];
+	/* The VGA holds the font's first VGA_FONT_GLYPHS glyphs only. */
+	g = psf_map_glyph(v->map, ch);
+	if (g >= VGA_FONT_GLYPHS)
+		g = v->map->fallback;
 	return g < VGA_FONT_GLYPHS ? (uint8_t)g : '?';
 }
 

@@ -24,7 +24,7 @@ struct vga_text {
 	volatile uint16_t *cells;	/* cell (0, 0) */
 	unsigned int cols, rows;
 	unsigned int stride;		/* cells from one row to the next */
-	const uint16_t *glyph_map;	/* 256 entries; NULL: ASCII as is */
+	const struct psf_map *map;	/* code point to glyph; NULL: ASCII */
 	bool hw_cursor;			/* program the CRTC (not in tests) */
 	/* The words last written to each cell (cols * rows), or NULL: a write
 	 * that changes nothing is skipped, since under emulation every
@@ -32,11 +32,12 @@ struct vga_text {
 	uint16_t *drawn;
 };
 
-/* Set up @v on the text buffer at @base described by @mode (EGA text).
- * Returns 0, or -EINVAL when @mode is not EGA text. */
+/* Set up @v on the text buffer at @base described by @mode (EGA text),
+ * with @map for a font loaded by vga_text_load_font() (NULL: the VGA's own
+ * font, ASCII as is). Returns 0, or -EINVAL when @mode is not EGA text. */
 int vga_text_init(struct vga_text *v, void *base,
 		  const struct mb2_framebuffer *mode,
-		  const uint16_t *glyph_map, bool hw_cursor);
+		  const struct psf_map *map, bool hw_cursor);
 
 /* Give @v the memory @drawn (cols * rows words), and blank the screen in
  * palette colour @bg through it. */

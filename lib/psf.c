@@ -4,6 +4,8 @@
  */
 #include "lib/psf.h"
 
+#include <stdbool.h>
+
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -128,21 +130,13 @@ const uint8_t *psf_glyph(const struct psf_font *font, uint32_t index)
 	return font->glyphs + (size_t)index * font->glyph_bytes;
 }
 
-/* Record that @glyph shows @cp, unless an earlier glyph does already. */
-static size_t note(uint16_t *map, size_t n, uint32_t cp, uint32_t glyph,
-		   uint32_t glyphs)
-{
-	if (cp >= n || glyph >= glyphs || glyph >= PSF_NO_GLYPH ||
-	    map[cp] != PSF_NO_GLYPH)
-		return 0;
-	map[cp] = (uint16_t)glyph;
-	return 1;
-}
+/* Called for every code point the font lists, with its glyph, in the
+ * table's order (glyph by glyph); sequences are skipped. */
+typedef void (*entry_fn)(void *ctx, uint32_t cp, uint32_t glyph);
 
 /* PSF1 table: 16-bit little-endian code points. */
-static size_t map_psf1(const struct psf_font *f, uint16_t *map, size_t n)
+static void walk_psf1(const struct psf_font *f, entry_fn fn, void *ctx)
 {
-	size_t found = 0;
 	uint32_t glyph = 0;
 	int in_seq = 0;
 
@@ -155,10 +149,9 @@ static size_t map_psf1(const struct psf_font *f, uint16_t *map, size_t n)
 		} else if (v == PSF1_START_SEQ) {
 			in_seq = 1;
 		} else if (!in_seq) {
-			found += note(map, n, v, glyph, f->glyph_count);
+			fn(ctx, v, glyph);
 		}
 	}
-	return found;
 }
 
 /*
@@ -184,9 +177,8 @@ static size_t utf8_decode(const uint8_t *p, size_t left, uint32_t *cp)
 }
 
 /* PSF2 table: UTF-8 code points. */
-static size_t map_psf2(const struct psf_font *f, uint16_t *map, size_t n)
+static void walk_psf2(const struct psf_font *f, entry_fn fn, void *ctx)
 {
-	size_t found = 0;
 	uint32_t glyph = 0;
 	int in_seq = 0;
 
@@ -202,36 +194,155 @@ static size_t map_psf2(const struct psf_font *f, uint16_t *map, size_t n)
 		}
 		i += utf8_decode(f->unicode + i, f->unicode_size - i, &cp);
 		if (!in_seq && cp != UINT32_MAX)
-			found += note(map, n, cp, glyph, f->glyph_count);
+			fn(ctx, cp, glyph);
 	}
-	return found;
 }
 
-/* No table: glyph cp shows code point cp. */
-static size_t map_identity(const struct psf_font *f, uint16_t *map, size_t n)
-{
-	size_t found = 0;
+/* Every (code point, glyph) pair of @f: its table, or with none, glyph cp
+ * for code point cp. Pairs naming a glyph the font does not have are left
+ * out. */
+struct walk {
+	const struct psf_font *font;
+	entry_fn fn;
+	void *ctx;
+};
 
-	for (uint32_t cp = 0; cp < n && cp < f->glyph_count; cp++)
-		found += note(map, n, cp, cp, f->glyph_count);
-	return found;
+static void checked(void *ctx, uint32_t cp, uint32_t glyph)
+{
+	struct walk *w = ctx;
+
+	if (glyph < w->font->glyph_count && glyph < PSF_NO_GLYPH)
+		w->fn(w->ctx, cp, glyph);
+}
+
+static void walk_font(const struct psf_font *f, entry_fn fn, void *ctx)
+{
+	struct walk w = { f, fn, ctx };
+
+	if (!f->unicode) {
+		for (uint32_t g = 0; g < f->glyph_count; g++)
+			checked(&w, g, g);
+	} else if (f->version == 1) {
+		walk_psf1(f, checked, &w);
+	} else {
+		walk_psf2(f, checked, &w);
+	}
+}
+
+/* psf_build_map(): the first glyph that lists a code point below n. */
+struct direct_map {
+	uint16_t *map;
+	size_t n, found;
+};
+
+static void note_direct(void *ctx, uint32_t cp, uint32_t glyph)
+{
+	struct direct_map *d = ctx;
+
+	if (cp >= d->n || d->map[cp] != PSF_NO_GLYPH)
+		return;
+	d->map[cp] = (uint16_t)glyph;
+	d->found++;
 }
 
 size_t psf_build_map(const struct psf_font *font, uint16_t *map, size_t n,
 		     uint16_t fallback)
 {
-	size_t found;
+	struct direct_map d = { map, n, 0 };
 
 	for (size_t cp = 0; cp < n; cp++)
 		map[cp] = PSF_NO_GLYPH;
-	if (!font->unicode)
-		found = map_identity(font, map, n);
-	else if (font->version == 1)
-		found = map_psf1(font, map, n);
-	else
-		found = map_psf2(font, map, n);
+	walk_font(font, note_direct, &d);
 	for (size_t cp = 0; cp < n; cp++)
 		if (map[cp] == PSF_NO_GLYPH)
 			map[cp] = fallback;
-	return found;
+	return d.found;
+}
+
+/* psf_build_wide(): every pair at or past PSF_MAP_DIRECT, as many as fit. */
+struct wide_map {
+	struct psf_wide *wide;
+	size_t max, count, wanted;
+};
+
+static void note_wide(void *ctx, uint32_t cp, uint32_t glyph)
+{
+	struct wide_map *w = ctx;
+
+	if (cp < PSF_MAP_DIRECT)
+		return;
+	w->wanted++;
+	if (w->count < w->max)
+		w->wide[w->count++] = (struct psf_wide){ cp, glyph };
+}
+
+/* Order by code point, then glyph: the first glyph listing a code point
+ * has the lowest index, as the table goes glyph by glyph. */
+static bool wide_before(const struct psf_wide *a, const struct psf_wide *b)
+{
+	return a->cp < b->cp || (a->cp == b->cp && a->glyph < b->glyph);
+}
+
+/* Heapsort (in place, O(n log n) whatever the table's order). */
+static void sift_down(struct psf_wide *a, size_t root, size_t n)
+{
+	for (size_t child; (child = 2 * root + 1) < n; root = child) {
+		struct psf_wide tmp;
+
+		if (child + 1 < n && wide_before(&a[child], &a[child + 1]))
+			child++;
+		if (!wide_before(&a[root], &a[child]))
+			return;
+		tmp = a[root];
+		a[root] = a[child];
+		a[child] = tmp;
+	}
+}
+
+static void sort_wide(struct psf_wide *a, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(a, i, n);
+	for (size_t end = n; end-- > 1;) {
+		struct psf_wide tmp = a[0];
+
+		a[0] = a[end];
+		a[end] = tmp;
+		sift_down(a, 0, end);
+	}
+}
+
+size_t psf_build_wide(const struct psf_font *font, struct psf_wide *wide,
+		      size_t max, size_t *wanted)
+{
+	struct wide_map w = { wide, max, 0, 0 };
+	size_t kept = 0;
+
+	walk_font(font, note_wide, &w);
+	sort_wide(wide, w.count);
+	for (size_t i = 0; i < w.count; i++)
+		if (kept == 0 || wide[i].cp != wide[kept - 1].cp)
+			wide[kept++] = wide[i];
+	if (wanted)
+		*wanted = w.wanted;
+	return kept;
+}
+
+uint16_t psf_map_glyph(const struct psf_map *map, uint32_t cp)
+{
+	size_t lo = 0, hi = map->wide_count;
+
+	if (cp < PSF_MAP_DIRECT)
+		return map->direct[cp];
+	while (lo < hi) {	/* the first entry at or past cp */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (map->wide[mid].cp < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < map->wide_count && map->wide[lo].cp == cp)
+		return (uint16_t)map->wide[lo].glyph;
+	return map->fallback;
 }

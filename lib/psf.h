@@ -57,3 +57,38 @@ const uint8_t *psf_glyph(const struct psf_font *font, uint32_t index);
  */
 size_t psf_build_map(const struct psf_font *font, uint16_t *map, size_t n,
 		     uint16_t fallback);
+
+/* Code points below this have a direct table (psf_build_map's); the rest,
+ * a sorted one (psf_build_wide's). */
+#define PSF_MAP_DIRECT	256
+
+/* A code point at or past PSF_MAP_DIRECT and the glyph that shows it. */
+struct psf_wide {
+	uint32_t cp;
+	uint32_t glyph;
+};
+
+/*
+ * Fill @wide (room for @max) with every code point at or past
+ * PSF_MAP_DIRECT that the font's unicode table lists (with no table, glyph
+ * cp for each cp the font has), sorted by code point, each once: the first
+ * glyph that lists it. Sequences and entries naming a glyph past
+ * glyph_count are ignored. Returns the number of entries kept; *@wanted
+ * (if not NULL) gets the number of entries the table lists, repeats
+ * included: more than @max means some were left out, and a @wide of
+ * *@wanted entries holds them all. O(n log n), no allocation.
+ */
+size_t psf_build_wide(const struct psf_font *font, struct psf_wide *wide,
+		      size_t max, size_t *wanted);
+
+/* Which glyph shows each code point. */
+struct psf_map {
+	const uint16_t *direct;		/* PSF_MAP_DIRECT entries */
+	const struct psf_wide *wide;	/* from psf_build_wide() */
+	size_t wide_count;
+	uint16_t fallback;		/* for code points neither lists */
+};
+
+/* The glyph for @cp: the direct table's, the wide table's (a binary
+ * search), or map->fallback. */
+uint16_t psf_map_glyph(const struct psf_map *map, uint32_t cp);

@@ -8,6 +8,7 @@
 #     --timeout SEC     give up after SEC seconds (default 60; 120 for UEFI)
 #     --must-show TEXT  TEXT must appear on serial (may be repeated); a
 #                       missing message makes the boot a failure
+#     --must-not-show T T must not appear on serial (may be repeated)
 #     --console C       where the kernel's output is read: serial (COM1,
 #                       default) or debugcon (port 0xe9; the machine then has
 #                       no UART at all)
@@ -37,7 +38,12 @@
 #                       when --type-after's text next appears on serial, even
 #                       without a newline; repeated, each waits for the next
 #                       appearance (the shell's prompt, after each command)
-#     --type-after TEXT what --type waits for (default "keel> ", the prompt)
+#     --key BYTES       like --type, but typed on the PS/2 keyboard through
+#                       the QEMU monitor (sendkey, US layout): letters, digits,
+#                       space, ASCII punctuation, \r (Enter), \t, \b; --type
+#                       and --key texts are typed in the order given
+#     --type-after TEXT what --type and --key wait for (default "keel> ", the
+#                       prompt)
 #     --no-exit-device  no isa-debug-exit device, as on a real PC
 #     --no-programs     leave the user programs ($BUILD/user) off the image;
 #                       by default each is a module (mkiso.sh --programs)
@@ -64,12 +70,14 @@ timeout=""
 expect=pass
 console=serial
 must_show=()
+must_not_show=()
 modules=0
 with_programs=1
 gfxpayload=""
 screen_at=""
 screen_shows=()
 types=()
+type_how=()	# per entry of types: serial or key
 type_after="keel> "
 i8042=present
 while [ $# -gt 1 ]; do
@@ -80,12 +88,14 @@ while [ $# -gt 1 ]; do
 	--expect) expect=$2; shift 2 ;;
 	--console) console=$2; shift 2 ;;
 	--must-show) must_show+=("$2"); shift 2 ;;
+	--must-not-show) must_not_show+=("$2"); shift 2 ;;
 	--modules) modules=$2; shift 2 ;;
 	--no-programs) with_programs=0; shift ;;
 	--gfxpayload) gfxpayload=$2; shift 2 ;;
 	--screen-at) screen_at=$2; shift 2 ;;
 	--screen-shows) screen_shows+=("$2"); shift 2 ;;
-	--type) types+=("$2"); shift 2 ;;
+	--type) types+=("$2"); type_how+=(serial); shift 2 ;;
+	--key) types+=("$2"); type_how+=(key); shift 2 ;;
 	--type-after) type_after=$2; shift 2 ;;
 	--no-exit-device) export EXIT_DEVICE=no; shift ;;
 	--no-i8042) i8042=absent; shift ;;
@@ -236,6 +246,45 @@ cpu_release() {
 	flock -u 8 2>/dev/null
 }
 
+# The QEMU "sendkey" names (US layout) for typing byte @1; fails for a
+# byte no key gives.
+key_name() {
+	local c=$1 shifted='~!@#$%^&*()_+{}|:"<>?' plain='`1234567890-=[]\;'"',./"
+	local names=(grave_accent 1 2 3 4 5 6 7 8 9 0 minus equal bracket_left
+		bracket_right backslash semicolon apostrophe comma dot slash)
+	local i
+	case $c in
+	[a-z0-9]) printf '%s' "$c"; return 0 ;;
+	[A-Z]) printf 'shift-%s' "${c,}"; return 0 ;;
+	' ') printf spc; return 0 ;;
+	$'\r' | $'\n') printf ret; return 0 ;;
+	$'\t') printf tab; return 0 ;;
+	$'\b' | $'\x7f') printf backspace; return 0 ;;
+	esac
+	for ((i = 0; i < ${#plain}; i++)); do
+		[ "$c" = "${plain:i:1}" ] && { printf '%s' "${names[i]}"; return 0; }
+		[ "$c" = "${shifted:i:1}" ] &&
+			{ printf 'shift-%s' "${names[i]}"; return 0; }
+	done
+	return 1
+}
+
+# The sendkey names for typing @1 (printf %b escapes) into $keys; exits with
+# a message naming a byte no key gives.
+keys_for() {
+	local text i name
+	printf -v text '%b' "$1"
+	keys=""
+	for ((i = 0; i < ${#text}; i++)); do
+		if ! name=$(key_name "${text:i:1}"); then
+			printf 'run-tests.sh: --key %q: no key types byte %q\n' \
+				"$1" "${text:i:1}" >&2
+			exit 2
+		fi
+		keys+="${keys:+ }$name"
+	done
+}
+
 # Type the keys named in $1 (QEMU "sendkey" names, space-separated) on the
 # PS/2 keyboard through the monitor, each held 20 ms, one after the other.
 send_keys() {
@@ -272,7 +321,13 @@ typed=0
 type_if_asked() {
 	typed_here=0
 	[ "$typed" -lt "${#types[@]}" ] && [[ $1 == *"$type_after"* ]] || return 0
-	printf '%b' "${types[typed]}" >&3
+	screenshot_if_due "$1"	# the screen before the key changes it
+	if [ "${type_how[typed]}" = key ]; then
+		keys_for "${types[typed]}"
+		send_keys "$keys"
+	else
+		printf '%b' "${types[typed]}" >&3
+	fi
 	echo "typed $EPOCHREALTIME" >>"$times"
 	typed=$((typed + 1))
 	typed_here=1
@@ -318,6 +373,14 @@ take_screenshot() {
 		2>>"$dir/$name.stderr"
 }
 
+# Take the one screenshot when @1 (serial output) shows --screen-at's text.
+screenshot_if_due() {
+	[ -n "$screen_at" ] && [ ! -e "$screenshot" ] &&
+		[[ $1 == *"$screen_at"* ]] || return 0
+	take_screenshot
+	echo "screen $EPOCHREALTIME" >>"$times"
+}
+
 # Copy serial output to the log, noting when the kernel's first line and its
 # end marker arrive; stop QEMU once an expected text has been seen.
 watch_serial() {
@@ -342,11 +405,7 @@ watch_serial() {
 			printf '!' >&3 ;;
 		"# ktest: suite "*" is done with the CPU"*) cpu_release ;;
 		esac
-		if [ -n "$screen_at" ] && [ ! -e "$screenshot" ] &&
-			[[ $line == *"$screen_at"* ]]; then
-			take_screenshot
-			echo "screen $EPOCHREALTIME" >>"$times"
-		fi
+		screenshot_if_due "$line"
 		if [ -n "$want_text" ] && [[ $line == *"$want_text"* ]]; then
 			echo "text $EPOCHREALTIME" >>"$times"
 			kill "$(cat "$pidfile")" 2>/dev/null
@@ -355,6 +414,10 @@ watch_serial() {
 	cpu_release	# QEMU may have ended inside a timing suite
 }
 
+# A --key text no key can type is refused before the boot.
+for ((k = 0; k < ${#types[@]}; k++)); do
+	[ "${type_how[k]}" = key ] && keys_for "${types[k]}"
+done
 : >"$serial"
 : >"$times"
 fifo=$dir/$name.stdin
@@ -481,6 +544,13 @@ for text in "${must_show[@]}"; do
 		outcome=missing
 		reason="the expected message \"$text\" is not on serial ($reason)"
 		break
+	fi
+done
+for text in ${must_not_show[@]+"${must_not_show[@]}"}; do
+	[ "$outcome" = missing ] && break
+	if grep -qF -- "$text" "$serial"; then
+		outcome=missing
+		reason="serial shows \"$text\", which it must not: $(grep -m1 -F -- "$text" "$serial")"
 	fi
 done
 if [ -n "$screen_at" ] && [ "$outcome" != missing ]; then

@@ -257,16 +257,18 @@ step "serial=com2 says on COM1 where the console went" env FIRMWARE=bios BOOT=cd
 	MEMORY= QEMUFLAGS="-chardev null,id=com2 -device isa-serial,chardev=com2,iobase=0x2f8,irq=3" \
 	"$here/run-tests.sh" --cmdline "ktest serial=com2" --name serial-com2 \
 	--expect "text:console: serial console moves to the UART at 0x2f8, 115200 baud" "$kernel"
-step "shell: commands typed over serial, ktest from the prompt comes back" \
+step "shell: commands typed over serial, ktest from the prompt comes back, twice" \
 	plain "$here/run-tests.sh" --cmdline "" --name shell-serial \
 	--type 'help\r' --type 'map kmain\r' --type 'frobnicate\r' \
-	--type 'ktest printf\r' --type 'version\r' \
+	--type 'ktest printf\r' --type 'ktest heap\r' --type 'ktest heap\r' \
+	--type 'version\r' \
 	--must-show 'keel> help' \
 	--must-show '  ktest    [PATTERN]  run the in-kernel tests' \
 	--must-show ' (kmain+0x0): frame 0x' \
 	--must-show 'unknown command "frobnicate"; "help" lists the commands' \
 	--must-show '# ktest end: 3 passed, 0 failed, 0 skipped' \
 	--must-show 'ktest: every test passed' --must-show 'keel> version' \
+	--must-not-show 'not ok' --must-not-show 'not every test passed' \
 	--expect "text:), built with " "$kernel"
 step "shell: typing still works while a thread spins forever" plain \
 	"$here/run-tests.sh" --cmdline "" --name shell-spin \
@@ -280,14 +282,40 @@ step "shell: programs lists the user programs; a module that is not ELF is refus
 	--must-show 'refused: not ELF (no \x7fELF magic)' \
 	--must-show 'program: entry 0x4' --must-show 'test-args ' \
 	--expect "text:, TLS" "$kernel"
-for result in "PASSED:printf:3 passed, 0 failed" "FAILED:runner_must_fail:0 passed, 1 failed"; do
-	IFS=: read -r word tests counts <<<"$result"
-	step "self-test without isa-debug-exit (a real PC): $word banner, a key restarts" \
+step "make run without a display: the shell on this terminal; GUI values refused" \
+	plain python3 "$here/../tests/host/run_qemu_test.py" "$kernel"
+# Typed on the PS/2 keyboard through the QEMU monitor (sendkey): the echo
+# and the output reach serial and the screen alike.
+step "shell: commands typed on the PS/2 keyboard run, on the screen and on serial" \
+	plain "$here/run-tests.sh" --cmdline "" --name shell-keyboard \
+	--key 'map kmain\r' --key 'version\r' \
+	--must-show 'keel> map kmain' --must-show ' (kmain+0x0): frame 0x' \
+	--must-show 'keel> version' \
+	--screen-at '(x86_64), built with ' \
+	--screen-shows 'fg=grey bg=black|keel> map kmain' \
+	--screen-shows ' (kmain+0x0): frame 0x' \
+	--screen-shows 'fg=grey bg=black|keel> version' \
+	--screen-shows '(x86_64), built with ' \
+	--expect 'text:(x86_64), built with ' "$kernel"
+# The banner must be on the screen too (a real PC has no serial port), large
+# (the word's top row of letters) and coloured, with the machine still up,
+# waiting: the screenshot is taken before the key is typed, over serial for
+# one, on the PS/2 keyboard for the other.
+for result in \
+	"PASSED:printf:3 passed, 0 failed:brightgreen:--type:####   ###   ####  #### ##### ####" \
+	"FAILED:runner_must_fail:0 passed, 1 failed:brightred:--key:#####  ###  ##### #     ##### ####"; do
+	IFS=: read -r word tests counts colour how letters <<<"$result"
+	step "self-test without isa-debug-exit (a real PC): $word banner on the screen, a key restarts" \
 		plain "$here/run-tests.sh" --no-exit-device --cmdline "ktest=$tests" \
-		--name "no-exit-device-${word,,}" --type-after "press a key" --type x \
+		--name "no-exit-device-${word,,}" --type-after "press a key" "$how" x \
 		--must-show "Keel self-test $word: $counts, 0 skipped" \
 		--must-show "Keel: press a key to restart the machine" \
-		--must-show "Keel: key 0x78 pressed; restarting" --expect reset "$kernel"
+		--must-show "Keel: key 0x78 pressed; restarting" \
+		--screen-at "Keel: press a key to restart the machine" \
+		--screen-shows "fg=$colour bg=black|    $letters" \
+		--screen-shows "fg=$colour bg=black|    Keel self-test $word: $counts, 0 skipped" \
+		--screen-shows "fg=grey bg=black|Keel: press a key to restart the machine" \
+		--expect reset "$kernel"
 done
 # ACPI and power: one boot per firmware and machine runs the acpi tests
 # from the shell (tests/kernel/acpi_test.c, CPU count and machine through

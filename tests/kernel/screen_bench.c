@@ -21,6 +21,7 @@ extern const uint8_t font_psf[], font_psf_end[];
 #define LINES	48	/* a screenful, each line scrolling it */
 
 static uint16_t map[FB_GLYPH_MAP];
+static const struct psf_map glyphs = { .direct = map };
 /* From the heap, not .bss: a benchmark should not grow every boot's image. */
 static struct term_cell *cells, *drawn;
 
@@ -95,7 +96,7 @@ KBENCH(screen_scroll_1024x768x32)
 	cells = kmalloc(COLS * ROWS * sizeof(*cells));
 	drawn = kmalloc(COLS * ROWS * sizeof(*drawn));
 	if (!buf || !cells || !drawn || psf_parse(font_psf, (size_t)(font_psf_end - font_psf),
-			      &font, &why) || fb_init(&fb, buf, &m, &font, map)) {
+			      &font, &why) || fb_init(&fb, buf, &m, &font, &glyphs)) {
 		kbench_report("screen: cannot set up (no memory or font)", 0, "");
 		goto out;
 	}
@@ -116,4 +117,41 @@ out:
 	kfree(drawn);
 	kfree(cells);
 	kfree(buf);
+}
+
+/* What the screen console's start spends on the font's code points: the
+ * direct map below U+0100 and the sorted table past it (drivers/screen.c
+ * load_font()). The first round includes the emulator translating the
+ * code, which the boot pays; the best round does not. */
+KBENCH(screen_font_maps)
+{
+	const size_t max = 4096;
+	struct psf_wide *wide = kmalloc(max * sizeof(*wide));
+	uint64_t first = 0, direct = 0, sorted = 0;
+	struct psf_font font;
+	const char *why;
+	size_t count = 0;
+
+	if (!wide || psf_parse(font_psf, (size_t)(font_psf_end - font_psf),
+			       &font, &why)) {
+		kbench_report("screen: font maps: cannot set up", 0, "");
+		goto out;
+	}
+	for (int i = 0; i < ROUNDS; i++) {
+		uint64_t t0 = arch_cycles(), t1;
+
+		psf_build_map(&font, map, FB_GLYPH_MAP, 0);
+		t1 = arch_cycles();
+		count = psf_build_wide(&font, wide, max, NULL);
+		if (i == 0)
+			first = arch_cycles() - t0;
+		keep_best(&direct, t1 - t0);
+		keep_best(&sorted, arch_cycles() - t1);
+	}
+	kbench_report("screen: font maps, code points past U+00FF", count, "");
+	report("screen: font maps, first build of both (as at boot)", first);
+	report("screen: font maps, below U+0100, best", direct);
+	report("screen: font maps, past U+00FF (sorted), best", sorted);
+out:
+	kfree(wide);
 }

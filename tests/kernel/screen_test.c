@@ -33,6 +33,9 @@ extern const uint8_t font_psf[], font_psf_end[];
 static uint8_t pixels[MAX_PITCH * H];
 static struct psf_font font;
 static uint16_t map[FB_GLYPH_MAP];
+#define WIDE_MAX	512	/* Lat15-VGA16 lists 337 */
+static struct psf_wide wide[WIDE_MAX];
+static struct psf_map glyphs = { .direct = map, .wide = wide };
 
 static bool load_font(void)
 {
@@ -41,6 +44,8 @@ static bool load_font(void)
 	if (psf_parse(font_psf, (size_t)(font_psf_end - font_psf), &font, &why))
 		return false;
 	psf_build_map(&font, map, FB_GLYPH_MAP, 0);
+	glyphs.fallback = map['?'];
+	glyphs.wide_count = psf_build_wide(&font, wide, WIDE_MAX, NULL);
 	return true;
 }
 
@@ -97,13 +102,12 @@ static struct mb2_framebuffer mode_of(uint8_t bpp)
 	return m;
 }
 
-/* Check cell (@col, @row) shows @ch in @fg on @bg, pixel by pixel, and
- * count the bytes outside every drawn cell that changed. */
-static bool cell_matches(const struct mb2_framebuffer *m, unsigned int col,
-			 unsigned int row, uint8_t ch, uint8_t fg, uint8_t bg)
+/* Check cell (@col, @row) shows glyph @g in @fg on @bg, pixel by pixel. */
+static bool glyph_matches(const struct mb2_framebuffer *m, unsigned int col,
+			  unsigned int row, uint32_t g, uint8_t fg, uint8_t bg)
 {
 	uint32_t bytes = (m->bpp + 7u) / 8u;
-	const uint8_t *glyph = psf_glyph(&font, map[ch]);
+	const uint8_t *glyph = psf_glyph(&font, g);
 
 	for (uint32_t y = 0; y < font.height; y++) {
 		for (uint32_t x = 0; x < font.width; x++) {
@@ -116,6 +120,13 @@ static bool cell_matches(const struct mb2_framebuffer *m, unsigned int col,
 		}
 	}
 	return true;
+}
+
+/* ... and code point @ch (below U+0100) there. */
+static bool cell_matches(const struct mb2_framebuffer *m, unsigned int col,
+			 unsigned int row, uint8_t ch, uint8_t fg, uint8_t bg)
+{
+	return glyph_matches(m, col, row, map[ch], fg, bg);
 }
 
 /* Draw "K" and "g" through the terminal at known cells, then check them,
@@ -133,7 +144,7 @@ static void render_at(struct ktest_ctx *t, uint8_t bpp)
 		return;
 	}
 	memset(pixels, SENTINEL, sizeof(pixels));
-	KT_ASSERT(fb_init(&fb, pixels, &m, &font, map) == 0);
+	KT_ASSERT(fb_init(&fb, pixels, &m, &font, &glyphs) == 0);
 	KT_ASSERT_EQ(fb.cols, 5);
 	KT_ASSERT_EQ(fb.rows, 3);
 	term_init(&term, fb.cols, fb.rows, cells, &fb_term_ops, &fb);
@@ -169,6 +180,60 @@ KTEST(screen_fb_renders_at_8_bpp_through_the_palette)
 	render_at(t, 8);
 }
 
+#define NOT_LISTED	0xffff
+
+/* The glyph psf_build_wide() found for @cp, by a plain scan of its table
+ * (not the binary search under test), or NOT_LISTED. */
+static uint16_t listed_glyph(uint32_t cp)
+{
+	for (size_t i = 0; i < glyphs.wide_count; i++)
+		if (wide[i].cp == cp)
+			return (uint16_t)wide[i].glyph;
+	return NOT_LISTED;
+}
+
+/*
+ * Code points past U+00FF, written through the terminal as UTF-8, show the
+ * glyph the font's unicode table lists for them, not '?': the euro sign
+ * and a box-drawing line, which Lat15-VGA16 has. A code point the font
+ * lacks (U+E000, private use) shows '?'.
+ * before: every code point past U+00FF showed '?'.
+ */
+KTEST(screen_fb_shows_code_points_past_latin1)
+{
+	struct mb2_framebuffer m = mode_of(32);
+	static struct term_cell cells[5 * 3];
+	struct term term;
+	struct fb fb;
+	uint16_t euro, line;
+
+	if (!load_font()) {
+		ktest_skip(t, "the built-in font does not parse");
+		return;
+	}
+	euro = listed_glyph(0x20ac);
+	line = listed_glyph(0x2500);
+	if (euro == NOT_LISTED || line == NOT_LISTED) {
+		ktest_skip(t, "the font has no U+20AC or U+2500");
+		return;
+	}
+	KT_ASSERT_EQ(psf_map_glyph(&glyphs, 0x20ac), euro);
+	KT_ASSERT_EQ(psf_map_glyph(&glyphs, 0x2500), line);
+	KT_ASSERT(listed_glyph(0xe000) == NOT_LISTED);
+	KT_ASSERT(psf_map_glyph(&glyphs, 0xe000) == map['?']);
+	KT_ASSERT(fb_init(&fb, pixels, &m, &font, &glyphs) == 0);
+	term_init(&term, fb.cols, fb.rows, cells, &fb_term_ops, &fb);
+	fb_term_ops.cursor(&fb, 0, 0, false);
+	TERM_PUTS(&term, "\xe2\x82\xac\xe2\x94\x80\xee\x80\x80?");
+	fb_term_ops.cursor(&fb, 0, 0, false);
+	KT_ASSERT(glyph_matches(&m, 0, 0, euro, 7, 0));
+	KT_ASSERT(glyph_matches(&m, 1, 0, line, 7, 0));
+	KT_ASSERT(cell_matches(&m, 2, 0, '?', 7, 0));
+	KT_ASSERT(cell_matches(&m, 3, 0, '?', 7, 0));
+	KT_ASSERT(!cell_matches(&m, 0, 0, '?', 7, 0));
+	KT_ASSERT(!cell_matches(&m, 1, 0, '?', 7, 0));
+}
+
 /* One round of the cursor test, @before a buffer the size of pixels[]. */
 static void cursor_round(struct ktest_ctx *t, uint8_t *before)
 {
@@ -179,7 +244,7 @@ static void cursor_round(struct ktest_ctx *t, uint8_t *before)
 	const uint8_t *p;
 
 	KT_ASSERT(load_font());
-	KT_ASSERT(fb_init(&fb, pixels, &m, &font, map) == 0);
+	KT_ASSERT(fb_init(&fb, pixels, &m, &font, &glyphs) == 0);
 	term_init(&term, fb.cols, fb.rows, cells, &fb_term_ops, &fb);
 	fb_term_ops.cursor(&fb, 0, 0, false);
 	memcpy(before, pixels, sizeof(pixels));
@@ -216,7 +281,7 @@ KTEST(screen_fb_clear_paints_every_pixel)
 		struct fb fb;
 
 		memset(pixels, SENTINEL, sizeof(pixels));
-		KT_ASSERT(fb_init(&fb, pixels, &m, &font, map) == 0);
+		KT_ASSERT(fb_init(&fb, pixels, &m, &font, &glyphs) == 0);
 		fb_clear(&fb, drawn, 4);
 		for (uint32_t y = 0; y < H; y++) {
 			for (uint32_t x = 0; x < W; x++)
@@ -239,7 +304,7 @@ KTEST(screen_fb_skips_cells_that_look_the_same)
 	uint8_t *p = pixels + 16 * m.pitch + 8 * 4;	/* cell (1, 1) */
 
 	KT_ASSERT(load_font());
-	KT_ASSERT(fb_init(&fb, pixels, &m, &font, map) == 0);
+	KT_ASSERT(fb_init(&fb, pixels, &m, &font, &glyphs) == 0);
 	fb_clear(&fb, drawn, 0);
 	fb_term_ops.draw(&fb, 1, 1, &(struct term_cell){ 'x', 2, 0 });
 	p[0] = 0x33;
@@ -272,12 +337,17 @@ static void ega_round(struct ktest_ctx *t, struct ega_bufs *b)
 	struct term term;
 
 	KT_ASSERT(load_font());
-	KT_ASSERT(vga_text_init(&v, text, &m, map, false) == 0);
+	KT_ASSERT(vga_text_init(&v, text, &m, &glyphs, false) == 0);
 	term_init(&term, 80, 25, b->cells, &vga_text_term_ops, &v);
 	TERM_PUTS(&term, "\n\n   \x1b[31;44mR\x1b[0mz");
 	KT_ASSERT_EQ(text[2 * 80 + 3], 0x14 << 8 | map['R']);
 	KT_ASSERT_EQ(text[2 * 80 + 4], 0x07 << 8 | map['z']);
 	KT_ASSERT_EQ(text[0], 0x07 << 8 | map[' ']);
+	/* Past U+00FF: the glyph the font lists (one of the VGA's 256). */
+	vga_text_term_ops.draw(&v, 6, 2, &(struct term_cell){ 0x2500, 7, 0 });
+	KT_ASSERT_EQ(text[2 * 80 + 6], 0x07 << 8 | psf_map_glyph(&glyphs, 0x2500));
+	vga_text_term_ops.draw(&v, 7, 2, &(struct term_cell){ 0xe000, 7, 0 });
+	KT_ASSERT_EQ(text[2 * 80 + 7], 0x07 << 8 | map['?']);
 	/* Without Keel's font in the VGA, ASCII goes as itself. */
 	KT_ASSERT(vga_text_init(&v, text, &m, NULL, false) == 0);
 	vga_text_term_ops.draw(&v, 79, 24, &(struct term_cell){ 'Q', 15, 1 });

@@ -372,6 +372,201 @@ static void psf_test_no_table_is_identity(void **state)
 	free(p);
 }
 
+/* --- Code points past U+00FF -------------------------------------------- */
+
+#define WIDE_MAX	2048
+
+/* A map of @f with room for WIDE_MAX wide entries, fallback @fallback. */
+static void build_full_map(const struct psf_font *f, uint16_t *direct,
+			   struct psf_wide *wide, struct psf_map *m,
+			   uint16_t fallback)
+{
+	psf_build_map(f, direct, MAP_SIZE, fallback);
+	*m = (struct psf_map){ .direct = direct, .wide = wide,
+			       .fallback = fallback };
+	m->wide_count = psf_build_wide(f, wide, WIDE_MAX, NULL);
+}
+
+/* Glyph 0: U+20AC, then U+2500 inside a sequence (skipped); glyph 1:
+ * U+1F600 (4 bytes), U+0100, 'B'; glyph 2: U+20AC again (the first glyph
+ * wins) and U+0416; glyph 3 (past the count of 3): U+2603. The code points
+ * are listed out of order on purpose. */
+static const uint8_t wide_table2[] = {
+	0xe2, 0x82, 0xac, 0xfe, 'a', 0xe2, 0x94, 0x80, 0xff,
+	0xf0, 0x9f, 0x98, 0x80, 0xc4, 0x80, 'B', 0xff,
+	0xe2, 0x82, 0xac, 0xd0, 0x96, 0xff,
+	0xe2, 0x98, 0x83, 0xff,
+};
+
+/* before: every code point past U+00FF showed the fallback ('?').
+ * after: each one the table lists shows its first glyph, sorted, once. */
+static void psf_test_psf2_wide_code_points_map(void **state)
+{
+	uint16_t direct[MAP_SIZE];
+	struct psf_wide wide[WIDE_MAX];
+	struct psf_map m;
+	struct psf_font f;
+	size_t n, wanted;
+	uint8_t *p = make_psf2(3, 8, 8, wide_table2, sizeof(wide_table2), &n);
+
+	(void)state;
+	assert_int_equal(parse(p, n, &f), 0);
+	build_full_map(&f, direct, wide, &m, 9);
+	assert_int_equal(psf_build_wide(&f, wide, WIDE_MAX, &wanted), 4);
+	assert_int_equal(wanted, 5);	/* U+20AC twice */
+	assert_int_equal(m.wide_count, 4);
+	for (size_t i = 1; i < m.wide_count; i++)
+		assert_true(wide[i - 1].cp < wide[i].cp);
+	assert_int_equal(psf_map_glyph(&m, 0x20ac), 0);
+	assert_int_equal(psf_map_glyph(&m, 0x0100), 1);
+	assert_int_equal(psf_map_glyph(&m, 0x1f600), 1);
+	assert_int_equal(psf_map_glyph(&m, 0x0416), 2);
+	assert_int_equal(psf_map_glyph(&m, 'B'), 1);
+	assert_int_equal(psf_map_glyph(&m, 0x2500), 9);	/* in a seq. */
+	assert_int_equal(psf_map_glyph(&m, 0x2603), 9);	/* no glyph */
+	assert_int_equal(psf_map_glyph(&m, 0x00ff), 9);
+	assert_int_equal(psf_map_glyph(&m, 0x10ffff), 9);
+	assert_int_equal(psf_map_glyph(&m, UINT32_MAX), 9);
+	free(p);
+}
+
+/* PSF1: 16-bit entries past U+00FF, a sequence skipped. */
+static void psf_test_psf1_wide_code_points_map(void **state)
+{
+	size_t glyphs = 256 * 8, n = 4 + glyphs + 14;
+	uint8_t *p = calloc(1, n);
+	uint8_t *t = p + 4 + glyphs;
+	uint16_t direct[MAP_SIZE];
+	struct psf_wide wide[WIDE_MAX];
+	struct psf_map m;
+	struct psf_font f;
+
+	(void)state;
+	p[0] = 0x36, p[1] = 0x04, p[2] = 0x02, p[3] = 8;
+	/* glyph 0: U+2588, FFFE U+2591, FFFF; glyph 1: U+0152, U+2588 */
+	memcpy(t, "\x88\x25\xfe\xff\x91\x25\xff\xff\x52\x01\x88\x25\xff\xff",
+	       14);
+	assert_int_equal(parse(p, n, &f), 0);
+	build_full_map(&f, direct, wide, &m, 5);
+	assert_int_equal(m.wide_count, 2);
+	assert_int_equal(psf_map_glyph(&m, 0x2588), 0);
+	assert_int_equal(psf_map_glyph(&m, 0x0152), 1);
+	assert_int_equal(psf_map_glyph(&m, 0x2591), 5);
+	free(p);
+}
+
+/* A table too small keeps what fits, says how many there are, and one of
+ * that size holds them all. */
+static void psf_test_wide_table_too_small(void **state)
+{
+	struct psf_wide wide[WIDE_MAX];
+	struct psf_font f;
+	size_t n, wanted = 0;
+	uint8_t *p = make_psf2(3, 8, 8, wide_table2, sizeof(wide_table2), &n);
+
+	(void)state;
+	assert_int_equal(parse(p, n, &f), 0);
+	assert_int_equal(psf_build_wide(&f, wide, 2, &wanted), 2);
+	assert_int_equal(wanted, 5);
+	assert_int_equal(psf_build_wide(&f, wide, 0, &wanted), 0);
+	assert_int_equal(psf_build_wide(&f, wide, wanted, NULL), 4);
+	free(p);
+}
+
+/* No table: glyph i shows code point i past U+00FF too. */
+static void psf_test_no_table_wide_is_identity(void **state)
+{
+	uint16_t direct[MAP_SIZE];
+	struct psf_wide wide[WIDE_MAX];
+	struct psf_map m;
+	struct psf_font f;
+	size_t n;
+	uint8_t *p = make_psf2(300, 8, 8, NULL, 0, &n);
+
+	(void)state;
+	assert_int_equal(parse(p, n, &f), 0);
+	build_full_map(&f, direct, wide, &m, 3);
+	assert_int_equal(m.wide_count, 300 - 256);
+	assert_int_equal(psf_map_glyph(&m, 299), 299);
+	assert_int_equal(psf_map_glyph(&m, 300), 3);
+	free(p);
+}
+
+/* The first glyph the real font's table lists for @cp, by a plain walk of
+ * the table (PSF1 16-bit or PSF2 UTF-8 entries), or -1. */
+static int reference_glyph(const struct psf_font *f, uint32_t cp)
+{
+	const uint8_t *u = f->unicode;
+	uint32_t glyph = 0;
+	int in_seq = 0;
+
+	for (size_t i = 0; i < f->unicode_size && glyph < f->glyph_count;) {
+		uint32_t v;
+
+		if (f->version == 1) {
+			if (i + 1 >= f->unicode_size)
+				break;
+			v = u[i] | (uint32_t)u[i + 1] << 8;
+			i += 2;
+			if (v == 0xffff || v == 0xfffe) {
+				glyph += v == 0xffff;
+				in_seq = v == 0xfffe;
+				continue;
+			}
+		} else {
+			if (u[i] == 0xff || u[i] == 0xfe) {
+				glyph += u[i] == 0xff;
+				in_seq = u[i] == 0xfe;
+				i++;
+				continue;
+			}
+			v = u[i++];
+			if (v >= 0xc0) {
+				int more = v >= 0xf0 ? 3 : v >= 0xe0 ? 2 : 1;
+
+				v &= 0x3f >> more;
+				while (more-- && i < f->unicode_size)
+					v = v << 6 | (u[i++] & 0x3f);
+			}
+		}
+		if (!in_seq && v == cp)
+			return (int)glyph;
+	}
+	return -1;
+}
+
+/* before: the real font's 337 code points past U+00FF (box drawing, the
+ * euro sign, Latin Extended, U+FFFD) showed '?'.
+ * after: every code point up to U+FFFF shows the first glyph the table
+ * lists, and '?' only where it lists none. */
+static void psf_test_real_font_maps_every_listed_code_point(void **state)
+{
+	uint16_t direct[MAP_SIZE];
+	struct psf_wide wide[WIDE_MAX];
+	struct psf_map m;
+	struct psf_font f;
+	size_t n, listed = 0;
+	uint8_t *p = load_font(&n);
+	uint16_t qmark;
+
+	(void)state;
+	assert_int_equal(parse(p, n, &f), 0);
+	psf_build_map(&f, direct, MAP_SIZE, 0xffff);
+	qmark = direct['?'];
+	build_full_map(&f, direct, wide, &m, qmark);
+	for (uint32_t cp = 0; cp <= 0xffff; cp++) {
+		int want = reference_glyph(&f, cp);
+
+		if (want >= 0 && cp >= PSF_MAP_DIRECT)
+			listed++;
+		assert_int_equal(psf_map_glyph(&m, cp),
+				 want >= 0 ? (uint16_t)want : qmark);
+	}
+	assert_int_equal(m.wide_count, listed);
+	assert_true(listed > 0);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +583,12 @@ int main(void)
 		cmocka_unit_test(psf_test_psf2_table_cut_in_utf8),
 		cmocka_unit_test(psf_test_psf1_table_maps_code_points),
 		cmocka_unit_test(psf_test_no_table_is_identity),
+		cmocka_unit_test(psf_test_psf2_wide_code_points_map),
+		cmocka_unit_test(psf_test_psf1_wide_code_points_map),
+		cmocka_unit_test(psf_test_wide_table_too_small),
+		cmocka_unit_test(psf_test_no_table_wide_is_identity),
+		cmocka_unit_test(
+			psf_test_real_font_maps_every_listed_code_point),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
