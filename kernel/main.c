@@ -7,6 +7,7 @@
 #include "drivers/screen.h"
 #include "drivers/i8042.h"
 #include "drivers/uart16550.h"
+#include "kernel/acpi.h"
 #include "kernel/arch.h"
 #include "kernel/boot_steps.h"
 #include "kernel/bootinfo.h"
@@ -58,6 +59,7 @@ static void print_summary(const struct boot_info *info)
 	screen_print_summary();
 	i8042_print_summary();
 	arch_print_protections();
+	acpi_print_summary();
 	kprintf("memory map: %u entries from the loader%s\n", info->mmap_count,
 		info->efi_mmap ? ", plus the EFI memory map" : "");
 	memory_print_map();
@@ -109,6 +111,10 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	kheap_init();			/* kmalloc, growing on demand */
 	kheap_set_debug(options_on("heap_debug"));
 	boot_step_done("heap");
+	/* The firmware's tables, before anything that needs the MADT or
+	 * FADT; device mappings need the heap's page-table path. */
+	acpi_init(info);
+	boot_step_done("ACPI tables");
 	/* The screen: the framebuffer or EGA text the loader set up. */
 	screen_init(info, arch_cpu_info()->phys_addr_bits);
 	boot_step_done("screen console");

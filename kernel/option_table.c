@@ -40,6 +40,10 @@ const struct option_desc option_table[] = {
 	  check_baud, "=N", "serial speed, a divisor of 115200 from 2 up" },
 	{ "timer_hz", OPTION_NUMBER, TIMER_DEFAULT_HZ, TIMER_MIN_HZ,
 	  TIMER_MAX_HZ, NULL, "=N", "timer tick rate" },
+	{ "acpi", OPTION_TEXT, .value = "=off\\|dump",
+	  .help = "`off`: read no ACPI table (no MADT, no FADT: the 8259 and "
+		  "no poweroff); `dump`: print every table in hex on the "
+		  "console (scripts/acpi-fixtures.py makes fixtures of it)" },
 	{ "heap_debug", OPTION_ON_OFF, 0, .value = "=on\\|off",
 	  .help = "poison freed memory and check exact block sizes (the "
 		  "self-test turns it on)" },

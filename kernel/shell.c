@@ -13,6 +13,7 @@
 #include "lib/line_edit.h"
 #include "lib/string.h"
 #include "lib/vsnprintf.h"
+#include "kernel/acpi.h"
 #include "kernel/arch.h"
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
@@ -47,6 +48,7 @@ static int cmd_uptime(int argc, char **argv);
 static int cmd_ktest(int argc, char **argv);
 static int cmd_reboot(int argc, char **argv);
 static int cmd_halt(int argc, char **argv);
+static int cmd_acpi(int argc, char **argv);
 
 static const struct shell_command commands[] = {
 	{ "help", "", "list the commands", 0, 0, cmd_help },
@@ -61,6 +63,8 @@ static const struct shell_command commands[] = {
 	  0, 1, cmd_ktest },
 	{ "reboot", "", "restart the machine", 0, 0, cmd_reboot },
 	{ "halt", "", "stop the machine", 0, 0, cmd_halt },
+	{ "acpi", "", "the ACPI tables, their OEM ids, MADT and FADT", 0, 0,
+	  cmd_acpi },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -331,6 +335,14 @@ static int cmd_halt(int argc, char **argv)
 	(void)argv;
 	kprintf("Keel: halted; switch the machine off or reset it\n");
 	arch_halt();
+}
+
+static int cmd_acpi(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	acpi_print_tables();
+	return 0;
 }
 
 /* --- Dispatch ------------------------------------------------------------ */
