@@ -80,6 +80,7 @@ struct arch_timer arch_timer_start(uint32_t hz)
 	uint32_t divisor;
 
 	if (period_ps) {
+		pit_stop();	/* the firmware's 18.2 Hz is nobody's tick now */
 		lapic_timer_start_cpu();
 		return (struct arch_timer){
 			period_ps, lapic_timer_uses_deadline() ?
