@@ -172,13 +172,13 @@ step "self-test, BIOS, no PS/2 controller (reported, harmless)" plain \
 # 8259 with its reason when the CPU has no APIC or apic=off asks for it.
 step "self-test, UEFI, q35 (IOAPIC and local APIC)" env FIRMWARE=uefi \
 	MACHINE=q35 "$here/run-tests.sh" --name self-test-q35-uefi \
-	--must-show "interrupts: 1 IOAPIC (24 pins), local APIC 0 in xAPIC mode, 8259 masked; IRQ 0 on GSI 2" \
-	--must-show "Hz tick (local APIC timer" "$kernel"
+	--must-show "interrupts: 1 IOAPIC, 24 pins; xAPIC, id 0; 8259 masked; IRQ 0 on GSI 2" \
+	--must-show "Hz tick (local APIC, periodic)" "$kernel"
 step "self-test, BIOS, -cpu qemu64,-apic: the 8259, saying why" env \
 	FIRMWARE=bios QEMUFLAGS="-cpu qemu64,-apic" "$here/run-tests.sh" \
 	--name self-test-no-apic \
 	--must-show "irq: staying on the 8259 PIC: this CPU has no local APIC (CPUID leaf 1 EDX bit 9)" \
-	--must-show "Hz tick (PIT channel 0, IRQ 0)" "$kernel"
+	--must-show "Hz tick (PIT, IRQ 0)" "$kernel"
 step "apic=off: the 8259, saying why" plain "$here/run-tests.sh" \
 	--cmdline "ktest=apic apic=off" --name apic-off \
 	--must-show "irq: staying on the 8259 PIC: apic=off on the command line" "$kernel"

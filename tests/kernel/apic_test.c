@@ -199,8 +199,10 @@ static void count_pit(void *ctx)
 
 /*
  * The PIT's IRQ 0 arrives through its override (GSI 2 on QEMU and most
- * PCs) on the IOAPIC's vector for IRQ 0: channel 0 at 1 kHz for 50 ms
- * must give about 50 of them.
+ * PCs) on the IOAPIC's vector for IRQ 0: channel 0 at 1 kHz for 50 ms.
+ * Only the route is checked (every interrupt on that vector, and enough
+ * of them, 10 of the ~50, to rule out a stray one); the PIT's rate is the
+ * timer tests' job under -cpu qemu64,-apic, and a busy host drops ticks.
  */
 KTEST_FLAGS(apic_pit_arrives_through_the_override, KTEST_TIMING)
 {
@@ -221,7 +223,7 @@ KTEST_FLAGS(apic_pit_arrives_through_the_override, KTEST_TIMING)
 	pit_stop();
 	irq_unregister(0);
 	got = pit_irqs;
-	KT_ASSERT(within_percent(got, 50, TOLERANCE_PERCENT * 2));
+	KT_ASSERT(got >= 10);
 	KT_ASSERT_EQ(trap_count(VEC_IOAPIC_BASE + 0) - vec0, got);
 }
 
@@ -265,16 +267,47 @@ KTEST_FLAGS(apic_ioapic_delivers_serial_receive, KTEST_TIMING)
 	KT_ASSERT(trap_count(VEC_IOAPIC_BASE + irq) > vec);
 }
 
-#define SAMPLE_MS 200
+#define SAMPLES 33
+
+static void sort(uint64_t *v, int n)
+{
+	for (int i = 1; i < n; i++) {
+		uint64_t x = v[i];
+		int j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* Wait for this CPU's next local APIC timer interrupt (false after 100
+ * tick periods without one) and return its TSC time in *@at. */
+static bool next_lapic_tick(uint64_t period, uint64_t *at)
+{
+	unsigned int cpu = this_cpu()->index;
+	uint64_t seen = trap_count_cpu(cpu, VEC_LAPIC_TIMER);
+	uint64_t start = arch_cycles();
+
+	while (trap_count_cpu(cpu, VEC_LAPIC_TIMER) == seen) {
+		if (arch_cycles() - start > 100 * period)
+			return false;
+	}
+	*at = arch_cycles();
+	return true;
+}
 
 /*
- * The local APIC timer's vector fires at the tick rate: over SAMPLE_MS of
- * TSC time, within the timer tests' tolerance.
+ * The local APIC timer's own vector fires at the tick rate: the median of
+ * SAMPLES - 1 periods between its interrupts, timed with the TSC, within
+ * the timer tests' tolerance (the median ignores the periods in which a
+ * busy host did not run the emulator).
  */
 KTEST_FLAGS(apic_timer_ticks_at_configured_rate, KTEST_TIMING)
 {
-	uint64_t expected = timer_rate_millihz() * SAMPLE_MS / 1000000;
-	uint64_t before, start, got;
+	uint64_t expected = timer_cycles_hz() * 1000 / timer_rate_millihz();
+	uint64_t period[SAMPLES - 1];
+	uint64_t prev = 0, at;
 
 	if (!need_apic(t))
 		return;
@@ -282,17 +315,20 @@ KTEST_FLAGS(apic_timer_ticks_at_configured_rate, KTEST_TIMING)
 		ktest_skip(t, "the tick is %s", timer_source());
 		return;
 	}
-	before = trap_count_cpu(this_cpu()->index, VEC_LAPIC_TIMER);
-	start = arch_cycles();
-	while (arch_cycles() - start < timer_cycles_hz() * SAMPLE_MS / 1000)
-		arch_idle();
-	got = trap_count_cpu(this_cpu()->index, VEC_LAPIC_TIMER) - before;
-	if (!within_percent(got, expected, TOLERANCE_PERCENT))
+	for (int i = 0; i < SAMPLES; i++) {
+		KT_ASSERT(next_lapic_tick(expected, &at));
+		if (i > 0)
+			period[i - 1] = at - prev;
+		prev = at;
+	}
+	sort(period, SAMPLES - 1);
+	if (!within_percent(period[(SAMPLES - 1) / 2], expected,
+			    TOLERANCE_PERCENT))
 		ktest_fail_at(t, __FILE__, __LINE__,
-			      "%llu local APIC timer interrupts in %d ms, "
-			      "expected %llu +- %d%%", (unsigned long long)got,
-			      SAMPLE_MS, (unsigned long long)expected,
-			      TOLERANCE_PERCENT);
+			      "median local APIC timer period %llu cycles, "
+			      "expected %llu +- %d%%",
+			      (unsigned long long)period[(SAMPLES - 1) / 2],
+			      (unsigned long long)expected, TOLERANCE_PERCENT);
 }
 
 /*
