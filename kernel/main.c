@@ -53,10 +53,12 @@ static void print_summary(const struct boot_info *info)
 		kprintf("modules: %u\n", info->modules);
 	kprintf("cpu: %s, %u-bit physical addresses, NX %s\n", cpu->vendor,
 		cpu->phys_addr_bits, cpu->has_nx ? "on" : "unavailable");
-	kprintf("timer: %llu.%03llu Hz tick, cycle counter at %llu MHz\n",
+	kprintf("timer: %llu.%03llu Hz tick (%s), cycle counter at %llu MHz\n",
 		(unsigned long long)timer_rate_millihz() / 1000,
 		(unsigned long long)timer_rate_millihz() % 1000,
+		timer_source(),
 		(unsigned long long)timer_cycles_hz() / 1000000);
+	irq_print_summary();
 	print_console();
 	screen_print_summary();
 	i8042_print_summary();
@@ -125,6 +127,11 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	/* The screen: the framebuffer or EGA text the loader set up. */
 	screen_init(info, arch_cpu_info()->phys_addr_bits);
 	boot_step_done("screen console");
+	/* The IOAPIC and local APIC, or the 8259 with the reason: needs the
+	 * heap (device mappings) and acpi_init() (the MADT); before the timer,
+	 * whose tick is the local APIC's when the APIC is in use. */
+	irq_controller_init();
+	boot_step_done("interrupt controller");
 	timer_init(options_number("timer_hz"));	/* tick, cycle counter */
 	boot_step_done("timer");
 	i8042_init();			/* PS/2 keyboard on IRQ 1, if any */

@@ -44,6 +44,12 @@ const struct option_desc option_table[] = {
 	  .help = "`off`: read no ACPI table (no MADT, no FADT: the 8259 and "
 		  "no poweroff); `dump`: print every table in hex on the "
 		  "console (scripts/acpi-fixtures.py makes fixtures of it)" },
+	{ "apic", OPTION_ON_OFF, 1, .value = "=on\\|off",
+	  .help = "deliver interrupts through the IOAPIC and local APIC "
+		  "(off: stay on the 8259 PIC, as without an ACPI MADT)" },
+	{ "x2apic", OPTION_ON_OFF, 1, .value = "=on\\|off",
+	  .help = "use the local APIC's x2APIC (MSR) mode where the CPU has "
+		  "it (off: xAPIC, unless the firmware already chose x2APIC)" },
 	{ "heap_debug", OPTION_ON_OFF, 0, .value = "=on\\|off",
 	  .help = "poison freed memory and check exact block sizes (the "
 		  "self-test turns it on)" },

@@ -19,6 +19,7 @@
 #include "kernel/console.h"
 #include "kernel/frame.h"
 #include "kernel/heap.h"
+#include "kernel/irq.h"
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
 #include "kernel/module.h"
@@ -57,6 +58,7 @@ static int cmd_poweroff(int argc, char **argv);
 static int cmd_threads(int argc, char **argv);
 static int cmd_spin(int argc, char **argv);
 static int cmd_programs(int argc, char **argv);
+static int cmd_irqs(int argc, char **argv);
 
 static const struct shell_command commands[] = {
 	{ "help", "", "list the commands", 0, 0, cmd_help },
@@ -81,6 +83,7 @@ static const struct shell_command commands[] = {
 	/* Programs and processes. */
 	{ "programs", "", "the boot modules, and which are programs",
 	  0, 0, cmd_programs },
+	{ "irqs", "", "interrupts taken, per vector and CPU", 0, 0, cmd_irqs },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -539,4 +542,12 @@ void shell_reboot_after_key(void)
 	c = wait_for_byte();
 	kprintf("Keel: key %#x pressed; restarting\n", (unsigned int)c);
 	arch_reboot();
+}
+
+static int cmd_irqs(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	irq_print_counts();
+	return 0;
 }
