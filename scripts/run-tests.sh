@@ -201,15 +201,18 @@ if [ -n "$screen_at" ]; then
 	QEMU_ARGS+=(-vga std)
 fi
 # The machine QEMU builds, for the ACPI tests (tests/kernel/acpi_test.c):
-# its CPU count (-smp N or cpus=N, default 1) and its type (-machine or
-# -M, default pc), read from QEMUFLAGS.
+# its CPU count (-smp N or cpus=N, default 1) and its type (-machine TYPE or
+# type=TYPE, default pc), read from the arguments so far, which hold MACHINE
+# and QEMUFLAGS alike. "-machine i8042=off" names no type.
 qemu_cpus=1 qemu_machine=pc
-# shellcheck disable=SC2206
-flags=(${QEMUFLAGS:-})
-for ((k = 0; k + 1 < ${#flags[@]}; k++)); do
-	case ${flags[k]} in
-	-smp) v=${flags[k + 1]#cpus=}; qemu_cpus=${v%%[!0-9]*} ;;
-	-machine|-M) v=${flags[k + 1]#type=}; qemu_machine=${v%%,*} ;;
+for ((k = 0; k + 1 < ${#QEMU_ARGS[@]}; k++)); do
+	v=${QEMU_ARGS[k + 1]}
+	case ${QEMU_ARGS[k]} in
+	-smp) v=${v#cpus=}; qemu_cpus=${v%%[!0-9]*} ;;
+	-machine|-M)
+		v=${v#type=}
+		v=${v%%,*}
+		[[ $v == *=* ]] || qemu_machine=$v ;;
 	esac
 done
 QEMU_ARGS+=(-fw_cfg "name=opt/keel/cpus,string=$qemu_cpus"
