@@ -206,3 +206,15 @@ static inline void int3(void)
 {
 	__asm__ volatile("int3");
 }
+
+/* Allow (stac) and forbid (clac) kernel access to user pages under SMAP:
+ * they set and clear RFLAGS.AC. #UD on a CPU without SMAP. */
+static inline void stac(void)
+{
+	__asm__ volatile("stac" : : : "memory");
+}
+
+static inline void clac(void)
+{
+	__asm__ volatile("clac" : : : "memory");
+}

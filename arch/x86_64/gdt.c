@@ -85,6 +85,16 @@ void gdt_ist_stack(int ist, uintptr_t *guard, uintptr_t *bottom, uintptr_t *top)
 	*top = *bottom + IST_STACK_SIZE;
 }
 
+void gdt_set_kernel_stack(uint64_t rsp0)
+{
+	tss.rsp[0] = rsp0;
+}
+
+uint64_t gdt_kernel_stack(void)
+{
+	return tss.rsp[0];
+}
+
 const uint64_t *gdt_table(void)
 {
 	return gdt;

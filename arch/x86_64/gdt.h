@@ -70,5 +70,12 @@ void gdt_init(void);
  * stack itself [bottom, top). */
 void gdt_ist_stack(int ist, uintptr_t *guard, uintptr_t *bottom, uintptr_t *top);
 
+/* Set this CPU's TSS.RSP0: the stack an interrupt or exception from ring 3
+ * switches to (SDM Vol. 3A, 6.14.4). */
+void gdt_set_kernel_stack(uint64_t rsp0);
+
+/* This CPU's TSS.RSP0, for tests. */
+uint64_t gdt_kernel_stack(void);
+
 /* The GDT as loaded, for tests. */
 const uint64_t *gdt_table(void);

@@ -27,6 +27,8 @@ void trap_dispatch(struct trap_frame *frame)
 	unsigned int v = frame->vector % IDT_VECTORS;
 
 	counts[v]++;
+	if (usermode_trap(frame))
+		return;
 	if (handlers[v]) {
 		handlers[v](frame);
 		return;

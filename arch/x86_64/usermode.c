@@ -1,0 +1,151 @@
+/*
+ * arch/x86_64/usermode.c - ring 3 on x86_64: the SYSCALL MSRs, the C half
+ * of the system call entry, entering a process, and turning exceptions
+ * from ring 3 into a report for kernel/process.c instead of a panic.
+ * SDM Vol. 3A, 5.8.8 (SYSCALL and SYSRET), 6.14 (64-bit interrupts).
+ */
+#include "kernel/usermode.h"
+
+#include "lib/string.h"
+#include "lib/vsnprintf.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/exception.h"
+#include "arch/x86_64/extable.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/msr.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/trap.h"
+#include "kernel/percpu.h"
+#include "kernel/syscall.h"
+
+#define EFER_SCE	(1ULL << 0)	/* SYSCALL enable */
+#define RFLAGS_TF	(1ULL << 8)
+#define RFLAGS_DF	(1ULL << 10)
+#define RFLAGS_AC	(1ULL << 18)
+#define RFLAGS_FIXED	(1ULL << 1)	/* always 1 */
+
+/*
+ * STAR[47:32]: SYSCALL loads CS from it and SS from it + 8.
+ * STAR[63:48]: SYSRET to 64-bit mode loads CS from it + 16 and SS from it
+ * + 8, both with RPL 3: hence user data right below user code in the GDT.
+ */
+#define STAR_SYSRET_BASE	(GDT_USER_DATA - 8)
+_Static_assert(GDT_KERNEL_DATA == GDT_KERNEL_CODE + 8, "SYSCALL's SS");
+_Static_assert(GDT_USER_CODE == STAR_SYSRET_BASE + 16, "SYSRET's CS");
+_Static_assert(GDT_USER_DATA == 0x1b && GDT_USER_CODE == 0x23,
+	       "the selectors arch/x86_64/syscall.asm uses");
+
+/* Cleared on SYSCALL: interrupts stay off until the kernel has a stack,
+ * string instructions go forward, no single-step into the kernel, and no
+ * user-memory access allowed under SMAP. */
+#define SYSCALL_FMASK	(RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC)
+
+void syscall_entry(void);
+int user_enter(uint64_t *resume, struct trap_frame *frame);
+__attribute__((noreturn)) void user_leave(uint64_t resume, int status);
+extern char syscall_iret_insn[], user_iret_insn[];
+extern uint64_t syscall_iret_count;
+
+void arch_usermode_init(void)
+{
+	wrmsr(MSR_STAR, ((uint64_t)STAR_SYSRET_BASE << 48) |
+			((uint64_t)GDT_KERNEL_CODE << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
+	wrmsr(MSR_FMASK, SYSCALL_FMASK);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+/* Called by syscall_entry with interrupts off; returns with them off. */
+void syscall_dispatch(struct trap_frame *f);
+void syscall_dispatch(struct trap_frame *f)
+{
+	struct syscall_args a = {
+		f->rax, { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 },
+	};
+
+	sti();
+	f->rax = (uint64_t)syscall_handle(&a);
+	cli();
+}
+
+int arch_user_run(uint64_t kstack_top, uint64_t rip, uint64_t rsp,
+		  uint64_t *resume)
+{
+	struct trap_frame *f = (struct trap_frame *)kstack_top - 1;
+
+	memset(f, 0, sizeof(*f));
+	f->rip = rip;
+	f->cs = GDT_USER_CODE;
+	f->rflags = RFLAGS_FIXED | RFLAGS_IF;
+	f->rsp = rsp;
+	f->ss = GDT_USER_DATA;
+	cli();
+	gdt_set_kernel_stack(kstack_top);
+	this_cpu()->kernel_stack_top = kstack_top;
+	return user_enter(resume, f);
+}
+
+void arch_user_leave(uint64_t resume, int status)
+{
+	cli();
+	user_leave(resume, status);
+}
+
+void arch_user_set_tls(uint64_t base)
+{
+	wrmsr(MSR_FS_BASE, base);
+}
+
+uint64_t arch_user_slow_returns(void)
+{
+	return __atomic_load_n(&syscall_iret_count, __ATOMIC_RELAXED);
+}
+
+/* An IRETQ to ring 3 that faulted: the CPU refused the user's frame. */
+static bool is_bad_iret(const struct trap_frame *f)
+{
+	return !(f->cs & 3) && (f->rip == (uintptr_t)syscall_iret_insn ||
+				f->rip == (uintptr_t)user_iret_insn);
+}
+
+static void describe(struct user_fault *uf, const struct trap_frame *f)
+{
+	uf->name = exception_name(f->vector);
+	uf->vector = (unsigned int)f->vector;
+	uf->error_code = f->error_code;
+	uf->ip = f->rip;
+	uf->detail[0] = '\0';
+	uf->has_addr = f->vector == VEC_PF;
+	uf->addr = uf->has_addr ? read_cr2() : 0;
+	if (f->vector == VEC_PF)
+		exception_describe_pf(f->error_code, uf->detail,
+				      sizeof(uf->detail));
+}
+
+/*
+ * For trap_dispatch(): an exception from ring 3 ends the process (never
+ * returns); one at a user-memory access in the kernel resumes at its fixup
+ * (arch/x86_64/extable.h). False: the kernel's own fault.
+ */
+bool usermode_trap(struct trap_frame *f)
+{
+	struct user_fault uf;
+
+	/* Interrupts, and the events that are nobody's fault, go on. */
+	if (f->vector >= VEC_IRQ_BASE || f->vector == VEC_NMI ||
+	    f->vector == VEC_MC || f->vector == VEC_DF)
+		return false;
+	if (f->cs & 3) {
+		describe(&uf, f);
+		process_fault(&uf);
+	}
+	if (is_bad_iret(f)) {
+		/* Report the frame the CPU refused: its RIP is the process's. */
+		describe(&uf, f);
+		uf.ip = *(const uint64_t *)(uintptr_t)f->rsp;
+		snprintf(uf.detail, sizeof(uf.detail), "return address %s",
+			 vaddr_is_canonical(uf.ip) ? "refused" : "not canonical");
+		process_fault(&uf);
+	}
+	return extable_fixup(f);
+}

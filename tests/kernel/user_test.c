@@ -1,0 +1,401 @@
+/*
+ * tests/kernel/user_test.c - ring 3: address spaces, entering user mode,
+ * system calls, user copies and user faults, with the small programs of
+ * tests/kernel/user_blobs.asm. Each runs as a process to its end.
+ */
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "lib/vsnprintf.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/extable.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/trap.h"
+#include "arch/x86_64/uspace.h"
+#include "kernel/console.h"
+#include "kernel/frame.h"
+#include "kernel/ktest.h"
+#include "kernel/layout.h"
+#include "kernel/printk.h"
+#include "kernel/process.h"
+#include "kernel/uaccess.h"
+#include "kernel/usermode.h"
+#include "kernel/vmm.h"
+
+#define BLOB(n) extern const char user_blob_##n[], user_blob_##n##_end[]
+BLOB(exit42);
+BLOB(hello);
+BLOB(syscall6);
+BLOB(load);
+BLOB(store);
+BLOB(write_text);
+BLOB(exec_stack);
+BLOB(cli);
+BLOB(hlt);
+BLOB(in);
+BLOB(mov_cr3);
+BLOB(ud2);
+BLOB(int3);
+BLOB(div0);
+BLOB(getpid_loop);
+BLOB(getpid_check);
+#define CODE(n) user_blob_##n, user_blob_##n##_end
+
+#define UNMAPPED_USER	0x0000100000000000ULL
+#define NON_CANONICAL	0x0000800000000000ULL
+#define KERNEL_ADDR	KERNEL_VMA
+#define SYS_READ	0
+#define SYS_WRITE	1
+#define SYS_MMAP	9
+#define SYS_BRK		12
+#define SYS_IOCTL	16
+#define SYS_WRITEV	20
+#define SYS_GETPID	39
+#define SYS_UNKNOWN	200	/* tkill: not in Keel's table */
+
+/* A process running @code with @args on its stack, or NULL. */
+static struct process *blob_process(const char *name, const char *start,
+				    const char *end, const uint64_t *args,
+				    size_t nargs)
+{
+	struct process *p = process_create(name);
+	size_t len = (size_t)(end - start);
+
+	if (!p)
+		return NULL;
+	if (process_map_data(p, USER_CODE_BASE, len, VMM_EXEC, start, 0, len) ||
+	    process_set_stack(p, args, nargs * sizeof(*args))) {
+		process_destroy(p);
+		return NULL;
+	}
+	p->entry = USER_CODE_BASE;
+	return p;
+}
+
+/* Run @code to its end; *end says how. False if it could not start. */
+static bool run_blob(const char *start, const char *end, const uint64_t *args,
+		     size_t nargs, struct process_end *how)
+{
+	struct process *p = blob_process("blob", start, end, args, nargs);
+
+	if (!p)
+		return false;
+	process_run(p);
+	*how = p->end;
+	process_destroy(p);
+	return true;
+}
+
+KTEST(user_exit_status_comes_back)
+{
+	struct process_end e;
+
+	KT_ASSERT(run_blob(CODE(exit42), NULL, 0, &e));
+	KT_ASSERT(!e.killed);
+	KT_ASSERT_EQ(e.status, 42);
+}
+
+KTEST(user_write_reaches_the_console)
+{
+	char out[64];
+	struct process_end e;
+	bool ran;
+
+	kprintf("# ");
+	console_capture(out, sizeof(out));
+	ran = run_blob(CODE(hello), NULL, 0, &e);
+	console_capture(NULL, 0);
+	KT_ASSERT(ran);
+	KT_EXPECT_STREQ(out, "hello from ring 3\n");
+	KT_ASSERT_EQ(e.status, 18);
+}
+
+/* The kernel's callee-saved registers come back untouched across ring 3,
+ * and the process's survive a system call. */
+KTEST(user_registers_survive_a_system_call)
+{
+	struct process *p = process_create("regs");
+	uint64_t pid;
+
+	KT_ASSERT(p);
+	pid = (uint64_t)p->pid;
+	process_destroy(p);
+	/* The next process gets the next pid. */
+	pid++;
+	struct process_end e;
+	KT_ASSERT(run_blob(CODE(getpid_check), &pid, 1, &e));
+	KT_ASSERT(!e.killed);
+	KT_ASSERT_EQ(e.status, 0);
+}
+
+/* Run syscall6 with @nr and @a0..a2; the low byte of the result. */
+static int call3(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	uint64_t args[7] = { nr, a0, a1, a2, 0, 0, 0 };
+	struct process_end e;
+
+	if (!run_blob(CODE(syscall6), args, 7, &e) || e.killed)
+		return -1000;
+	return e.status;
+}
+
+#define LOW_BYTE(err) ((-(err)) & 0xff)
+
+KTEST(user_bad_pointers_to_write_get_efault)
+{
+	static const uint64_t bad[] = {
+		0, KERNEL_ADDR, UNMAPPED_USER, NON_CANONICAL,
+		0xfffffffffffff000ULL,
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		KT_ASSERT_EQ(call3(SYS_WRITE, 1, bad[i], 16), LOW_BYTE(EFAULT));
+	/* A range that wraps around the top of the address space. */
+	KT_ASSERT_EQ(call3(SYS_WRITE, 1, USER_CODE_BASE, ~0ULL), LOW_BYTE(EFAULT));
+	/* One that starts mapped and runs past the end of user space. */
+	KT_ASSERT_EQ(call3(SYS_WRITE, 1, USER_STACK_TOP - 16, USER_TOP),
+		     LOW_BYTE(EFAULT));
+	KT_ASSERT_EQ(call3(SYS_WRITE, 7, USER_CODE_BASE, 1), LOW_BYTE(EBADF));
+}
+
+/* read(0, @ubuf, @len) with a byte typed already, so it does not block.
+ * The byte read is echoed, on a diagnostic line. */
+static int read_with_input(uint64_t ubuf, uint64_t len)
+{
+	int r;
+
+	kprintf("# echo: ");
+	console_input_push("x", 1);
+	r = call3(SYS_READ, 0, ubuf, len);
+	kprintf("\n");
+	while (console_getc() >= 0)
+		;
+	return r;
+}
+
+KTEST(user_bad_pointers_to_read_get_efault)
+{
+	static const uint64_t bad[] = {
+		0, KERNEL_ADDR, UNMAPPED_USER, NON_CANONICAL,
+	};
+
+	int r;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		KT_ASSERT_EQ(read_with_input(bad[i], 1), LOW_BYTE(EFAULT));
+	/* The code page is not writable: copying out to it faults. */
+	KT_ASSERT_EQ(read_with_input(USER_CODE_BASE, 1), LOW_BYTE(EFAULT));
+	KT_ASSERT_EQ(read_with_input(USER_CODE_BASE, ~0ULL), LOW_BYTE(EFAULT));
+	/* And a good buffer gets the byte. */
+	r = read_with_input(USER_STACK_TOP - 64, 1);
+	KT_ASSERT_EQ(r, 1);
+}
+
+KTEST(user_copies_check_range_and_fault)
+{
+	char buf[8];
+	uint64_t before = extable_fixup_count();
+
+	KT_ASSERT_EQ(copy_from_user(buf, KERNEL_ADDR, 8), -EFAULT);
+	KT_ASSERT_EQ(copy_from_user(buf, USER_TOP - 4, 8), -EFAULT);
+	KT_ASSERT_EQ(copy_from_user(buf, ~0ULL - 3, 8), -EFAULT);
+	KT_ASSERT_EQ(extable_fixup_count(), before);	/* refused up front */
+	/* Below USER_TOP, nothing mapped: the copy faults and recovers. */
+	KT_ASSERT_EQ(copy_from_user(buf, UNMAPPED_USER, 8), -EFAULT);
+	KT_ASSERT_EQ(copy_to_user(UNMAPPED_USER, buf, 8), -EFAULT);
+	KT_ASSERT_EQ(strncpy_from_user(buf, UNMAPPED_USER, sizeof(buf)), -EFAULT);
+	KT_ASSERT_EQ(extable_fixup_count(), before + 3);
+	KT_ASSERT_EQ(copy_from_user(buf, 0, 0), 0);
+}
+
+KTEST(user_copies_reach_the_process_memory)
+{
+	struct process *p = process_create("copy");
+	char buf[16];
+
+	KT_ASSERT(p);
+	process_activate(p);
+	KT_ASSERT_EQ(copy_to_user(USER_STACK_TOP - 16, "0123456789", 11), 0);
+	KT_ASSERT_EQ(copy_from_user(buf, USER_STACK_TOP - 16, 11), 0);
+	KT_EXPECT_STREQ(buf, "0123456789");
+	KT_ASSERT_EQ(strncpy_from_user(buf, USER_STACK_TOP - 16, sizeof(buf)), 10);
+	KT_EXPECT_STREQ(buf, "0123456789");
+	KT_ASSERT_EQ(strncpy_from_user(buf, USER_STACK_TOP - 16, 4),
+		     -ENAMETOOLONG);
+	KT_EXPECT_STREQ(buf, "012");
+	uspace_activate(NULL);
+	process_destroy(p);
+}
+
+/* Run @code, which must be killed by @vector; *out holds the report. */
+static void expect_killed(struct ktest_ctx *t, const char *start,
+			  const char *end, const uint64_t *args, size_t nargs,
+			  unsigned int vector, const char *report)
+{
+	char out[256];
+	struct process_end e;
+	bool ran;
+
+	console_capture(out, sizeof(out));
+	ran = run_blob(start, end, args, nargs, &e);
+	console_capture(NULL, 0);
+	kprintf("# %s", out);
+	KT_ASSERT(ran);
+	KT_ASSERT(e.killed);
+	KT_ASSERT_EQ(e.vector, vector);
+	KT_ASSERT_EQ(e.status, 128 + vector);
+	if (!strstr(out, report))
+		ktest_fail_at(t, __FILE__, __LINE__, "report lacks \"%s\"",
+			      report);
+	if (!strstr(out, "blob (pid "))
+		ktest_fail_at(t, __FILE__, __LINE__, "report lacks the name");
+}
+
+KTEST(user_privileged_instructions_kill_the_process)
+{
+	expect_killed(t, CODE(cli), NULL, 0, VEC_GP,
+		      "general protection fault (#GP) at RIP 0x400000");
+	expect_killed(t, CODE(hlt), NULL, 0, VEC_GP, "(#GP) at RIP 0x400000");
+	expect_killed(t, CODE(in), NULL, 0, VEC_GP, "(#GP) at RIP 0x400000");
+	expect_killed(t, CODE(mov_cr3), NULL, 0, VEC_GP,
+		      "(#GP) at RIP 0x400000");
+}
+
+KTEST(user_faults_kill_the_process)
+{
+	expect_killed(t, CODE(ud2), NULL, 0, VEC_UD,
+		      "invalid opcode (#UD) at RIP 0x400000");
+	expect_killed(t, CODE(int3), NULL, 0, VEC_BP, "breakpoint (#BP)");
+	expect_killed(t, CODE(div0), NULL, 0, VEC_DE,
+		      "divide error (#DE) at RIP 0x400002");
+}
+
+KTEST(user_reading_kernel_memory_is_killed)
+{
+	uint64_t addr = (uint64_t)(uintptr_t)__text_start;
+	char report[96];
+
+	snprintf(report, sizeof(report), "CR2 %#llx (protection violation, "
+		 "read, user mode)", (unsigned long long)addr);
+	expect_killed(t, CODE(load), &addr, 1, VEC_PF, report);
+}
+
+KTEST(user_reading_unmapped_kernel_space_is_killed)
+{
+	uint64_t addr = KERNEL_ADDR;
+
+	expect_killed(t, CODE(load), &addr, 1, VEC_PF,
+		      "CR2 0xffffffff80000000 (page not present, read, "
+		      "user mode)");
+}
+
+KTEST(user_writing_own_text_is_killed)
+{
+	expect_killed(t, CODE(write_text), NULL, 0, VEC_PF,
+		      "CR2 0x400000 (protection violation, write, user mode)");
+}
+
+KTEST(user_executing_the_stack_is_killed)
+{
+	expect_killed(t, CODE(exec_stack), NULL, 0, VEC_PF,
+		      "instruction fetch");
+}
+
+KTEST(user_stack_guard_gap_faults)
+{
+	uint64_t addr = USER_STACK_TOP - USER_STACK_SIZE - 8;
+
+	expect_killed(t, CODE(store), &addr, 1, VEC_PF,
+		      "(page not present, write, user mode)");
+}
+
+/* The kernel goes on after each kill: this runs after them. */
+KTEST(user_kernel_survives_the_kills)
+{
+	struct process_end e;
+
+	KT_ASSERT(run_blob(CODE(exit42), NULL, 0, &e));
+	KT_ASSERT_EQ(e.status, 42);
+	KT_ASSERT_EQ(process_count(), 0);
+}
+
+/* The entry at @level on @va's path (the path must exist). */
+static pte_t *entry_at(const struct paging_tree *tree, vaddr_t va, int level)
+{
+	paddr_t table = tree->pml4;
+
+	for (int l = PT_LEVELS - 1; l > level; l--)
+		table = pte_addr(((pte_t *)phys_to_virt(table))[PT_INDEX(va, l)]);
+	return &((pte_t *)phys_to_virt(table))[PT_INDEX(va, level)];
+}
+
+/*
+ * A process whose page @addr - PAGE_SIZE is a kernel-only page, mapped
+ * first so that the PDPT, PD and PT above it are created without USER,
+ * and whose page @addr is a user page holding 7, mapped with uspace_map().
+ */
+static struct process *parents_process(struct ktest_ctx *t, uint64_t *addr)
+{
+	struct process *p = blob_process("parents", CODE(load), addr, 1);
+	const struct paging_tree *tree;
+	paddr_t kpage = frame_alloc(), upage = frame_alloc();
+	uint64_t base = *addr - PAGE_SIZE;
+
+	if (!p || !kpage || !upage) {
+		ktest_fail_at(t, __FILE__, __LINE__, "no memory");
+		return p;
+	}
+	tree = uspace_tree(p->space);
+	if (paging_flush(paging_map(tree, base, kpage, PAGE_4K, PTE_PRESENT,
+				    uspace_table_source(p->space))) ||
+	    (*entry_at(tree, base, 3) & PTE_USER) ||
+	    (*entry_at(tree, base, 1) & PTE_USER))
+		ktest_fail_at(t, __FILE__, __LINE__, "kernel-only parents");
+	*(uint8_t *)phys_to_virt(upage) = 7;
+	if (uspace_map(p->space, *addr, upage, 0))
+		ktest_fail_at(t, __FILE__, __LINE__, "user page not mapped");
+	return p;
+}
+
+/*
+ * paging_map() grants USER to the tables above a user page. A kernel-only
+ * page first creates the PDPT, PD and PT without USER; the user page
+ * beside it is then reachable from ring 3 only because its mapping added
+ * USER to them. With USER taken back from one parent (the PD's entry for
+ * the PT), the same load faults: the CPU requires U/S at every level
+ * (Intel SDM Vol. 3A, 4.6.1).
+ */
+KTEST(user_mapping_grants_user_to_its_parents)
+{
+	uint64_t addr = 0x0000200000001000ULL;
+	struct process *p = parents_process(t, &addr);
+	const struct paging_tree *tree;
+
+	KT_ASSERT(p && !ktest_has_failed(t));
+	tree = uspace_tree(p->space);
+	for (int level = 3; level >= 1; level--)
+		KT_ASSERT(*entry_at(tree, addr, level) & PTE_USER);
+	process_run(p);
+	KT_ASSERT(!p->end.killed);
+	KT_ASSERT_EQ(p->end.status, 7);
+	process_destroy(p);
+}
+
+KTEST(user_page_under_a_kernel_only_parent_faults)
+{
+	uint64_t addr = 0x0000200000001000ULL;
+	struct process *p = parents_process(t, &addr);
+	char out[256];
+
+	KT_ASSERT(p && !ktest_has_failed(t));
+	*entry_at(uspace_tree(p->space), addr, 1) &= ~PTE_USER;
+	console_capture(out, sizeof(out));
+	process_run(p);
+	console_capture(NULL, 0);
+	kprintf("# %s", out);
+	KT_ASSERT(p->end.killed);
+	KT_ASSERT_EQ(p->end.vector, VEC_PF);
+	KT_ASSERT_EQ(p->end.addr, addr);
+	KT_ASSERT(strstr(out, "protection violation, read, user mode"));
+	process_destroy(p);
+}
