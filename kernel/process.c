@@ -100,6 +100,12 @@ int process_set_stack(struct process *p, const void *data, size_t size)
 	return 0;
 }
 
+void process_set_break(struct process *p, uint64_t end)
+{
+	p->brk_start = ALIGN_UP(end, PAGE_SIZE);
+	p->brk = p->brk_start;
+}
+
 struct process *process_create(const char *name)
 {
 	struct process *p = kcalloc(1, sizeof(*p));

@@ -24,7 +24,7 @@
 #include "kernel/types.h"
 
 #define USER_STACK_TOP		0x00007ffffff00000ULL
-#define USER_STACK_SIZE		(256 * 1024)
+#define USER_STACK_SIZE		(64 * 1024)
 #define USER_STACK_GUARD	(1024 * 1024)
 #define MMAP_TOP		(USER_STACK_TOP - USER_STACK_SIZE - USER_STACK_GUARD)
 #define USER_CODE_BASE		0x400000ULL	/* where test code is put */
@@ -82,6 +82,10 @@ int process_map_data(struct process *p, uint64_t va, uint64_t len,
  * initial stack, built by the caller) and set the start RSP to its first
  * byte. 0 or -EINVAL when it does not fit. */
 int process_set_stack(struct process *p, const void *data, size_t size);
+
+/* Start the program break at @end (rounded up to a page): the end of
+ * the program's highest segment. */
+void process_set_break(struct process *p, uint64_t end);
 
 /* Run @p in user mode from p->entry until it ends; returns p->end.status
  * and fills p->end. */

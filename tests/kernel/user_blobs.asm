@@ -161,3 +161,113 @@ blob_end getpid_check
 blob spin
 	jmp $
 blob_end spin
+
+%define SYS_MMAP	9
+%define SYS_MUNMAP	11
+%define SYS_BRK		12
+%define PROT_RW		3
+%define MAP_PRIVATE_ANON 0x22
+
+; brk and mmap grow, are used and are given back. Exit status: 0, or the
+; step that failed. With [rsp] = 1 it touches the unmapped mmap() area at
+; the end, with [rsp] = 2 the released break: that must kill it.
+blob memory
+	mov r15, [rsp]
+	mov eax, SYS_BRK		; brk(0): the break now
+	xor edi, edi
+	syscall
+	mov rbx, rax
+	lea rdi, [rbx + 0x10000]	; grow by 64 KiB
+	mov eax, SYS_BRK
+	syscall
+	mov edi, 1
+	lea rcx, [rbx + 0x10000]
+	cmp rax, rcx
+	jne .out
+	mov byte [rbx], 0x66		; both ends are usable
+	mov byte [rbx + 0xffff], 0x77
+	mov rdi, rbx			; give it back
+	mov eax, SYS_BRK
+	syscall
+	mov edi, 2
+	cmp rax, rbx
+	jne .out
+	xor edi, edi			; mmap(0, 1 MiB, RW, PRIVATE|ANON, -1, 0)
+	mov esi, 0x100000
+	mov edx, PROT_RW
+	mov r10d, MAP_PRIVATE_ANON
+	mov r8, -1
+	xor r9d, r9d
+	mov eax, SYS_MMAP
+	syscall
+	mov edi, 3
+	test rax, rax
+	js .out
+	mov r12, rax
+	mov edi, 4			; fresh memory is zero
+	cmp byte [r12 + 0x1000], 0
+	jne .out
+	mov byte [r12], 1
+	mov byte [r12 + 0xfffff], 2
+	mov rdi, r12			; munmap it all
+	mov esi, 0x100000
+	mov eax, SYS_MUNMAP
+	syscall
+	mov edi, 5
+	test rax, rax
+	jnz .out
+	cmp r15, 1
+	jne .not1
+	mov byte [r12], 1		; must fault
+.not1:
+	cmp r15, 2
+	jne .not2
+	mov byte [rbx], 1		; must fault
+.not2:
+	xor edi, edi
+.out:
+	mov eax, SYS_EXIT
+	syscall
+blob_end memory
+
+; mmap 1 MiB at a time, touching each page, until mmap fails; exit(0) if
+; it failed with -ENOMEM, else 1.
+blob eat_memory
+.more:
+	xor edi, edi
+	mov esi, 0x100000
+	mov edx, PROT_RW
+	mov r10d, MAP_PRIVATE_ANON
+	mov r8, -1
+	xor r9d, r9d
+	mov eax, SYS_MMAP
+	syscall
+	test rax, rax
+	js .failed
+	mov rcx, 256
+.touch:
+	mov byte [rax], 1
+	add rax, 0x1000
+	dec rcx
+	jnz .touch
+	jmp .more
+.failed:
+	xor edi, edi
+	cmp rax, -12
+	je .out
+	mov edi, 1
+.out:
+	mov eax, SYS_EXIT
+	syscall
+blob_end eat_memory
+
+; an unknown system call twice, then exit(its result & 0xff)
+blob unknown_twice
+	mov eax, 200
+	syscall
+	mov eax, 200
+	syscall
+	mov edi, eax
+	mov eax, SYS_EXIT
+	syscall
+blob_end unknown_twice

@@ -14,6 +14,7 @@
 #include "arch/x86_64/uspace.h"
 #include "kernel/console.h"
 #include "kernel/frame.h"
+#include "kernel/heap.h"
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
 #include "kernel/printk.h"
@@ -39,6 +40,9 @@ BLOB(int3);
 BLOB(div0);
 BLOB(getpid_loop);
 BLOB(getpid_check);
+BLOB(memory);
+BLOB(eat_memory);
+BLOB(unknown_twice);
 #define CODE(n) user_blob_##n, user_blob_##n##_end
 
 #define UNMAPPED_USER	0x0000100000000000ULL
@@ -69,6 +73,7 @@ static struct process *blob_process(const char *name, const char *start,
 		return NULL;
 	}
 	p->entry = USER_CODE_BASE;
+	process_set_break(p, USER_CODE_BASE + len);
 	return p;
 }
 
@@ -397,5 +402,141 @@ KTEST(user_page_under_a_kernel_only_parent_faults)
 	KT_ASSERT_EQ(p->end.vector, VEC_PF);
 	KT_ASSERT_EQ(p->end.addr, addr);
 	KT_ASSERT(strstr(out, "protection violation, read, user mode"));
+	process_destroy(p);
+}
+
+KTEST(user_brk_and_mmap_grow_are_used_and_given_back)
+{
+	uint64_t touch = 0;
+	struct process_end e;
+
+	KT_ASSERT(run_blob(CODE(memory), &touch, 1, &e));
+	KT_ASSERT(!e.killed);
+	KT_ASSERT_EQ(e.status, 0);
+	touch = 1;	/* the unmapped mmap() area is gone */
+	expect_killed(t, CODE(memory), &touch, 1, VEC_PF,
+		      "(page not present, write, user mode)");
+	touch = 2;	/* and so is the released break */
+	expect_killed(t, CODE(memory), &touch, 1, VEC_PF,
+		      "(page not present, write, user mode)");
+}
+
+KTEST(user_allocating_until_enomem_is_refused)
+{
+	uint64_t before = frame_free_count();
+	struct process_end e;
+	void *p;
+
+	KT_ASSERT(run_blob(CODE(eat_memory), NULL, 0, &e));
+	KT_ASSERT(!e.killed);
+	KT_ASSERT_EQ(e.status, 0);
+	KT_ASSERT_EQ(frame_free_count(), before);
+	/* The kernel can still allocate. */
+	p = kmalloc(64 * 1024);
+	KT_ASSERT(p);
+	kfree(p);
+}
+
+KTEST(user_unknown_call_is_reported_once)
+{
+	char out[512];
+	struct process_end e;
+	bool ran;
+	const char *first;
+
+	console_capture(out, sizeof(out));
+	ran = run_blob(CODE(unknown_twice), NULL, 0, &e);
+	console_capture(NULL, 0);
+	kprintf("# %s", out);
+	KT_ASSERT(ran);
+	KT_ASSERT_EQ(e.status, LOW_BYTE(ENOSYS));
+	first = strstr(out, "system call 200");
+	KT_ASSERT(first);
+	KT_ASSERT(!strstr(first + 1, "system call 200"));
+}
+
+/*
+ * A system call made from the last two bytes below the non-canonical hole
+ * returns to 0x800000000000. SYSRET there would fault in ring 0 on the
+ * user's stack on Intel CPUs (CVE-2012-0217); the kernel must return by
+ * IRETQ instead, whose fault is the process's. uspace_map() refuses that
+ * page (it is above USER_TOP), so the test maps it by hand.
+ */
+KTEST(user_return_to_non_canonical_address_takes_iretq)
+{
+	static const uint8_t getpid_at_end[] = {
+		0xb8, 39, 0, 0, 0,	/* mov eax, 39 */
+		0x0f, 0x05,		/* syscall */
+	};
+	const uint64_t page = USER_TOP;
+	struct process *p = process_create("sysret");
+	paddr_t f = frame_alloc();
+	uint64_t slow = arch_user_slow_returns();
+	char out[256];
+
+	KT_ASSERT(p && f);
+	memcpy((uint8_t *)phys_to_virt(f) + PAGE_SIZE - sizeof(getpid_at_end),
+	       getpid_at_end, sizeof(getpid_at_end));
+	KT_ASSERT_EQ(paging_flush(paging_map(uspace_tree(p->space), page, f,
+					     PAGE_4K, PTE_PRESENT | PTE_USER,
+					     uspace_table_source(p->space))),
+		     PAGING_OK);
+	p->entry = page + PAGE_SIZE - sizeof(getpid_at_end);
+	console_capture(out, sizeof(out));
+	process_run(p);
+	console_capture(NULL, 0);
+	kprintf("# %s", out);
+	KT_ASSERT_EQ(arch_user_slow_returns(), slow + 1);
+	KT_ASSERT(p->end.killed);
+	KT_ASSERT_EQ(p->end.vector, VEC_GP);
+	KT_ASSERT_EQ(p->end.ip, 0x0000800000000000ULL);
+	process_destroy(p);
+}
+
+/* Everything a process held comes back: frames, page tables, heap. */
+KTEST(user_thousand_lifetimes_leak_no_frame)
+{
+	uint64_t before = frame_free_count();
+	struct process_end e;
+
+	for (int i = 0; i < 1000; i++) {
+		KT_ASSERT(run_blob(CODE(exit42), NULL, 0, &e));
+		KT_ASSERT_EQ(e.status, 42);
+	}
+	KT_ASSERT_EQ(frame_free_count(), before);
+	KT_ASSERT_EQ(process_count(), 0);
+}
+
+/* The frames a process's user half uses, page tables included, all come
+ * back on destroy; its page tables are counted as they are made. */
+KTEST(user_address_space_frees_its_tables)
+{
+	uint64_t before = frame_free_count();
+	struct process *p = process_create("tables");
+
+	KT_ASSERT(p);
+	/* PML4, and PDPT, PD, PT above the stack. */
+	KT_ASSERT_EQ(uspace_table_count(p->space), 4);
+	KT_ASSERT_EQ(process_map_data(p, 0x0000300000000000ULL, PAGE_SIZE,
+				      VMM_WRITE, NULL, 0, 0), 0);
+	KT_ASSERT_EQ(uspace_table_count(p->space), 7);
+	process_destroy(p);
+	KT_ASSERT_EQ(frame_free_count(), before);
+}
+
+/* Kernel mappings made after a process was created show in its space. */
+KTEST(user_space_sees_later_kernel_mappings)
+{
+	struct process *p = process_create("late");
+	void *big;
+
+	KT_ASSERT(p);
+	big = kmalloc(4 * 1024 * 1024);	/* grows the heap: new kernel pages */
+	KT_ASSERT(big);
+	memset(big, 0x3c, 4 * 1024 * 1024);
+	process_activate(p);
+	KT_ASSERT_EQ(((volatile uint8_t *)big)[4 * 1024 * 1024 - 1], 0x3c);
+	uspace_activate(NULL);
+	kfree(big);
 	process_destroy(p);
 }
