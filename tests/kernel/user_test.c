@@ -22,28 +22,7 @@
 #include "kernel/uaccess.h"
 #include "kernel/usermode.h"
 #include "kernel/vmm.h"
-
-#define BLOB(n) extern const char user_blob_##n[], user_blob_##n##_end[]
-BLOB(exit42);
-BLOB(hello);
-BLOB(syscall6);
-BLOB(load);
-BLOB(store);
-BLOB(write_text);
-BLOB(exec_stack);
-BLOB(cli);
-BLOB(hlt);
-BLOB(in);
-BLOB(mov_cr3);
-BLOB(ud2);
-BLOB(int3);
-BLOB(div0);
-BLOB(getpid_loop);
-BLOB(getpid_check);
-BLOB(memory);
-BLOB(eat_memory);
-BLOB(unknown_twice);
-#define CODE(n) user_blob_##n, user_blob_##n##_end
+#include "tests/kernel/user_blobs.h"
 
 #define UNMAPPED_USER	0x0000100000000000ULL
 #define NON_CANONICAL	0x0000800000000000ULL
@@ -56,40 +35,6 @@ BLOB(unknown_twice);
 #define SYS_WRITEV	20
 #define SYS_GETPID	39
 #define SYS_UNKNOWN	200	/* tkill: not in Keel's table */
-
-/* A process running @code with @args on its stack, or NULL. */
-static struct process *blob_process(const char *name, const char *start,
-				    const char *end, const uint64_t *args,
-				    size_t nargs)
-{
-	struct process *p = process_create(name);
-	size_t len = (size_t)(end - start);
-
-	if (!p)
-		return NULL;
-	if (process_map_data(p, USER_CODE_BASE, len, VMM_EXEC, start, 0, len) ||
-	    process_set_stack(p, args, nargs * sizeof(*args))) {
-		process_destroy(p);
-		return NULL;
-	}
-	p->entry = USER_CODE_BASE;
-	process_set_break(p, USER_CODE_BASE + len);
-	return p;
-}
-
-/* Run @code to its end; *end says how. False if it could not start. */
-static bool run_blob(const char *start, const char *end, const uint64_t *args,
-		     size_t nargs, struct process_end *how)
-{
-	struct process *p = blob_process("blob", start, end, args, nargs);
-
-	if (!p)
-		return false;
-	process_run(p);
-	*how = p->end;
-	process_destroy(p);
-	return true;
-}
 
 KTEST(user_exit_status_comes_back)
 {
