@@ -172,13 +172,13 @@ $(BUILD)/%.asm.o: %.asm Makefile $(BUILD)/gen/constants.inc | $(DEPS_STAMP)
 
 $(ISO): $(KERNEL) scripts/mkiso.sh
 	$(call say,ISO,$@)
-	$(Q)scripts/mkiso.sh $@ $(KERNEL)
+	$(Q)scripts/mkiso.sh $@ $(KERNEL) --programs $(BUILD)/user
 
 # make run CMDLINE="..." boots an image whose menu entries carry those words.
 RUN_ISO := $(if $(CMDLINE),$(BUILD)/run/keel.iso,$(ISO))
 $(BUILD)/run/keel.iso: $(KERNEL) scripts/mkiso.sh FORCE
 	$(call say,ISO,$@)
-	$(Q)scripts/mkiso.sh $@ $(KERNEL) --cmdline "$(CMDLINE)"
+	$(Q)scripts/mkiso.sh $@ $(KERNEL) --cmdline "$(CMDLINE)" --programs $(BUILD)/user
 
 # --- Host unit tests (cmocka, sanitizers) ----------------------------------
 # tests/host/<path>_test.c tests <path>.c (if it exists) and may use all of

@@ -6,6 +6,7 @@
 
 #define ENOENT	2	/* no such thing: absent device, unknown name */
 #define EIO	5	/* the hardware did not do what it should */
+#define ENOEXEC	8	/* not an executable Keel can run (lib/elf.c) */
 #define EBADF	9	/* not an open file descriptor */
 #define ENOMEM	12	/* out of memory */
 #define EFAULT	14	/* a bad user address */
@@ -27,6 +28,7 @@ static inline const char *errno_name(int err)
 	case 0: return "OK";
 	case ENOENT: return "ENOENT";
 	case EIO: return "EIO";
+	case ENOEXEC: return "ENOEXEC";
 	case ENOMEM: return "ENOMEM";
 	case EBUSY: return "EBUSY";
 	case EEXIST: return "EEXIST";

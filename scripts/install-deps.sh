@@ -42,6 +42,7 @@ needs=(
 	"command:awk gawk"
 	"command:python3 python3"
 	"file:/usr/share/consolefonts/Lat15-VGA16.psf.gz console-setup-linux"
+	"command:musl-gcc musl-tools"
 )
 if [ $with_clang = 1 ]; then
 	needs+=("command:clang clang" "command:ld.lld lld")

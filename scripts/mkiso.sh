@@ -2,7 +2,8 @@
 # scripts/mkiso.sh - make a hybrid ISO of Keel with grub-mkrescue.
 #
 #   scripts/mkiso.sh OUT.iso KERNEL.elf [--cmdline "extra words"] [--only "cmdline"]
-#                    [--module FILE[:STRING]]... [--gfxpayload MODE]
+#                    [--module FILE[:STRING]]... [--programs DIR]
+#                    [--gfxpayload MODE]
 #
 # The image carries both the BIOS (i386-pc) and the UEFI (x86_64-efi) GRUB, so
 # it boots either firmware from a CD, a hard disk or a USB stick (dd it raw).
@@ -10,6 +11,9 @@
 # --cmdline words appended to both. --only makes a one-entry menu with exactly
 # that command line; the test runner uses it. Each --module is loaded with a
 # module2 line in every entry, its string STRING (default: the file's name).
+# --programs puts every file of DIR (the user programs, build/user) on the
+# image as /boot/user/NAME, loaded in every entry as "module2
+# /boot/user/NAME NAME": the kernel finds a program by that string.
 # The kernel's framebuffer tag asks for 1024x768x32; --gfxpayload sets GRUB's
 # gfxpayload after the multiboot2 line (which resets it from that tag), e.g.
 # "text" for EGA text mode under BIOS.
@@ -22,12 +26,14 @@ extra=""
 only=""
 have_only=0
 modules=()
+programs=""
 gfxpayload=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cmdline) extra=$2; shift 2 ;;
 	--only) only=$2; have_only=1; shift 2 ;;
 	--module) modules+=("$2"); shift 2 ;;
+	--programs) programs=$2; shift 2 ;;
 	--gfxpayload) gfxpayload=$2; shift 2 ;;
 	*) echo "mkiso.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -81,6 +87,21 @@ for i in "${!modules[@]}"; do
 	cp "$file" "$root/boot/modules/$i"
 	module_lines+=$'\t'"module2 /boot/modules/$i $(quote_words "$string")"$'\n'
 done
+
+# The user programs, one module each, named by their file name.
+if [ -n "$programs" ]; then
+	[ -d "$programs" ] || { echo "mkiso.sh: --programs $programs is not a directory" >&2; exit 2; }
+	mkdir -p "$root/boot/user"
+	for file in "$programs"/*; do
+		[ -f "$file" ] || continue
+		name=$(basename "$file")
+		case $name in
+		*[!A-Za-z0-9_.-]*) echo "mkiso.sh: program name \"$name\" is not one word of [A-Za-z0-9_.-]" >&2; exit 2 ;;
+		esac
+		cp "$file" "$root/boot/user/$name"
+		module_lines+=$'\t'"module2 /boot/user/$name '$name'"$'\n'
+	done
+fi
 
 # all_video: GRUB's VBE (BIOS) and GOP (UEFI) drivers, to set the mode the
 # framebuffer tag asks for. Serial first: GRUB's own messages go to COM1 as well as to the screen, so a

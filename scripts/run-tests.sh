@@ -112,14 +112,24 @@ for ((k = 0; k < modules; k++)); do
 	module_args+=(--module "$file:keel-test-module fill=0x$fill")
 done
 
-# One ISO per command line and module count, rebuilt when the kernel changes.
+# The user programs (make user) go on every image, as make's ISO has them.
+programs=${BUILD:-build}/user
+program_args=()
+if [ -d "$programs" ]; then
+	program_args=(--programs "$programs")
+fi
+
+# One ISO per command line and module count, rebuilt when the kernel or a
+# program changes.
 # Built under a name of its own and renamed: boots running side by side
 # (test-all.sh) may want the same ISO, and a boot must never read a
 # half-written one.
 iso=$dir/$(printf '%s %s %s' "$cmdline" "$modules" "$gfxpayload" | md5sum | cut -c1-12).iso
-if [ ! -f "$iso" ] || [ "$kernel" -nt "$iso" ] || [ "$here/mkiso.sh" -nt "$iso" ]; then
+if [ ! -f "$iso" ] || [ "$kernel" -nt "$iso" ] || [ "$here/mkiso.sh" -nt "$iso" ] ||
+	{ [ -d "$programs" ] && [ -n "$(find "$programs" -newer "$iso" -print -quit)" ]; }; then
 	"$here/mkiso.sh" "$iso.$$.tmp.iso" "$kernel" --only "$cmdline" \
 		${module_args[@]+"${module_args[@]}"} \
+		${program_args[@]+"${program_args[@]}"} \
 		${gfxpayload:+--gfxpayload "$gfxpayload"} &&
 		mv -f "$iso.$$.tmp.iso" "$iso" || { rm -f "$iso.$$.tmp.iso"; exit 1; }
 fi

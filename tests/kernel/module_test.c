@@ -95,12 +95,14 @@ KTEST_FLAGS(boot_modules_are_reserved_and_intact, KTEST_LAST)
 		ktest_skip(t, "the runner loaded no test modules");
 		return;
 	}
-	KT_ASSERT_EQ(info->modules, expected);
+	/* The user programs ride along as modules too (scripts/mkiso.sh
+	 * --programs); only the runner's test modules have a fill. */
 	while (mb2_next_module(info, &cursor, &mod) && !ktest_has_failed(t)) {
 		int fill = module_fill(mod.string);
 
+		if (fill < 0)
+			continue;
 		seen++;
-		KT_ASSERT(fill >= 0);
 		check_module(t, &mod, fill);
 	}
 	if (!ktest_has_failed(t))
