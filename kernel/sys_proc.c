@@ -8,6 +8,7 @@
 #include "lib/string.h"
 #include "kernel/arch.h"
 #include "kernel/process.h"
+#include "kernel/random.h"
 #include "kernel/timer.h"
 #include "kernel/uaccess.h"
 #include "kernel/usermode.h"
@@ -138,30 +139,12 @@ int64_t sys_uname(const uint64_t *arg)
 	return copy_to_user(arg[0], &u, sizeof(u));
 }
 
-/* splitmix64 over the cycle counter: varied, not cryptographic (Keel has
- * no entropy source yet; README says so). */
-static uint64_t random_next(void)
-{
-	static uint64_t state;
-	uint64_t z;
-
-	state += 0x9e3779b97f4a7c15ULL ^ arch_cycles();
-	z = state;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 int64_t sys_getrandom(const uint64_t *arg)
 {
 	uint8_t buf[GETRANDOM_MAX];
 	uint64_t n = arg[1] < GETRANDOM_MAX ? arg[1] : GETRANDOM_MAX;
 
-	for (uint64_t i = 0; i < n; i += 8) {
-		uint64_t r = random_next();
-
-		memcpy(buf + i, &r, n - i < 8 ? n - i : 8);
-	}
+	random_bytes(buf, n);
 	if (copy_to_user(arg[0], buf, n))
 		return -EFAULT;
 	return (int64_t)n;
