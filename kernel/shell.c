@@ -22,6 +22,7 @@
 #include "kernel/layout.h"
 #include "kernel/pmm.h"
 #include "kernel/printk.h"
+#include "kernel/program.h"
 #include "kernel/symbols.h"
 #include "kernel/timer.h"
 #include "kernel/version.h"
@@ -47,6 +48,7 @@ static int cmd_uptime(int argc, char **argv);
 static int cmd_ktest(int argc, char **argv);
 static int cmd_reboot(int argc, char **argv);
 static int cmd_halt(int argc, char **argv);
+static int cmd_run(int argc, char **argv);
 
 static const struct shell_command commands[] = {
 	{ "help", "", "list the commands", 0, 0, cmd_help },
@@ -61,6 +63,8 @@ static const struct shell_command commands[] = {
 	  0, 1, cmd_ktest },
 	{ "reboot", "", "restart the machine", 0, 0, cmd_reboot },
 	{ "halt", "", "stop the machine", 0, 0, cmd_halt },
+	{ "run", "NAME [ARGS]", "run a user program (a boot module) to its end",
+	  1, SHELL_MAX_WORDS - 1, cmd_run },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -323,6 +327,22 @@ static int cmd_reboot(int argc, char **argv)
 	(void)argv;
 	kprintf("Keel: restarting\n");
 	arch_reboot();
+}
+
+/* The program's output goes to the consoles; its end is printed. */
+static int cmd_run(int argc, char **argv)
+{
+	struct process_end end;
+	int err = program_run(argv[1], argc - 1, (const char *const *)argv + 1,
+			      &end);
+
+	if (err == -ENOENT)
+		kprintf("run: no program named \"%s\" (the ISO's modules)\n",
+			argv[1]);
+	if (err)
+		return err;
+	program_print_end(argv[1], &end);
+	return end.status;
 }
 
 static int cmd_halt(int argc, char **argv)

@@ -88,22 +88,19 @@ static bool input_ready(void)
 	return console_has_input();
 }
 
-/* Wait for a byte of console input; \r becomes \n, and what is read is
- * echoed, as a terminal in canonical mode does. */
+/* Wait for a byte of console input; \r becomes \n, as a terminal in
+ * canonical mode gives it. */
 static char console_read_byte(void)
 {
 	int c;
 
 	while ((c = console_getc()) < 0)
 		arch_idle_unless(input_ready);
-	if (c == '\r')
-		c = '\n';
-	console_write(&(char){ (char)c }, 1);
-	return (char)c;
+	return c == '\r' ? '\n' : (char)c;
 }
 
 /* Read up to a line: at least one byte, then what is already typed, up to
- * a newline or @arg[2] bytes. */
+ * a newline or @arg[2] bytes. What the process gets is echoed. */
 int64_t sys_read(const uint64_t *arg)
 {
 	char buf[IO_CHUNK];
@@ -121,6 +118,7 @@ int64_t sys_read(const uint64_t *arg)
 	}
 	if (copy_to_user(arg[1], buf, n))
 		return -EFAULT;
+	console_write(buf, n);
 	return (int64_t)n;
 }
 

@@ -218,3 +218,15 @@ static inline void clac(void)
 {
 	__asm__ volatile("clac" : : : "memory");
 }
+
+static inline void write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %[v], %%cr0" : : [v] "r"(v) : "memory");
+}
+
+/* Load the x87, MMX and SSE state from a 512-byte, 16-byte aligned
+ * FXSAVE image (SDM Vol. 2A, FXRSTOR). */
+static inline void fxrstor(const void *area)
+{
+	__asm__ volatile("fxrstor64 (%[a])" : : [a] "r"(area) : "memory");
+}

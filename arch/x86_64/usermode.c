@@ -46,8 +46,37 @@ __attribute__((noreturn)) void user_leave(uint64_t resume, int status);
 extern char syscall_iret_insn[], user_iret_insn[];
 extern uint64_t syscall_iret_count;
 
+/*
+ * User programs use SSE (the x86_64 ABI's floating point): the CPU must be
+ * told that the system saves its state (CR4.OSFXSR) and handles its
+ * exceptions (CR4.OSXMMEXCPT), and that there is an x87 unit to use (CR0.EM
+ * clear, CR0.MP set). SDM Vol. 3A, 13.1.3. The kernel itself is built
+ * without SSE and never touches these registers.
+ */
+#define CR0_MP		(1ULL << 1)
+#define CR0_EM		(1ULL << 2)
+#define CR4_OSFXSR	(1ULL << 9)
+#define CR4_OSXMMEXCPT	(1ULL << 10)
+
+/* The state a process starts with: x87 as FNINIT leaves it (control word
+ * 0x37f), MXCSR with every exception masked, every register zero, so
+ * that nothing of the previous process shows (SDM Vol. 1, table 10-2). */
+#define FXSAVE_FCW	0
+#define FXSAVE_MXCSR	24
+static uint8_t initial_fpu[512] __attribute__((aligned(16))) = {
+	[FXSAVE_FCW] = 0x7f, [FXSAVE_FCW + 1] = 0x03,
+	[FXSAVE_MXCSR] = 0x80, [FXSAVE_MXCSR + 1] = 0x1f,
+};
+
+static void enable_sse(void)
+{
+	write_cr0((read_cr0() & ~CR0_EM) | CR0_MP);
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+}
+
 void arch_usermode_init(void)
 {
+	enable_sse();
 	wrmsr(MSR_STAR, ((uint64_t)STAR_SYSRET_BASE << 48) |
 			((uint64_t)GDT_KERNEL_CODE << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
@@ -80,6 +109,9 @@ int arch_user_run(uint64_t kstack_top, uint64_t rip, uint64_t rsp,
 	f->rsp = rsp;
 	f->ss = GDT_USER_DATA;
 	cli();
+	/* One process runs at a time: it starts with a clean x87/SSE state
+	 * and nothing else needs the one before. */
+	fxrstor(initial_fpu);
 	gdt_set_kernel_stack(kstack_top);
 	this_cpu()->kernel_stack_top = kstack_top;
 	return user_enter(resume, f);
