@@ -15,6 +15,7 @@
 #include "kernel/irq.h"
 #include "kernel/ktest.h"
 #include "kernel/memory.h"
+#include "kernel/module.h"
 #include "kernel/multiboot2.h"
 #include "kernel/options.h"
 #include "kernel/panic.h"
@@ -109,6 +110,8 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	kheap_init();			/* kmalloc, growing on demand */
 	kheap_set_debug(options_on("heap_debug"));
 	boot_step_done("heap");
+	module_init(info);		/* boot modules by name: the programs */
+	boot_step_done("boot modules");
 	/* The screen: the framebuffer or EGA text the loader set up. */
 	screen_init(info, arch_cpu_info()->phys_addr_bits);
 	boot_step_done("screen console");

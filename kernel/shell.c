@@ -20,6 +20,7 @@
 #include "kernel/heap.h"
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
+#include "kernel/module.h"
 #include "kernel/pmm.h"
 #include "kernel/printk.h"
 #include "kernel/program.h"
@@ -48,6 +49,7 @@ static int cmd_uptime(int argc, char **argv);
 static int cmd_ktest(int argc, char **argv);
 static int cmd_reboot(int argc, char **argv);
 static int cmd_halt(int argc, char **argv);
+static int cmd_programs(int argc, char **argv);
 static int cmd_run(int argc, char **argv);
 
 static const struct shell_command commands[] = {
@@ -63,6 +65,9 @@ static const struct shell_command commands[] = {
 	  0, 1, cmd_ktest },
 	{ "reboot", "", "restart the machine", 0, 0, cmd_reboot },
 	{ "halt", "", "stop the machine", 0, 0, cmd_halt },
+	/* Programs and processes. */
+	{ "programs", "", "the boot modules, and which are programs",
+	  0, 0, cmd_programs },
 	{ "run", "NAME [ARGS]", "run a user program (a boot module) to its end",
 	  1, SHELL_MAX_WORDS - 1, cmd_run },
 };
@@ -351,6 +356,15 @@ static int cmd_halt(int argc, char **argv)
 	(void)argv;
 	kprintf("Keel: halted; switch the machine off or reset it\n");
 	arch_halt();
+}
+
+/* The boot modules and lib/elf.c's verdict on each (kernel/module.c). */
+static int cmd_programs(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	module_print_programs();
+	return 0;
 }
 
 /* --- Dispatch ------------------------------------------------------------ */

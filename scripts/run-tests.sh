@@ -152,6 +152,15 @@ QEMU_ARGS+=(-display none -pidfile "$pidfile"
 # (QEMU refuses an empty string; a boot without a command line runs no test.)
 [ -n "$cmdline" ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/cmdline,string=${cmdline//,/,,}")
 [ "$modules" -gt 0 ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/modules,string=$modules")
+# The programs on the image and their sizes, "NAME:BYTES ..."
+# (tests/kernel/elf_test.c).
+if [ ${#program_args[@]} -gt 0 ]; then
+	program_list=$(for f in "$programs"/*; do
+		[ -f "$f" ] && printf '%s:%s ' "$(basename "$f")" "$(stat -c %s "$f")"
+	done)
+	[ -n "$program_list" ] &&
+		QEMU_ARGS+=(-fw_cfg "name=opt/keel/programs,string=${program_list% }")
+fi
 # The PS/2 keyboard: whether there is a controller, and a monitor socket
 # through which the runner types when the kernel asks
 # (tests/kernel/kbd_test.c). QEMU's option parser takes neither '=' nor ','

@@ -261,6 +261,12 @@ step "shell: commands typed over serial, ktest from the prompt comes back" \
 	--must-show '# ktest end: 3 passed, 0 failed, 0 skipped' \
 	--must-show 'ktest: every test passed' --must-show 'keel> version' \
 	--expect "text:), built with " "$kernel"
+step "shell: programs lists the user programs; a module that is not ELF is refused, with the reason" \
+	plain "$here/run-tests.sh" --cmdline "" --modules 1 --name shell-programs \
+	--type 'programs\r' --must-show 'keel> programs' \
+	--must-show 'refused: not ELF (no \x7fELF magic)' \
+	--must-show 'program: entry 0x4' --must-show 'test-args ' \
+	--expect "text:, TLS" "$kernel"
 for result in "PASSED:printf:3 passed, 0 failed" "FAILED:runner_must_fail:0 passed, 1 failed"; do
 	IFS=: read -r word tests counts <<<"$result"
 	step "self-test without isa-debug-exit (a real PC): $word banner, a key restarts" \
