@@ -115,3 +115,26 @@ struct arch_mapping {
 /* Look @va up in the kernel's page tables. Returns 0, -EINVAL when it is
  * not canonical (no page table can map it) or -ENOENT when not mapped. */
 int arch_translate(uint64_t va, struct arch_mapping *m);
+
+/* --- Threads (arch/x86_64/thread.c and switch.asm) ---------------------- */
+
+struct thread;
+
+/* Lay out @t's stack (below t->kstack_top) so that the first switch to it
+ * calls sched_thread_start() there. */
+void arch_thread_prepare(struct thread *t);
+
+/*
+ * Get the CPU ready to run @next, before the switch: TSS.RSP0 and
+ * this_cpu()->kernel_stack_top become next->kstack_top, and when next's
+ * process is not the current thread's, process_activate() loads its
+ * address space. Interrupts off.
+ */
+void arch_thread_switch_in(struct thread *next);
+
+/*
+ * Save @prev's callee-saved registers and stack pointer, and resume @next
+ * where it last switched away (or at its start). Returns when something
+ * switches back to @prev, giving the thread that ran just before.
+ */
+struct thread *arch_thread_switch(struct thread *prev, struct thread *next);

@@ -10,7 +10,11 @@
 #include "kernel/layout.h"
 #include "kernel/panic.h"
 #include "kernel/pmm.h"
+#include "kernel/spinlock.h"
 
+/* Protects kernel_pmm and allocs_until_failure: threads and interrupt
+ * handlers take frames. Taken after the kernel page tables' lock. */
+static struct spinlock frame_lock = SPINLOCK_INIT("frames");
 static struct pmm kernel_pmm;
 static int64_t allocs_until_failure = -1;	/* -1: no injected failure */
 static bool direct_map_complete;
@@ -37,15 +41,24 @@ void frame_reserve(paddr_t start, paddr_t end, const char *what)
 		      pmm_error_name(err));
 }
 
+static paddr_t take_frame(void)
+{
+	uint64_t flags = spin_lock_irqsave(&frame_lock);
+	paddr_t frame = 0;
+
+	if (allocs_until_failure != 0) {
+		if (allocs_until_failure > 0)
+			allocs_until_failure--;
+		frame = pmm_alloc(&kernel_pmm);
+	}
+	spin_unlock_irqrestore(&frame_lock, flags);
+	return frame;
+}
+
 paddr_t frame_alloc(void)
 {
-	paddr_t frame;
+	paddr_t frame = take_frame();
 
-	if (allocs_until_failure == 0)
-		return 0;
-	if (allocs_until_failure > 0)
-		allocs_until_failure--;
-	frame = pmm_alloc(&kernel_pmm);
 	/* Frames come lowest first, so this holds unless low memory is
 	 * almost all taken before the kernel's tables exist. */
 	if (frame && !direct_map_complete && frame >= BOOT_DIRECT_MAP_LIMIT)
@@ -59,8 +72,10 @@ paddr_t frame_alloc(void)
 
 void frame_free(paddr_t frame)
 {
+	uint64_t flags = spin_lock_irqsave(&frame_lock);
 	int err = pmm_free(&kernel_pmm, frame);
 
+	spin_unlock_irqrestore(&frame_lock, flags);
 	if (err)
 		panic("frame_free(%#llx): %s", (unsigned long long)frame,
 		      pmm_error_name(err));

@@ -6,7 +6,8 @@
  * pmm_* is the core, written against a caller-owned struct pmm and tested
  * on the host; frame_* is the kernel's allocator built on it, which zeroes
  * what it hands out, panics on a bad free and can be told to fail.
- * Not thread-safe yet: there is one CPU and no preemption.
+ * frame_alloc() and frame_free() take a lock: any thread or interrupt
+ * handler may call them.
  */
 #pragma once
 

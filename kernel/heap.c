@@ -12,12 +12,34 @@
 #include "kernel/frame.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/spinlock.h"
 #include "kernel/symbols.h"
 #include "kernel/vmm.h"
 
 /* Grow in steps of at least this much, to keep page-table work rare. */
 #define HEAP_GROW_MIN (64 * 1024)
 
+/*
+ * Protects kernel_heap and heap_end: threads may be preempted inside an
+ * allocation. Held with preemption off but interrupts on, because zeroing
+ * a large block or the frames of a grow takes long enough to lose ticks;
+ * so no interrupt handler may use the heap. Taken before the kernel page
+ * tables' and the frames' locks (grow() maps pages).
+ */
+static struct spinlock heap_lock = SPINLOCK_INIT("heap");
+
+static void heap_lock_take(void)
+{
+	preempt_disable();
+	spin_lock(&heap_lock);
+}
+
+static void heap_lock_give(void)
+{
+	spin_unlock(&heap_lock);
+	preempt_enable();
+}
 static struct heap kernel_heap;
 static vaddr_t heap_end = HEAP_START;	/* first unmapped heap address */
 
@@ -83,27 +105,47 @@ void kheap_set_debug(bool on)
 
 void *kmalloc(size_t size)
 {
-	return heap_alloc(&kernel_heap, size);
+	heap_lock_take();
+	void *r = heap_alloc(&kernel_heap, size);
+
+	heap_lock_give();
+	return r;
 }
 
 void *kcalloc(size_t n, size_t size)
 {
-	return heap_calloc(&kernel_heap, n, size);
+	heap_lock_take();
+	void *r = heap_calloc(&kernel_heap, n, size);
+
+	heap_lock_give();
+	return r;
 }
 
 void *krealloc(void *p, size_t size)
 {
-	return heap_realloc_from(&kernel_heap, p, size, __builtin_return_address(0));
+	heap_lock_take();
+	void *r = heap_realloc_from(&kernel_heap, p, size,
+				    __builtin_return_address(0));
+
+	heap_lock_give();
+	return r;
 }
 
 void *kmalloc_aligned(size_t size, size_t align)
 {
-	return heap_alloc_aligned(&kernel_heap, size, align);
+	heap_lock_take();
+	void *r = heap_alloc_aligned(&kernel_heap, size, align);
+
+	heap_lock_give();
+	return r;
 }
 
 void kfree(void *p)
 {
+	heap_lock_take();
+
 	heap_free_from(&kernel_heap, p, __builtin_return_address(0));
+	heap_lock_give();
 }
 
 void kheap_stats(struct heap_stats *st)
@@ -113,7 +155,11 @@ void kheap_stats(struct heap_stats *st)
 
 unsigned int kheap_check(void)
 {
-	return heap_check(&kernel_heap);
+	heap_lock_take();
+	unsigned int problems = heap_check(&kernel_heap);
+
+	heap_lock_give();
+	return problems;
 }
 
 void kheap_print_stats(void)

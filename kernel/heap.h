@@ -6,8 +6,9 @@
  * and maps fresh frames there as it grows. Blocks are 16-byte aligned.
  * Out of memory returns NULL; misuse (double free, a pointer the heap never
  * returned, a write past a block) panics naming the address and the caller.
- * Not for interrupt handlers: the heap takes no lock, and an allocation
- * interrupted by another would corrupt it.
+ * Any thread may call it (a lock held with preemption off serialises
+ * them), but not an interrupt handler: the lock leaves interrupts on, and
+ * a handler allocating inside an interrupted allocation would deadlock.
  */
 #pragma once
 

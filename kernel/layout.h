@@ -7,6 +7,8 @@
  *                                   until arch/x86_64/vm.c replaces them
  *   0xffff800000000000 .. +64 TiB   direct map of physical memory (PHYS_OFFSET)
  *   0xffffc00000000000 .. +1 TiB    kernel heap (grows on demand)
+ *   0xffffc80000000000 .. +512 GiB  thread stacks, each with an unmapped
+ *                                   guard below it (kernel/thread.c)
  *   0xffffd00000000000 .. +512 GiB  scratch space for the self-test's mappings
  *   0xffffe00000000000 .. +512 GiB  device memory (the framebuffer), mapped
  *                                   by vmm_map_device()
@@ -28,6 +30,8 @@
 #define DIRECT_MAP_MAX (64ULL << 40)
 #define HEAP_START 0xffffc00000000000ULL
 #define HEAP_MAX (1ULL << 40)
+#define THREAD_STACKS_START 0xffffc80000000000ULL	/* one PML4 slot */
+#define THREAD_STACKS_MAX (512ULL << 30)
 #define KTEST_SCRATCH 0xffffd00000000000ULL	/* one PML4 slot, unused */
 #define DEVICE_MAP_START 0xffffe00000000000ULL	/* one PML4 slot */
 #define DEVICE_MAP_MAX (512ULL << 30)

@@ -21,6 +21,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/version.h"
 
@@ -112,6 +113,9 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	boot_step_done("heap");
 	module_init(info);		/* boot modules by name: the programs */
 	boot_step_done("boot modules");
+	/* Threads need the heap; the tick that preempts them starts below. */
+	sched_init();			/* this flow becomes thread "boot" */
+	boot_step_done("threads");
 	/* The screen: the framebuffer or EGA text the loader set up. */
 	screen_init(info, arch_cpu_info()->phys_addr_bits);
 	boot_step_done("screen console");

@@ -25,6 +25,7 @@
 #include "kernel/printk.h"
 #include "kernel/program.h"
 #include "kernel/symbols.h"
+#include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/version.h"
 
@@ -51,6 +52,9 @@ static int cmd_reboot(int argc, char **argv);
 static int cmd_halt(int argc, char **argv);
 static int cmd_programs(int argc, char **argv);
 static int cmd_run(int argc, char **argv);
+/* Threads (kernel/thread.c). */
+static int cmd_threads(int argc, char **argv);
+static int cmd_spin(int argc, char **argv);
 
 static const struct shell_command commands[] = {
 	{ "help", "", "list the commands", 0, 0, cmd_help },
@@ -70,6 +74,10 @@ static const struct shell_command commands[] = {
 	  0, 0, cmd_programs },
 	{ "run", "NAME [ARGS]", "run a user program (a boot module) to its end",
 	  1, SHELL_MAX_WORDS - 1, cmd_run },
+	{ "threads", "", "every thread: state, CPU time, switches", 0, 0,
+	  cmd_threads },
+	{ "spin", "", "start a thread that spins forever (preemption demo)",
+	  0, 0, cmd_spin },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -241,6 +249,8 @@ static const struct {
 	{ 0, 0x800000000000ULL, "lower half: not mapped (user space, later)" },
 	{ PHYS_OFFSET, DIRECT_MAP_MAX, "direct map of RAM (read+write, NX)" },
 	{ HEAP_START, HEAP_MAX, "kernel heap, mapped as it grows" },
+	{ THREAD_STACKS_START, THREAD_STACKS_MAX,
+	  "thread stacks, each above an unmapped guard" },
 	{ KTEST_SCRATCH, 512ULL << 30, "scratch space of the self-test" },
 	{ KERNEL_VMA, 2ULL << 30, "kernel image window" },
 };
@@ -364,6 +374,40 @@ static int cmd_programs(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	module_print_programs();
+	return 0;
+}
+
+/* --- Threads ------------------------------------------------------------- */
+
+static int cmd_threads(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	thread_print_all();
+	return 0;
+}
+
+static void spin_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		arch_relax();
+}
+
+/* The thread never ends and is never joined: it shows that the shell (and
+ * everything else) still gets the CPU while something hogs it. */
+static int cmd_spin(int argc, char **argv)
+{
+	struct thread *t;
+
+	(void)argc;
+	(void)argv;
+	t = thread_create("spin", spin_forever, NULL);
+	if (!t) {
+		kprintf("spin: no memory for a thread\n");
+		return -ENOMEM;
+	}
+	kprintf("spin: thread %u spins; the tick preempts it\n", t->id);
 	return 0;
 }
 

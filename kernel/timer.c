@@ -4,6 +4,8 @@
 #include "kernel/timer.h"
 
 #include "kernel/arch.h"
+#include "kernel/sched.h"
+#include "kernel/thread.h"
 
 static volatile uint64_t ticks;
 static uint64_t tick_period_ps;	/* picoseconds per tick */
@@ -25,6 +27,7 @@ void timer_init(uint32_t hz)
 void timer_tick(void)
 {
 	ticks++;
+	sched_tick();		/* CPU time, sleepers, the time slice */
 }
 
 uint64_t timer_ticks(void)
@@ -62,11 +65,21 @@ static bool sleep_over(void)
 	return timer_uptime_ns() >= sleep_until;
 }
 
-/* Not reentrant (one sleeper at a time): there are no threads yet. */
+/*
+ * Threads sleep through the scheduler, and the CPU runs others meanwhile.
+ * Before sched_init(), or where the caller may not block, the CPU idles
+ * instead; that path is not reentrant (one flow of control uses it).
+ */
 void sleep_ms(uint32_t ms)
 {
-	sleep_until = timer_uptime_ns() + (uint64_t)ms * 1000000 +
-		      tick_period_ps / 1000;	/* a partial tick counts 0 */
+	uint64_t until = timer_uptime_ns() + (uint64_t)ms * 1000000 +
+			 tick_period_ps / 1000;	/* a partial tick counts 0 */
+
+	if (sched_may_block()) {
+		sched_sleep_until(until);
+		return;
+	}
+	sleep_until = until;
 	while (!sleep_over())
 		arch_idle_unless(sleep_over);
 }

@@ -188,6 +188,12 @@ step "a kernel stack overflow is reported through the double-fault stack" \
 	--expect panic --must-show "EXCEPTION: double fault (#DF)" \
 	--must-show "PANIC: kernel stack overflow: the kernel stack ran into its guard page" \
 	--name stack-overflow "$kernel"
+step "a thread's stack overflow is reported through the double-fault stack" \
+	plain "$here/run-tests.sh" --cmdline ktest=thread_stack_overflow_is_reported \
+	--expect panic --must-show "EXCEPTION: double fault (#DF)" \
+	--must-show 'PANIC: kernel stack overflow: the stack of thread ' \
+	--must-show '("overflow") ran into its guard page at 0xffffc8' \
+	--name thread-stack-overflow "$kernel"
 step "a double free of a frame panics, naming it" plain "$here/run-tests.sh" \
 	--cmdline ktest=memory_double_free_panics --expect panic \
 	--must-show "PANIC: frame_free(0x" --name frame-double-free "$kernel"
@@ -267,6 +273,12 @@ step "shell: programs lists the user programs; a module that is not ELF is refus
 	--must-show 'refused: not ELF (no \x7fELF magic)' \
 	--must-show 'program: entry 0x4' --must-show 'test-args ' \
 	--expect "text:, TLS" "$kernel"
+step "shell: typing still works while a thread spins forever" plain \
+	"$here/run-tests.sh" --cmdline "" --name shell-spin \
+	--type 'spin\r' --type 'threads\r' --type 'uptime\r' --type 'version\r' \
+	--must-show 'spin: thread 2 spins; the tick preempts it' \
+	--must-show '   2  spin             ready' \
+	--must-show 'keel> uptime' --expect "text:), built with " "$kernel"
 for result in "PASSED:printf:3 passed, 0 failed" "FAILED:runner_must_fail:0 passed, 1 failed"; do
 	IFS=: read -r word tests counts <<<"$result"
 	step "self-test without isa-debug-exit (a real PC): $word banner, a key restarts" \

@@ -15,6 +15,7 @@
 #include "kernel/printk.h"
 #include "kernel/symbols.h"
 #include "kernel/layout.h"
+#include "kernel/thread.h"
 #include "lib/vsnprintf.h"
 
 static const char *const exception_names[32] = {
@@ -72,7 +73,7 @@ const char *exception_guard_hit(uintptr_t addr)
 		if (addr >= guards[i].start && addr < guards[i].end)
 			return guards[i].stack;
 	}
-	return NULL;
+	return thread_guard_hit(addr);	/* the threads' stacks */
 }
 
 /* Page-fault error code bits (SDM Vol. 3A, figure 4-12). */
@@ -136,13 +137,19 @@ static void print_symbol(uint64_t addr)
 		kprintf("?");
 }
 
-/* A frame pointer worth following: aligned and inside the kernel's .bss,
- * where every kernel stack lives. */
+/* A frame pointer worth following: aligned and inside a kernel stack,
+ * that is the kernel's .bss (the boot and IST stacks) or a thread's. */
 static bool frame_pointer_ok(uint64_t rbp)
 {
-	return !(rbp & 7) && rbp >= (uintptr_t)__bss_start &&
-	       rbp + 16 <= (uintptr_t)__bss_end &&
-	       !exception_guard_hit(rbp) && !exception_guard_hit(rbp + 8);
+	bool in_bss = rbp >= (uintptr_t)__bss_start &&
+		      rbp + 16 <= (uintptr_t)__bss_end;
+
+	if (rbp & 7)
+		return false;
+	if (thread_stack_contains(rbp, 16))
+		return true;
+	return in_bss && !exception_guard_hit(rbp) &&
+	       !exception_guard_hit(rbp + 8);
 }
 
 void backtrace_print(uint64_t rip, uint64_t rbp)

@@ -70,8 +70,8 @@ void gdt_init(void);
  * stack itself [bottom, top). */
 void gdt_ist_stack(int ist, uintptr_t *guard, uintptr_t *bottom, uintptr_t *top);
 
-/* Set this CPU's TSS.RSP0: the stack an interrupt or exception from ring 3
- * switches to (SDM Vol. 3A, 6.14.4). */
+/* The stack the CPU loads on an interrupt or exception from ring 3
+ * (TSS.RSP0): the running thread's kernel stack top. */
 void gdt_set_kernel_stack(uint64_t rsp0);
 
 /* This CPU's TSS.RSP0, for tests. */

@@ -3,8 +3,10 @@
  */
 #include "arch/x86_64/trap.h"
 
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fault.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 
 static trap_handler handlers[IDT_VECTORS];
 static uint64_t counts[IDT_VECTORS];
@@ -31,6 +33,10 @@ void trap_dispatch(struct trap_frame *frame)
 		return;
 	if (handlers[v]) {
 		handlers[v](frame);
+		/* Preempt here, the handler done and its EOI sent, when the
+		 * interrupted code could have been interrupted anyway. */
+		if (v >= VEC_IRQ_BASE && (frame->rflags & RFLAGS_IF))
+			sched_irq_exit();
 		return;
 	}
 	if (v < VEC_IRQ_BASE) {

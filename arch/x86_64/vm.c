@@ -163,6 +163,7 @@ static const struct {
 	uint64_t size;
 } growing_regions[] = {
 	{ HEAP_START, HEAP_MAX },
+	{ THREAD_STACKS_START, THREAD_STACKS_MAX },
 	{ KTEST_SCRATCH, 1ULL << 39 },
 	{ DEVICE_MAP_START, DEVICE_MAP_MAX },
 };

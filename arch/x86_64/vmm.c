@@ -15,6 +15,12 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/vm.h"
 #include "kernel/layout.h"
+#include "kernel/spinlock.h"
+
+/* Serialises changes to the kernel's tree (the mapper takes no lock):
+ * the heap and thread stacks map and unmap from any thread. Taken after
+ * the heap's lock, before the frames' (new tables come from there). */
+static struct spinlock kernel_tree_lock = SPINLOCK_INIT("kernel page tables");
 
 static pte_t pte_flags(unsigned int flags)
 {
@@ -45,24 +51,35 @@ static int map_errno(enum paging_error err)
 
 int vmm_map(vaddr_t va, paddr_t frame, unsigned int flags)
 {
-	return map_errno(paging_flush(paging_map(vm_kernel_tree(), va, frame,
-						 PAGE_4K, pte_flags(flags),
-						 vm_table_source())));
+	uint64_t irqs = spin_lock_irqsave(&kernel_tree_lock);
+	int err = map_errno(paging_flush(paging_map(vm_kernel_tree(), va, frame,
+						    PAGE_4K, pte_flags(flags),
+						    vm_table_source())));
+
+	spin_unlock_irqrestore(&kernel_tree_lock, irqs);
+	return err;
 }
 
 paddr_t vmm_unmap(vaddr_t va)
 {
+	uint64_t irqs = spin_lock_irqsave(&kernel_tree_lock);
 	struct paging_result r = paging_unmap(vm_kernel_tree(), va, PAGE_4K);
 	paddr_t frame = r.frame;
 
-	return paging_flush(r) == PAGING_OK ? frame : 0;
+	if (paging_flush(r) != PAGING_OK)
+		frame = 0;
+	spin_unlock_irqrestore(&kernel_tree_lock, irqs);
+	return frame;
 }
 
 void vmm_release_tables(vaddr_t start, vaddr_t end)
 {
+	uint64_t irqs = spin_lock_irqsave(&kernel_tree_lock);
+
 	paging_free_empty_tables(vm_kernel_tree(),
 				 (struct page_range){ start, end },
 				 vm_table_source());
+	spin_unlock_irqrestore(&kernel_tree_lock, irqs);
 }
 
 /*

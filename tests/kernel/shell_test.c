@@ -101,7 +101,7 @@ KTEST(shell_help_lists_every_command)
 {
 	static const char *const names[] = {
 		"help", "version", "mem", "map", "vm", "cpu", "uptime",
-		"ktest", "reboot", "halt",
+		"ktest", "reboot", "halt", "threads", "spin",
 	};
 
 	KT_ASSERT_EQ(run("help"), 0);
@@ -223,8 +223,10 @@ KTEST(shell_vm_lists_the_regions)
 	KT_ASSERT_EQ(run("vm"), 0);
 	EXPECT_OUT("0xffff800000000000-0xffffbfffffffffff     64 TiB "
 		   "direct map");
-	KT_ASSERT_EQ(count_lines(out), 12);
+	KT_ASSERT_EQ(count_lines(out), 13);
 	EXPECT_OUT("0xffffc00000000000-");
+	EXPECT_OUT("0xffffc80000000000-0xffffc87fffffffff    512 GiB thread "
+		   "stacks");
 	snprintf(text, sizeof(text), "0x%016llx-",
 		 (unsigned long long)(uintptr_t)__text_start);
 	EXPECT_OUT(text);
