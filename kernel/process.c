@@ -12,13 +12,15 @@
 #include "kernel/frame.h"
 #include "kernel/heap.h"
 #include "kernel/layout.h"
+#include "kernel/irq.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/thread.h"
 #include "kernel/usermode.h"
 #include "kernel/uspace.h"
 #include "kernel/vmm.h"
 
-/* One CPU runs one process at a time, from process_run() to its end. */
-static struct process *running;
+/* Counters changed by threads that may be preempted: atomics. */
 static int next_pid = 1;
 static unsigned int live;
 
@@ -114,20 +116,20 @@ struct process *process_create(const char *name)
 		return NULL;
 	strlcpy(p->name, name, sizeof(p->name));
 	p->space = uspace_create();
-	p->kstack = kmalloc_aligned(PROCESS_KSTACK_SIZE, 16);
-	if (!p->space || !p->kstack)
+	p->arch = arch_user_state_create();
+	if (!p->space || !p->arch)
 		goto out_free;
 	if (map_fresh(p, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
 		      VMM_WRITE))
 		goto out_free;
-	p->pid = next_pid++;
+	p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
 	p->start_rsp = USER_STACK_TOP;
 	p->mmap_next = MMAP_TOP;
-	live++;
+	__atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
 	return p;
 out_free:
 	uspace_destroy(p->space);
-	kfree(p->kstack);
+	arch_user_state_destroy(p->arch);
 	kfree(p);
 	return NULL;
 }
@@ -137,57 +139,107 @@ void process_destroy(struct process *p)
 	if (!p)
 		return;
 	uspace_destroy(p->space);
-	kfree(p->kstack);
+	arch_user_state_destroy(p->arch);
 	kfree(p);
-	live--;
+	__atomic_fetch_sub(&live, 1, __ATOMIC_RELAXED);
 }
 
 unsigned int process_count(void)
 {
-	return live;
+	return __atomic_load_n(&live, __ATOMIC_RELAXED);
 }
 
 struct process *process_current(void)
 {
-	return running;
+	struct thread *t = thread_current();
+
+	return t ? t->process : NULL;
 }
 
 void process_activate(struct process *p)
 {
-	if (p)
-		uspace_activate(p->space);
+	if (!p)
+		return;
+	uspace_activate(p->space);
+	arch_user_state_load(p->arch);
+	arch_user_set_tls(p->fs_base);
+}
+
+/* The process's thread: into user mode, for good. The switch to this
+ * thread already loaded the process (its thread's process is set before
+ * it first runs). */
+static void process_main(void *arg)
+{
+	struct process *p = arg;
+
+	arch_user_enter(thread_current()->kstack_top, p->entry, p->start_rsp);
+}
+
+/* The end of every process, on its thread's kernel stack; nothing of the
+ * kernel's was interrupted, so interrupts may come on. */
+static __attribute__((noreturn)) void process_end(struct process *p)
+{
+	irq_enable();
+	thread_exit(p->end.status);
+}
+
+int process_start(struct process *p)
+{
+	struct thread *t = thread_alloc(p->name, process_main, p);
+
+	if (!t)
+		return -ENOMEM;
+	t->process = p;
+	p->thread = t;
+	sched_add(t);
+	return 0;
+}
+
+int process_wait(struct process *p)
+{
+	int status;
+
+	thread_join(p->thread, &status);
+	p->thread = NULL;
+	return p->end.status;
 }
 
 int process_run(struct process *p)
 {
-	struct process *caller = running;
-	uint64_t irq = arch_irq_save();
-	int status;
+	int err = process_start(p);
 
-	running = p;
-	process_activate(p);
-	arch_user_set_tls(p->fs_base);
-	status = arch_user_run((uint64_t)(uintptr_t)p->kstack +
-			       PROCESS_KSTACK_SIZE, p->entry, p->start_rsp,
-			       &p->resume);
-	running = caller;
-	uspace_activate(caller ? caller->space : NULL);
-	arch_irq_restore(irq);
-	p->end.status = status;
-	return status;
+	return err ? err : process_wait(p);
+}
+
+void process_kill(struct process *p)
+{
+	p->kill_requested = true;
 }
 
 void process_exit(int status)
 {
-	struct process *p = running;
+	struct process *p = process_current();
 
 	p->end.killed = false;
-	arch_user_leave(p->resume, status & 0xff);
+	p->end.status = status & 0xff;
+	process_end(p);
+}
+
+void process_irq_return(void)
+{
+	struct process *p = process_current();
+
+	if (!p || !p->kill_requested)
+		return;
+	kprintf("user: %s (pid %d) killed by the kernel\n", p->name, p->pid);
+	p->end = (struct process_end){ true, PROCESS_KILLED_STATUS,
+				       PROCESS_KILLED_VECTOR, 0, 0 };
+	process_end(p);
 }
 
 void process_fault(const struct user_fault *f)
 {
-	struct process *p = running;
+	struct process *p = process_current();
 
 	kprintf("user: %s (pid %d) killed: %s at RIP %#llx", p->name, p->pid,
 		f->name, (unsigned long long)f->ip);
@@ -198,5 +250,5 @@ void process_fault(const struct user_fault *f)
 	kprintf("\n");
 	p->end = (struct process_end){ true, 128 + (int)f->vector, f->vector,
 				       f->ip, f->addr };
-	arch_user_leave(p->resume, p->end.status);
+	process_end(p);
 }

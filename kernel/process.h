@@ -11,9 +11,10 @@
  *                                faults instead of running into a mapping
  *   .. USER_STACK_TOP            the stack (USER_STACK_SIZE, mapped at start)
  *
- * A process runs from the thread that calls process_run() until it exits
- * or is killed: the kernel saves that thread's context, enters user mode,
- * and resumes when the process ends (arch_user_run()).
+ * A process is one thread (kernel/thread.h) that enters user mode for good
+ * (arch_user_enter()) and ends, from a system call or a fault, when the
+ * process exits or is killed; its kernel stack is that thread's. The scheduler switches it like any
+ * thread and calls process_activate() to load its address space.
  */
 #pragma once
 
@@ -28,12 +29,17 @@
 #define USER_STACK_GUARD	(1024 * 1024)
 #define MMAP_TOP		(USER_STACK_TOP - USER_STACK_SIZE - USER_STACK_GUARD)
 #define USER_CODE_BASE		0x400000ULL	/* where test code is put */
-#define PROCESS_KSTACK_SIZE	(16 * 1024)
 #define PROCESS_NAME_MAX	16
 /* Frames user memory may not take, so the kernel can always go on. */
 #define USER_FRAME_RESERVE	1024
 
 struct uspace;
+struct thread;
+struct arch_user_state;
+
+/* process_kill(): status as if by SIGKILL, and no CPU vector. */
+#define PROCESS_KILLED_STATUS	(128 + 9)
+#define PROCESS_KILLED_VECTOR	256
 
 /* How a process ended. */
 struct process_end {
@@ -48,7 +54,8 @@ struct process {
 	int pid;
 	char name[PROCESS_NAME_MAX];
 	struct uspace *space;
-	void *kstack;			/* PROCESS_KSTACK_SIZE bytes */
+	struct arch_user_state *arch;	/* FPU/SSE registers */
+	struct thread *thread;		/* while it runs: its thread */
 	uint64_t entry;			/* first user instruction */
 	uint64_t start_rsp;		/* initial user stack pointer */
 	uint64_t brk_start;		/* the break's lowest value */
@@ -57,7 +64,7 @@ struct process {
 	uint64_t fs_base;		/* arch_prctl(ARCH_SET_FS) */
 	uint64_t clear_child_tid;	/* set_tid_address() */
 	bool enosys_reported;		/* an unknown call was reported */
-	uint64_t resume;		/* the context process_run() left */
+	volatile bool kill_requested;	/* process_kill() */
 	struct process_end end;
 	uint64_t user_frames;		/* frames of its pages, for statistics */
 };
@@ -87,15 +94,27 @@ int process_set_stack(struct process *p, const void *data, size_t size);
  * the program's highest segment. */
 void process_set_break(struct process *p, uint64_t end);
 
-/* Run @p in user mode from p->entry until it ends; returns p->end.status
- * and fills p->end. */
+/* Start @p's thread, which enters user mode at p->entry. 0, or -ENOMEM
+ * (no thread). */
+int process_start(struct process *p);
+
+/* Wait for a started @p to end; returns p->end.status (p->end says how).
+ * The caller then destroys it. */
+int process_wait(struct process *p);
+
+/* process_start() and process_wait(): run @p to its end. Returns its
+ * status, or -ENOMEM when it could not start. */
 int process_run(struct process *p);
+
+/* Ask @p to end: it is killed the next time an interrupt leaves it in
+ * user mode (a process in a system call finishes the call first). */
+void process_kill(struct process *p);
 
 /* The process running on this CPU, or NULL. */
 struct process *process_current(void);
 
-/* Load @p's address space on this CPU (the scheduler's hook on a switch;
- * NULL does nothing). */
+/* Load @p's address space, FPU state and TLS base on this CPU (the
+ * scheduler's hook on a switch; NULL does nothing). Interrupts off. */
 void process_activate(struct process *p);
 
 /* End the current process with @status (exit, exit_group). */

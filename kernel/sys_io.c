@@ -8,8 +8,8 @@
 #include <stdbool.h>
 
 #include "lib/errno.h"
-#include "kernel/arch.h"
 #include "kernel/console.h"
+#include "kernel/timer.h"
 #include "kernel/uaccess.h"
 #include "kernel/uspace.h"
 
@@ -83,19 +83,16 @@ int64_t sys_writev(const uint64_t *arg)
 	return total;
 }
 
-static bool input_ready(void)
-{
-	return console_has_input();
-}
-
 /* Wait for a byte of console input; \r becomes \n, as a terminal in
  * canonical mode gives it. */
 static char console_read_byte(void)
 {
 	int c;
 
+	/* The console has no wait queue: look again every millisecond,
+	 * asleep in between, so other threads run. */
 	while ((c = console_getc()) < 0)
-		arch_idle_unless(input_ready);
+		sleep_ms(1);
 	return c == '\r' ? '\n' : (char)c;
 }
 

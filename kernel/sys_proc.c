@@ -9,6 +9,7 @@
 #include "kernel/arch.h"
 #include "kernel/process.h"
 #include "kernel/random.h"
+#include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/uaccess.h"
 #include "kernel/usermode.h"
@@ -34,10 +35,10 @@ int64_t sys_getpid(const uint64_t *arg)
 	return process_current()->pid;
 }
 
-/* One process runs at a time for now: there is nobody to yield to. */
 int64_t sys_sched_yield(const uint64_t *arg)
 {
 	(void)arg;
+	thread_yield();
 	return 0;
 }
 

@@ -13,18 +13,25 @@
 void arch_usermode_init(void);
 
 /*
- * Enter user mode at @rip with the stack pointer @rsp and interrupts on.
- * Entries from user mode (system calls, interrupts, faults) use the kernel
- * stack that ends at @kstack_top. The caller's context is kept in *@resume;
- * arch_user_leave(*resume, status), called on that kernel stack, comes
- * back here and this returns the status.
+ * Enter user mode at @rip with the stack pointer @rsp and interrupts on,
+ * for good: the calling thread's kernel stack, which ends at @kstack_top,
+ * is given over to the entries from user mode (system calls, interrupts,
+ * faults), and the thread ends from one of them (process_exit()).
  */
-int arch_user_run(uint64_t kstack_top, uint64_t rip, uint64_t rsp,
-		  uint64_t *resume);
+__attribute__((noreturn)) void arch_user_enter(uint64_t kstack_top,
+					       uint64_t rip, uint64_t rsp);
 
-/* Leave user mode for good: return @status from the arch_user_run() whose
- * context @resume is. Interrupts are off when that call returns. */
-__attribute__((noreturn)) void arch_user_leave(uint64_t resume, int status);
+/*
+ * What the CPU holds for a process besides its general registers, which
+ * must follow it across switches: the floating-point and SSE registers
+ * (the kernel itself never uses them). create gives the state a new
+ * process starts with (NULL: no memory); load makes @s the CPU's, saving
+ * the registers of the state that had them; destroy forgets @s.
+ */
+struct arch_user_state;
+struct arch_user_state *arch_user_state_create(void);
+void arch_user_state_destroy(struct arch_user_state *s);
+void arch_user_state_load(struct arch_user_state *s);
 
 /* The thread-local storage base of the code in user mode (the FS base). */
 void arch_user_set_tls(uint64_t base);
@@ -45,5 +52,10 @@ struct user_fault {
 };
 
 /* Called by the architecture for a fault in user mode: report it and end
- * the process. Runs on the process's kernel stack, interrupts off. */
+ * the process. Runs on the process's kernel stack, interrupts off, with
+ * nothing of the kernel's interrupted. */
 __attribute__((noreturn)) void process_fault(const struct user_fault *f);
+
+/* Called by the architecture before an interrupt returns to user mode,
+ * interrupts off: ends the process if the kernel asked it to end. */
+void process_irq_return(void);

@@ -230,3 +230,9 @@ static inline void fxrstor(const void *area)
 {
 	__asm__ volatile("fxrstor64 (%[a])" : : [a] "r"(area) : "memory");
 }
+
+/* Save the x87, MMX and SSE state into a 512-byte, 16-byte aligned area. */
+static inline void fxsave(void *area)
+{
+	__asm__ volatile("fxsave64 (%[a])" : : [a] "r"(area) : "memory");
+}

@@ -1,6 +1,6 @@
 ; arch/x86_64/syscall.asm - the ways between ring 3 and the kernel that are
-; not interrupts: the SYSCALL entry and its return, the first entry into a
-; process, and the way back to the kernel code that started it.
+; not interrupts: the SYSCALL entry and its return, and the first entry
+; into a process.
 ;
 ; Every path keeps the user's registers in a struct trap_frame
 ; (arch/x86_64/trap.h) on the process's kernel stack, pushed in the same
@@ -18,6 +18,8 @@
 ; Selectors (arch/x86_64/gdt.h, checked in arch/x86_64/syscall.c).
 %define USER_DATA_SEL		0x1b
 %define USER_CODE_SEL		0x23
+; RFLAGS a process starts with: IF, and bit 1, which is always set.
+%define USER_RFLAGS		0x202
 ; The trap frame's vector for a system call: no CPU vector is this big.
 %define SYSCALL_FRAME_VECTOR	0x100
 
@@ -27,7 +29,6 @@ global syscall_iret_insn
 global syscall_iret_count
 global user_enter
 global user_iret_insn
-global user_leave
 
 section .text
 
@@ -111,37 +112,36 @@ syscall_entry:
 syscall_iret_insn:
 	iretq
 
-; uint64_t *saved, struct trap_frame *frame (SysV: RDI, RSI)
-; Save the kernel's callee-saved registers on this stack and its RSP in
-; *saved, then enter ring 3 with the registers of @frame, which sits at the
-; top of the process's kernel stack. user_leave() comes back here.
+; uint64_t rip, uint64_t rsp, uint64_t kstack_top (SysV: RDI, RSI, RDX),
+; never returns. Enter ring 3 at @rip with stack @rsp, interrupts on and
+; every other register zero. What was on the kernel stack below
+; @kstack_top is given up: the caller's own frame may lie there, so
+; everything needed is in registers before RSP moves.
 user_enter:
-	push rbp
-	push rbx
-	push r12
-	push r13
-	push r14
-	push r15
-	mov [rdi], rsp
-	mov rsp, rsi
-	pop_registers
-	add rsp, 16
+	mov rsp, rdx
+	push USER_DATA_SEL		; SS
+	push rsi			; RSP
+	push USER_RFLAGS		; RFLAGS
+	push USER_CODE_SEL		; CS
+	push rdi			; RIP
+	xor eax, eax
+	xor ebx, ebx
+	xor ecx, ecx
+	xor edx, edx
+	xor esi, esi
+	xor edi, edi
+	xor ebp, ebp
+	xor r8d, r8d
+	xor r9d, r9d
+	xor r10d, r10d
+	xor r11d, r11d
+	xor r12d, r12d
+	xor r13d, r13d
+	xor r14d, r14d
+	xor r15d, r15d
 	swapgs
 user_iret_insn:
 	iretq
-
-; uint64_t saved, int status (SysV: RDI, ESI), never returns here.
-; Go back to the kernel stack user_enter() saved and return @status from it.
-user_leave:
-	mov rsp, rdi
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbx
-	pop rbp
-	mov eax, esi
-	ret
 
 section .data
 align 8

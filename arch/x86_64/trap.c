@@ -7,6 +7,7 @@
 #include "arch/x86_64/fault.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/usermode.h"
 
 static trap_handler handlers[IDT_VECTORS];
 static uint64_t counts[IDT_VECTORS];
@@ -37,6 +38,9 @@ void trap_dispatch(struct trap_frame *frame)
 		 * interrupted code could have been interrupted anyway. */
 		if (v >= VEC_IRQ_BASE && (frame->rflags & RFLAGS_IF))
 			sched_irq_exit();
+		/* A process the kernel wants to end ends here. */
+		if (v >= VEC_IRQ_BASE && (frame->cs & 3))
+			process_irq_return();
 		return;
 	}
 	if (v < VEC_IRQ_BASE) {

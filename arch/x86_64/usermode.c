@@ -15,6 +15,7 @@
 #include "arch/x86_64/msr.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/trap.h"
+#include "kernel/heap.h"
 #include "kernel/percpu.h"
 #include "kernel/syscall.h"
 
@@ -41,8 +42,8 @@ _Static_assert(GDT_USER_DATA == 0x1b && GDT_USER_CODE == 0x23,
 #define SYSCALL_FMASK	(RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC)
 
 void syscall_entry(void);
-int user_enter(uint64_t *resume, struct trap_frame *frame);
-__attribute__((noreturn)) void user_leave(uint64_t resume, int status);
+__attribute__((noreturn)) void user_enter(uint64_t rip, uint64_t rsp,
+					  uint64_t kstack_top);
 extern char syscall_iret_insn[], user_iret_insn[];
 extern uint64_t syscall_iret_count;
 
@@ -63,7 +64,7 @@ extern uint64_t syscall_iret_count;
  * that nothing of the previous process shows (SDM Vol. 1, table 10-2). */
 #define FXSAVE_FCW	0
 #define FXSAVE_MXCSR	24
-static uint8_t initial_fpu[512] __attribute__((aligned(16))) = {
+static const uint8_t initial_fpu[512] __attribute__((aligned(16))) = {
 	[FXSAVE_FCW] = 0x7f, [FXSAVE_FCW + 1] = 0x03,
 	[FXSAVE_MXCSR] = 0x80, [FXSAVE_MXCSR + 1] = 0x1f,
 };
@@ -97,35 +98,54 @@ void syscall_dispatch(struct trap_frame *f)
 	cli();
 }
 
-int arch_user_run(uint64_t kstack_top, uint64_t rip, uint64_t rsp,
-		  uint64_t *resume)
-{
-	struct trap_frame *f = (struct trap_frame *)kstack_top - 1;
+_Static_assert((RFLAGS_FIXED | RFLAGS_IF) == 0x202, "syscall.asm USER_RFLAGS");
 
-	memset(f, 0, sizeof(*f));
-	f->rip = rip;
-	f->cs = GDT_USER_CODE;
-	f->rflags = RFLAGS_FIXED | RFLAGS_IF;
-	f->rsp = rsp;
-	f->ss = GDT_USER_DATA;
+void arch_user_enter(uint64_t kstack_top, uint64_t rip, uint64_t rsp)
+{
 	cli();
-	/* One process runs at a time: it starts with a clean x87/SSE state
-	 * and nothing else needs the one before. */
-	fxrstor(initial_fpu);
 	gdt_set_kernel_stack(kstack_top);
 	this_cpu()->kernel_stack_top = kstack_top;
-	return user_enter(resume, f);
-}
-
-void arch_user_leave(uint64_t resume, int status)
-{
-	cli();
-	user_leave(resume, status);
+	user_enter(rip, rsp, kstack_top);
 }
 
 void arch_user_set_tls(uint64_t base)
 {
 	wrmsr(MSR_FS_BASE, base);
+}
+
+struct arch_user_state {
+	uint8_t fxsave[512];		/* FXSAVE image; 16-byte aligned */
+};
+
+/* Whose registers this CPU's x87/SSE unit holds (one CPU for now). */
+static struct arch_user_state *fpu_owner;
+
+struct arch_user_state *arch_user_state_create(void)
+{
+	struct arch_user_state *s = kmalloc_aligned(sizeof(*s), 16);
+
+	if (s)
+		memcpy(s->fxsave, initial_fpu, sizeof(s->fxsave));
+	return s;
+}
+
+void arch_user_state_destroy(struct arch_user_state *s)
+{
+	if (fpu_owner == s)
+		fpu_owner = NULL;
+	kfree(s);
+}
+
+/* Saved only when another state takes the unit: between two threads of
+ * processes, kernel threads leave it alone. */
+void arch_user_state_load(struct arch_user_state *s)
+{
+	if (!s || fpu_owner == s)
+		return;
+	if (fpu_owner)
+		fxsave(fpu_owner->fxsave);
+	fxrstor(s->fxsave);
+	fpu_owner = s;
 }
 
 uint64_t arch_user_slow_returns(void)
