@@ -271,3 +271,42 @@ blob unknown_twice
 	mov eax, SYS_EXIT
 	syscall
 blob_end unknown_twice
+
+%define SYS_SCHED_YIELD	24
+%define SYS_NANOSLEEP	35
+
+; [rsp] times: write the byte [rsp + 8] to the console and sched_yield();
+; then exit(0)
+blob ping
+	mov rbx, [rsp]
+	lea r12, [rsp + 8]
+.again:
+	test rbx, rbx
+	jz .done
+	mov edi, 1
+	mov rsi, r12
+	mov edx, 1
+	mov eax, SYS_WRITE
+	syscall
+	mov eax, SYS_SCHED_YIELD
+	syscall
+	dec rbx
+	jmp .again
+.done:
+	xor edi, edi
+	mov eax, SYS_EXIT
+	syscall
+blob_end ping
+
+; nanosleep([rsp] ns, below a second), then exit(0)
+blob nap
+	push qword [rsp]		; tv_nsec
+	push 0				; tv_sec
+	mov rdi, rsp
+	xor esi, esi
+	mov eax, SYS_NANOSLEEP
+	syscall
+	mov edi, eax
+	mov eax, SYS_EXIT
+	syscall
+blob_end nap

@@ -31,6 +31,8 @@ BLOB(memory);
 BLOB(eat_memory);
 BLOB(unknown_twice);
 BLOB(spin);
+BLOB(ping);
+BLOB(nap);
 #define CODE(n) user_blob_##n, user_blob_##n##_end
 
 

@@ -19,6 +19,8 @@
 #include "kernel/layout.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
+#include "kernel/thread.h"
+#include "kernel/timer.h"
 #include "kernel/uaccess.h"
 #include "kernel/usermode.h"
 #include "kernel/vmm.h"
@@ -484,4 +486,102 @@ KTEST(user_space_sees_later_kernel_mappings)
 	uspace_activate(NULL);
 	kfree(big);
 	process_destroy(p);
+}
+
+/* Two processes that write a letter and yield, eight times each: the
+ * output alternates, each yield handing the CPU to the other. */
+KTEST(user_two_processes_ping_pong_with_sched_yield)
+{
+	uint64_t a[2] = { 8, 'a' }, b[2] = { 8, 'b' };
+	struct process *pa = blob_process("ping", CODE(ping), a, 2);
+	struct process *pb = blob_process("pong", CODE(ping), b, 2);
+	char out[64];
+	size_t alternations = 0;
+
+	KT_ASSERT(pa && pb);
+	kprintf("# ");
+	console_capture(out, sizeof(out));
+	KT_ASSERT_EQ(process_start(pa), 0);
+	KT_ASSERT_EQ(process_start(pb), 0);
+	process_wait(pa);
+	process_wait(pb);
+	console_capture(NULL, 0);
+	kprintf("\n");
+	KT_ASSERT_EQ(pa->end.status, 0);
+	KT_ASSERT_EQ(pb->end.status, 0);
+	process_destroy(pa);
+	process_destroy(pb);
+	KT_ASSERT_EQ(strlen(out), 16);
+	for (size_t i = 1; i < 16; i++)
+		alternations += out[i] != out[i - 1];
+	/* A tick may preempt one between its write and its yield, once. */
+	if (alternations < 13)
+		ktest_fail_at(t, __FILE__, __LINE__, "\"%s\" does not alternate",
+			      out);
+}
+
+/* A process that spins in ring 3 forever is preempted by the tick: this
+ * thread sleeps and wakes while it spins, then has it killed. */
+KTEST(user_spinning_process_is_preempted)
+{
+	struct process *p = blob_process("spin", CODE(spin), NULL, 0);
+	uint64_t t0;
+
+	KT_ASSERT(p);
+	KT_ASSERT_EQ(process_start(p), 0);
+	t0 = timer_uptime_ns();
+	sleep_ms(30);
+	KT_ASSERT(timer_uptime_ns() - t0 >= 30 * 1000 * 1000ULL);
+	KT_ASSERT(p->thread->cycles > 0);	/* it did run */
+	process_kill(p);
+	process_wait(p);
+	KT_ASSERT(p->end.killed);
+	KT_ASSERT_EQ(p->end.vector, PROCESS_KILLED_VECTOR);
+	KT_ASSERT_EQ(p->end.status, PROCESS_KILLED_STATUS);
+	process_destroy(p);
+}
+
+/* Start @n processes that each sleep 50 ms, wait for all; how many were
+ * alive at once, or -1 after reporting a failure. */
+static int nap_batch(struct ktest_ctx *t, struct process **p, int n)
+{
+	uint64_t ns = 50 * 1000 * 1000;
+	int started = 0;
+	unsigned int peak;
+
+	for (; started < n; started++) {
+		p[started] = blob_process("nap", CODE(nap), &ns, 1);
+		if (!p[started] || process_start(p[started]))
+			break;
+	}
+	peak = process_count();
+	for (int i = 0; i < started; i++) {
+		process_wait(p[i]);
+		if (p[i]->end.killed || p[i]->end.status)
+			ktest_fail_at(t, __FILE__, __LINE__, "process %d ended "
+				      "with %d", i, p[i]->end.status);
+		process_destroy(p[i]);
+	}
+	if (started < n) {
+		process_destroy(p[started]);
+		ktest_fail_at(t, __FILE__, __LINE__, "only %d started", started);
+		return -1;
+	}
+	return (int)peak;
+}
+
+/* 100 processes alive at once, each asleep 50 ms in nanosleep(). The
+ * second batch finds the thread stacks' page tables and the heap the
+ * first one grew, and must give back every frame it takes. */
+KTEST(user_hundred_processes_alive_at_once)
+{
+	enum { N = 100 };
+	static struct process *p[N];
+	uint64_t before;
+
+	KT_ASSERT(nap_batch(t, p, N) >= N);
+	before = frame_free_count();
+	KT_ASSERT(nap_batch(t, p, N) >= N);
+	KT_ASSERT_EQ(process_count(), 0);
+	KT_ASSERT_EQ(frame_free_count(), before);
 }
