@@ -40,6 +40,9 @@ const struct option_desc option_table[] = {
 	  check_baud, "=N", "serial speed, a divisor of 115200 from 2 up" },
 	{ "timer_hz", OPTION_NUMBER, TIMER_DEFAULT_HZ, TIMER_MIN_HZ,
 	  TIMER_MAX_HZ, NULL, "=N", "timer tick rate" },
+	{ "init", OPTION_TEXT, .value = "=NAME",
+	  .help = "run the user program NAME (a boot module) once the kernel "
+		  "is up, print how it ended, then start the shell" },
 	{ "heap_debug", OPTION_ON_OFF, 0, .value = "=on\\|off",
 	  .help = "poison freed memory and check exact block sizes (the "
 		  "self-test turns it on)" },

@@ -267,6 +267,15 @@ step "shell: commands typed over serial, ktest from the prompt comes back" \
 	--must-show '# ktest end: 3 passed, 0 failed, 0 skipped' \
 	--must-show 'ktest: every test passed' --must-show 'keel> version' \
 	--expect "text:), built with " "$kernel"
+step "shell: run starts a user program with its arguments and prints how it ended" \
+	plain "$here/run-tests.sh" --cmdline "" --name shell-run \
+	--type 'run hello one two\r' --must-show 'keel> run hello one two' \
+	--must-show 'hello, world from hello' --must-show 'argv[2] = "two"' \
+	--expect "text:hello exited with status 0" "$kernel"
+step "init=NAME runs a user program at boot, then the shell starts" \
+	plain "$here/run-tests.sh" --cmdline "init=tls" --name init-program \
+	--must-show 'tls: counter=1042' --must-show 'tls exited with status 0' \
+	--expect "text:keel> " "$kernel"
 step "shell: programs lists the user programs; a module that is not ELF is refused, with the reason" \
 	plain "$here/run-tests.sh" --cmdline "" --modules 1 --name shell-programs \
 	--type 'programs\r' --must-show 'keel> programs' \
