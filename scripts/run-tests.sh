@@ -35,6 +35,8 @@
 #                       appearance (the shell's prompt, after each command)
 #     --type-after TEXT what --type waits for (default "keel> ", the prompt)
 #     --no-exit-device  no isa-debug-exit device, as on a real PC
+#     --no-programs     leave the user programs ($BUILD/user) off the image;
+#                       by default each is a module (mkiso.sh --programs)
 #
 # Environment: FIRMWARE, BOOT, MEMORY, QEMUFLAGS (scripts/qemu-args.sh), BUILD.
 #
@@ -59,6 +61,7 @@ expect=pass
 console=serial
 must_show=()
 modules=0
+with_programs=1
 gfxpayload=""
 screen_at=""
 screen_shows=()
@@ -74,6 +77,7 @@ while [ $# -gt 1 ]; do
 	--console) console=$2; shift 2 ;;
 	--must-show) must_show+=("$2"); shift 2 ;;
 	--modules) modules=$2; shift 2 ;;
+	--no-programs) with_programs=0; shift ;;
 	--gfxpayload) gfxpayload=$2; shift 2 ;;
 	--screen-at) screen_at=$2; shift 2 ;;
 	--screen-shows) screen_shows+=("$2"); shift 2 ;;
@@ -115,7 +119,7 @@ done
 # The user programs (make user) go on every image, as make's ISO has them.
 programs=${BUILD:-build}/user
 program_args=()
-if [ -d "$programs" ]; then
+if [ "$with_programs" = 1 ] && [ -d "$programs" ]; then
 	program_args=(--programs "$programs")
 fi
 
@@ -124,7 +128,8 @@ fi
 # Built under a name of its own and renamed: boots running side by side
 # (test-all.sh) may want the same ISO, and a boot must never read a
 # half-written one.
-iso=$dir/$(printf '%s %s %s' "$cmdline" "$modules" "$gfxpayload" | md5sum | cut -c1-12).iso
+iso=$dir/$(printf '%s %s %s %s' "$cmdline" "$modules" "$gfxpayload" "${program_args[*]:-}" |
+	md5sum | cut -c1-12).iso
 if [ ! -f "$iso" ] || [ "$kernel" -nt "$iso" ] || [ "$here/mkiso.sh" -nt "$iso" ] ||
 	{ [ -d "$programs" ] && [ -n "$(find "$programs" -newer "$iso" -print -quit)" ]; }; then
 	"$here/mkiso.sh" "$iso.$$.tmp.iso" "$kernel" --only "$cmdline" \
