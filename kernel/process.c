@@ -225,7 +225,7 @@ void process_exit(int status)
 	process_end(p);
 }
 
-void process_irq_return(void)
+void process_kill_point(void)
 {
 	struct process *p = process_current();
 

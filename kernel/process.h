@@ -106,8 +106,9 @@ int process_wait(struct process *p);
  * status, or -ENOMEM when it could not start. */
 int process_run(struct process *p);
 
-/* Ask @p to end: it is killed the next time an interrupt leaves it in
- * user mode (a process in a system call finishes the call first). */
+/* Ask @p to end: it is killed the next time it would return to user
+ * mode, from an interrupt or a system call (a blocking read gives up
+ * with -EINTR first). */
 void process_kill(struct process *p);
 
 /* The process running on this CPU, or NULL. */

@@ -9,6 +9,7 @@
 
 #include "lib/errno.h"
 #include "kernel/console.h"
+#include "kernel/process.h"
 #include "kernel/timer.h"
 #include "kernel/uaccess.h"
 #include "kernel/uspace.h"
@@ -84,16 +85,20 @@ int64_t sys_writev(const uint64_t *arg)
 }
 
 /* Wait for a byte of console input; \r becomes \n, as a terminal in
- * canonical mode gives it. */
-static char console_read_byte(void)
+ * canonical mode gives it. -1 when the process is being killed. */
+static int console_read_byte(void)
 {
+	struct process *p = process_current();
 	int c;
 
 	/* The console has no wait queue: look again every millisecond,
 	 * asleep in between, so other threads run. */
-	while ((c = console_getc()) < 0)
+	while ((c = console_getc()) < 0) {
+		if (p && p->kill_requested)
+			return -1;
 		sleep_ms(1);
-	return c == '\r' ? '\n' : (char)c;
+	}
+	return c == '\r' ? '\n' : c;
 }
 
 /* Read up to a line: at least one byte, then what is already typed, up to
@@ -109,8 +114,12 @@ int64_t sys_read(const uint64_t *arg)
 	if (!uspace_range_ok(arg[1], arg[2]))
 		return -EFAULT;
 	while (n < want) {
-		buf[n] = console_read_byte();
-		if (buf[n++] == '\n' || !console_has_input())
+		int c = console_read_byte();
+
+		if (c < 0)
+			return -EINTR;
+		buf[n++] = (char)c;
+		if (c == '\n' || !console_has_input())
 			break;
 	}
 	if (copy_to_user(arg[1], buf, n))

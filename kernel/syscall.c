@@ -11,6 +11,7 @@
 #include "kernel/printk.h"
 #include "kernel/process.h"
 #include "kernel/syscall_internal.h"
+#include "kernel/usermode.h"
 
 static const struct {
 	const char *name;
@@ -63,7 +64,12 @@ static int64_t unknown(uint64_t nr)
 
 int64_t syscall_handle(const struct syscall_args *a)
 {
+	int64_t r;
+
 	if (a->nr >= ARRAY_SIZE(calls) || !calls[a->nr].fn)
-		return unknown(a->nr);
-	return calls[a->nr].fn(a->arg);
+		r = unknown(a->nr);
+	else
+		r = calls[a->nr].fn(a->arg);
+	process_kill_point();
+	return r;
 }

@@ -56,6 +56,6 @@ struct user_fault {
  * nothing of the kernel's interrupted. */
 __attribute__((noreturn)) void process_fault(const struct user_fault *f);
 
-/* Called by the architecture before an interrupt returns to user mode,
- * interrupts off: ends the process if the kernel asked it to end. */
-void process_irq_return(void);
+/* Called before an interrupt or a system call returns to user mode: ends
+ * the process if the kernel asked it to end (process_kill()). */
+void process_kill_point(void);

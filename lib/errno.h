@@ -5,6 +5,7 @@
 #pragma once
 
 #define ENOENT	2	/* no such thing: absent device, unknown name */
+#define EINTR	4	/* a wait given up (the process is being killed) */
 #define EIO	5	/* the hardware did not do what it should */
 #define ENOEXEC	8	/* not an executable Keel can run (lib/elf.c) */
 #define EBADF	9	/* not an open file descriptor */
@@ -27,6 +28,7 @@ static inline const char *errno_name(int err)
 	switch (err < 0 ? -err : err) {
 	case 0: return "OK";
 	case ENOENT: return "ENOENT";
+	case EINTR: return "EINTR";
 	case EIO: return "EIO";
 	case ENOEXEC: return "ENOEXEC";
 	case ENOMEM: return "ENOMEM";

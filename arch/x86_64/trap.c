@@ -40,7 +40,7 @@ void trap_dispatch(struct trap_frame *frame)
 			sched_irq_exit();
 		/* A process the kernel wants to end ends here. */
 		if (v >= VEC_IRQ_BASE && (frame->cs & 3))
-			process_irq_return();
+			process_kill_point();
 		return;
 	}
 	if (v < VEC_IRQ_BASE) {

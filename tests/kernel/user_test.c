@@ -585,3 +585,22 @@ KTEST(user_hundred_processes_alive_at_once)
 	KT_ASSERT_EQ(process_count(), 0);
 	KT_ASSERT_EQ(frame_free_count(), before);
 }
+
+/* A process waiting in read() for input that never comes is ended by
+ * process_kill() too: the read gives up and the call's return kills it. */
+KTEST(user_process_blocked_in_read_is_killed)
+{
+	uint64_t args[7] = { SYS_READ, 0, USER_STACK_TOP - 64, 1, 0, 0, 0 };
+	struct process *p = blob_process("reader", CODE(syscall6), args, 7);
+
+	KT_ASSERT(p);
+	while (console_getc() >= 0)
+		;
+	KT_ASSERT_EQ(process_start(p), 0);
+	sleep_ms(20);
+	process_kill(p);
+	process_wait(p);
+	KT_ASSERT(p->end.killed);
+	KT_ASSERT_EQ(p->end.status, PROCESS_KILLED_STATUS);
+	process_destroy(p);
+}
