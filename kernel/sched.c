@@ -4,6 +4,7 @@
  */
 #include "kernel/sched.h"
 
+#include "lib/compiler.h"
 #include "lib/list.h"
 #include "lib/vsnprintf.h"
 #include "kernel/arch.h"
@@ -60,7 +61,7 @@ bool sched_may_block(void)
 void preempt_disable(void)
 {
 	this_rq()->preempt_off++;
-	__asm__ volatile("" : : : "memory");
+	barrier();
 }
 
 void preempt_enable(void)
@@ -68,7 +69,7 @@ void preempt_enable(void)
 	struct run_queue *rq = this_rq();
 	uint64_t irqs;
 
-	__asm__ volatile("" : : : "memory");
+	barrier();
 	assert(rq->preempt_off > 0);
 	if (--rq->preempt_off || !rq->need_resched)
 		return;

@@ -69,10 +69,11 @@ struct thread {
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
 
 /*
- * For the scheduler: a thread like thread_create()'s that is on no run
- * queue yet (sched_add() makes it ready), and a record for a flow of
- * control that already runs on the stack ending at @stack_top (the boot
- * flow, a CPU's first flow). NULL when out of memory.
+ * A thread like thread_create()'s that is on no run queue yet, so that
+ * fields such as ->process can be set before it first runs; sched_add()
+ * then makes it ready. And a record for a flow of control that already
+ * runs on the stack ending at @stack_top (the boot flow, a CPU's first
+ * flow). NULL when out of memory.
  */
 struct thread *thread_alloc(const char *name, void (*fn)(void *), void *arg);
 struct thread *thread_adopt(const char *name, uint64_t stack_top);
