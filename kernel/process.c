@@ -41,7 +41,8 @@ static int map_fresh(struct process *p, uint64_t va, uint64_t len,
 	if (!uspace_range_ok(va, len) || (va & (PAGE_SIZE - 1)))
 		return -EINVAL;
 	for (done = 0; done < len; done += PAGE_SIZE) {
-		paddr_t f = process_frame_alloc();
+		paddr_t f = p->user_frames < PROCESS_FRAMES_MAX ?
+			    process_frame_alloc() : 0;
 
 		err = f ? uspace_map(p->space, va + done, f, flags) : -ENOMEM;
 		if (err) {

@@ -32,6 +32,9 @@
 #define PROCESS_NAME_MAX	16
 /* Frames user memory may not take, so the kernel can always go on. */
 #define USER_FRAME_RESERVE	1024
+/* The most memory one process may hold (256 MiB), so that one program
+ * cannot take a big machine's memory, nor take minutes doing so. */
+#define PROCESS_FRAMES_MAX	(256ULL * 1024 * 1024 / PAGE_SIZE)
 
 struct uspace;
 struct thread;

@@ -12,6 +12,7 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/uspace.h"
+#include "arch/x86_64/vm.h"
 #include "kernel/console.h"
 #include "kernel/frame.h"
 #include "kernel/heap.h"
@@ -249,6 +250,10 @@ KTEST(user_writing_own_text_is_killed)
 
 KTEST(user_executing_the_stack_is_killed)
 {
+	if (!vm_nx()) {
+		ktest_skip(t, "this CPU has no NX: the stack cannot be no-execute");
+		return;
+	}
 	expect_killed(t, CODE(exec_stack), NULL, 0, VEC_PF,
 		      "instruction fetch");
 }
