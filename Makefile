@@ -63,7 +63,7 @@ HOSTCC  ?= gcc
 
 # --- Sources ---------------------------------------------------------------
 C_SRCS     := $(shell find kernel arch drivers lib -name '*.c' | LC_ALL=C sort)
-ASM_SRCS   := $(shell find boot arch -name '*.asm' | LC_ALL=C sort)
+ASM_SRCS   := $(shell find boot arch tests/kernel -name '*.asm' | LC_ALL=C sort)
 KTEST_SRCS := $(shell find tests/kernel -name '*.c' | LC_ALL=C sort)
 # The in-kernel tests ship in the kernel, so the same ISO can test a real PC.
 OBJS := $(ASM_SRCS:%=$(BUILD)/%.o) $(C_SRCS:%=$(BUILD)/%.o) $(KTEST_SRCS:%=$(BUILD)/%.o)

@@ -4,6 +4,8 @@
  */
 #include <stdint.h>
 
+#include "lib/errno.h"
+
 #include "drivers/screen.h"
 #include "drivers/i8042.h"
 #include "drivers/uart16550.h"
@@ -21,6 +23,7 @@
 #include "kernel/options.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/program.h"
 #include "kernel/shell.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
@@ -69,6 +72,19 @@ static void print_summary(const struct boot_info *info)
 	memory_print_map();
 }
 
+/* init=NAME: the program to run at boot, with its name as argv[0]. */
+static void run_init(const char *name)
+{
+	const char *argv[] = { name };
+	struct process_end end;
+	int err = program_run(name, 1, argv, &end);
+
+	if (err == -ENOENT)
+		kprintf("init: no program named \"%s\"\n", name);
+	else if (!err)
+		program_print_end(name, &end);
+}
+
 /* What the command line asked for, once the kernel is up. */
 static __attribute__((noreturn)) void run(const struct boot_info *info)
 {
@@ -85,6 +101,8 @@ static __attribute__((noreturn)) void run(const struct boot_info *info)
 		ktest_print_banner();
 		shell_reboot_after_key();
 	}
+	if (options_text("init"))
+		run_init(options_text("init"));
 	shell_run();			/* a prompt on every console */
 }
 

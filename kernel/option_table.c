@@ -50,6 +50,9 @@ const struct option_desc option_table[] = {
 	{ "x2apic", OPTION_ON_OFF, 1, .value = "=on\\|off",
 	  .help = "use the local APIC's x2APIC (MSR) mode where the CPU has "
 		  "it (off: xAPIC, unless the firmware already chose x2APIC)" },
+	{ "init", OPTION_TEXT, .value = "=NAME",
+	  .help = "run the user program NAME (a boot module) once the kernel "
+		  "is up, print how it ended, then start the shell" },
 	{ "heap_debug", OPTION_ON_OFF, 0, .value = "=on\\|off",
 	  .help = "poison freed memory and check exact block sizes (the "
 		  "self-test turns it on)" },

@@ -26,6 +26,7 @@
 #include "kernel/pmm.h"
 #include "kernel/power.h"
 #include "kernel/printk.h"
+#include "kernel/program.h"
 #include "kernel/symbols.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
@@ -59,6 +60,7 @@ static int cmd_threads(int argc, char **argv);
 static int cmd_spin(int argc, char **argv);
 static int cmd_programs(int argc, char **argv);
 static int cmd_irqs(int argc, char **argv);
+static int cmd_run(int argc, char **argv);
 
 static const struct shell_command commands[] = {
 	{ "help", "", "list the commands", 0, 0, cmd_help },
@@ -76,13 +78,15 @@ static const struct shell_command commands[] = {
 	{ "acpi", "", "the ACPI tables, their OEM ids, MADT and FADT", 0, 0,
 	  cmd_acpi },
 	{ "poweroff", "", "switch the machine off (ACPI S5)", 0, 0, cmd_poweroff },
+	/* Programs and processes. */
+	{ "programs", "", "the boot modules, and which are programs",
+	  0, 0, cmd_programs },
+	{ "run", "NAME [ARGS]", "run a user program (a boot module) to its end",
+	  1, SHELL_MAX_WORDS - 1, cmd_run },
 	{ "threads", "", "every thread: state, CPU time, switches", 0, 0,
 	  cmd_threads },
 	{ "spin", "", "start a thread that spins forever (preemption demo)",
 	  0, 0, cmd_spin },
-	/* Programs and processes. */
-	{ "programs", "", "the boot modules, and which are programs",
-	  0, 0, cmd_programs },
 	{ "irqs", "", "interrupts taken, per vector and CPU", 0, 0, cmd_irqs },
 };
 
@@ -350,6 +354,22 @@ static int cmd_reboot(int argc, char **argv)
 	arch_reboot();
 }
 
+/* The program's output goes to the consoles; its end is printed. */
+static int cmd_run(int argc, char **argv)
+{
+	struct process_end end;
+	int err = program_run(argv[1], argc - 1, (const char *const *)argv + 1,
+			      &end);
+
+	if (err == -ENOENT)
+		kprintf("run: no program named \"%s\" (the ISO's modules)\n",
+			argv[1]);
+	if (err)
+		return err;
+	program_print_end(argv[1], &end);
+	return end.status;
+}
+
 static int cmd_halt(int argc, char **argv)
 {
 	(void)argc;
@@ -376,6 +396,15 @@ static int cmd_poweroff(int argc, char **argv)
 	power_off(why, sizeof(why));
 	kprintf("poweroff: %s\n", why);
 	return -EIO;
+}
+
+/* The boot modules and lib/elf.c's verdict on each (kernel/module.c). */
+static int cmd_programs(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	module_print_programs();
+	return 0;
 }
 
 /* --- Threads ------------------------------------------------------------- */
@@ -409,15 +438,6 @@ static int cmd_spin(int argc, char **argv)
 		return -ENOMEM;
 	}
 	kprintf("spin: thread %u spins; the tick preempts it\n", t->id);
-	return 0;
-}
-
-/* The boot modules and lib/elf.c's verdict on each (kernel/module.c). */
-static int cmd_programs(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	module_print_programs();
 	return 0;
 }
 

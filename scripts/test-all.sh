@@ -287,18 +287,27 @@ step "shell: commands typed over serial, ktest from the prompt comes back, twice
 	--must-not-show 'not ok' --must-not-show 'not every test passed' \
 	--must-show 'interrupts through the IOAPIC and local APIC; ' \
 	--expect "text:), built with " "$kernel"
-step "shell: typing still works while a thread spins forever" plain \
-	"$here/run-tests.sh" --cmdline "" --name shell-spin \
-	--type 'spin\r' --type 'threads\r' --type 'uptime\r' --type 'version\r' \
-	--must-show 'spin: thread 2 spins; the tick preempts it' \
-	--must-show '   2  spin             ready' \
-	--must-show 'keel> uptime' --expect "text:), built with " "$kernel"
+step "shell: run starts a user program with its arguments and prints how it ended" \
+	plain "$here/run-tests.sh" --cmdline "" --name shell-run \
+	--type 'run hello one two\r' --must-show 'keel> run hello one two' \
+	--must-show 'hello, world from hello' --must-show 'argv[2] = "two"' \
+	--expect "text:hello exited with status 0" "$kernel"
+step "init=NAME runs a user program at boot, then the shell starts" \
+	plain "$here/run-tests.sh" --cmdline "init=tls" --name init-program \
+	--must-show 'tls: counter=1042' --must-show 'tls exited with status 0' \
+	--expect "text:keel> " "$kernel"
 step "shell: programs lists the user programs; a module that is not ELF is refused, with the reason" \
 	plain "$here/run-tests.sh" --cmdline "" --modules 1 --name shell-programs \
 	--type 'programs\r' --must-show 'keel> programs' \
 	--must-show 'refused: not ELF (no \x7fELF magic)' \
 	--must-show 'program: entry 0x4' --must-show 'test-args ' \
 	--expect "text:, TLS" "$kernel"
+step "shell: typing still works while a thread spins forever" plain \
+	"$here/run-tests.sh" --cmdline "" --name shell-spin \
+	--type 'spin\r' --type 'threads\r' --type 'uptime\r' --type 'version\r' \
+	--must-show 'spin: thread 2 spins; the tick preempts it' \
+	--must-show '   2  spin             ready' \
+	--must-show 'keel> uptime' --expect "text:), built with " "$kernel"
 step "make run without a display: the shell on this terminal; GUI values refused" \
 	plain python3 "$here/../tests/host/run_qemu_test.py" "$kernel"
 # Typed on the PS/2 keyboard through the QEMU monitor (sendkey): the echo

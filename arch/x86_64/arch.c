@@ -17,6 +17,7 @@
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/timer.h"
+#include "kernel/usermode.h"
 
 void irq_arch_init(void);
 
@@ -46,6 +47,7 @@ void arch_init(void)
 	idt_init();		/* all 256 vectors into isr.asm */
 	exception_init();	/* breakpoint and double-fault handlers */
 	irq_arch_init();	/* PIC remapped to 32-47, every line masked */
+	arch_usermode_init();	/* SYSCALL/SYSRET for user mode */
 }
 
 void arch_vm_init(void)

@@ -222,3 +222,33 @@ static inline void int3(void)
 {
 	__asm__ volatile("int3");
 }
+
+/* Allow (stac) and forbid (clac) kernel access to user pages under SMAP:
+ * they set and clear RFLAGS.AC. #UD on a CPU without SMAP. */
+static inline void stac(void)
+{
+	__asm__ volatile("stac" : : : "memory");
+}
+
+static inline void clac(void)
+{
+	__asm__ volatile("clac" : : : "memory");
+}
+
+static inline void write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %[v], %%cr0" : : [v] "r"(v) : "memory");
+}
+
+/* Load the x87, MMX and SSE state from a 512-byte, 16-byte aligned
+ * FXSAVE image (SDM Vol. 2A, FXRSTOR). */
+static inline void fxrstor(const void *area)
+{
+	__asm__ volatile("fxrstor64 (%[a])" : : [a] "r"(area) : "memory");
+}
+
+/* Save the x87, MMX and SSE state into a 512-byte, 16-byte aligned area. */
+static inline void fxsave(void *area)
+{
+	__asm__ volatile("fxsave64 (%[a])" : : [a] "r"(area) : "memory");
+}

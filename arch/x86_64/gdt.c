@@ -90,6 +90,11 @@ void gdt_set_kernel_stack(uint64_t rsp0)
 	tss.rsp[0] = rsp0;
 }
 
+uint64_t gdt_kernel_stack(void)
+{
+	return tss.rsp[0];
+}
+
 const uint64_t *gdt_table(void)
 {
 	return gdt;

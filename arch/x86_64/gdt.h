@@ -74,5 +74,8 @@ void gdt_ist_stack(int ist, uintptr_t *guard, uintptr_t *bottom, uintptr_t *top)
  * (TSS.RSP0): the running thread's kernel stack top. */
 void gdt_set_kernel_stack(uint64_t rsp0);
 
+/* This CPU's TSS.RSP0, for tests. */
+uint64_t gdt_kernel_stack(void);
+
 /* The GDT as loaded, for tests. */
 const uint64_t *gdt_table(void);

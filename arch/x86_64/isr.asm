@@ -7,7 +7,13 @@
 ; struct trap_frame (arch/x86_64/trap.h) and calls trap_dispatch(frame).
 
 extern trap_dispatch
+extern syscall_iret_insn
+extern user_iret_insn
 global isr_stub_table
+
+; Where the CPU's frame sits once the stub pushed vector and error code.
+%define FRAME_RIP	16
+%define FRAME_CS	24
 
 section .text
 
@@ -31,6 +37,19 @@ isr_stub_%1:
 %endrep
 
 isr_common:
+	; From ring 3 the GS base is the user's: swap in the kernel's struct
+	; cpu (kernel/percpu.h). An IRETQ back to ring 3 that faults (a bad
+	; user frame) arrives from ring 0 with the user's GS already loaded,
+	; so those two instructions count as ring 3 too (Linux does the same).
+	test qword [rsp + FRAME_CS], 3
+	jnz .swap_in
+	cmp qword [rsp + FRAME_RIP], syscall_iret_insn
+	je .swap_in
+	cmp qword [rsp + FRAME_RIP], user_iret_insn
+	jne .kernel_gs
+.swap_in:
+	swapgs
+.kernel_gs:
 	push rax
 	push rbx
 	push rcx
@@ -74,6 +93,10 @@ isr_common:
 	pop rbx
 	pop rax
 	add rsp, 16			; vector and error code
+	test qword [rsp + FRAME_CS - 16], 3
+	jz .to_kernel
+	swapgs
+.to_kernel:
 	iretq
 
 section .rodata

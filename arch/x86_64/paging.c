@@ -434,6 +434,13 @@ static bool table_is_empty(const pte_t *table)
 	return true;
 }
 
+/* The tables under the kernel half's PML4 entries are shared by every
+ * address space (each copies those entries), so they stay even when empty. */
+static bool is_shared_top(int level, vaddr_t va)
+{
+	return level == PT_LEVELS - 1 && (va >> 63);
+}
+
 /* Free the empty tables below @table (at @level, first address @base) that
  * serve @pages, deepest first. Returns how many. */
 static unsigned int free_below(const struct paging_tree *tree, pte_t *table,
@@ -451,7 +458,7 @@ static unsigned int free_below(const struct paging_tree *tree, pte_t *table,
 			continue;
 		child = table_virt(tree, pte_addr(e));
 		freed += free_below(tree, child, level - 1, va, pages, src);
-		if (!table_is_empty(child))
+		if (!table_is_empty(child) || is_shared_top(level, va))
 			continue;
 		pte_store(&table[i], 0);
 		/* The CPU may still cache the path through the table. */

@@ -313,8 +313,9 @@ struct paging_result paging_unmap_range(const struct paging_tree *t,
  * parent is cleared first, emptied parents follow). A freed table may still
  * sit in this CPU's paging-structure caches, so this flushes them (invlpg)
  * before it frees anything: call it only on the loaded tree, or on one no
- * CPU has loaded. Tables of the kernel half that several trees share must
- * not be freed through one of them. Returns the number of tables freed;
+ * CPU has loaded. The tables that PML4 entries of the kernel half (bit 63
+ * set) point to are never freed: every address space shares them
+ * (arch/x86_64/uspace.c copies those entries). Returns the number freed;
  * none if @src->free is NULL or @pages is empty or invalid.
  */
 unsigned int paging_free_empty_tables(const struct paging_tree *t,

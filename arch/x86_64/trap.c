@@ -8,6 +8,7 @@
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/usermode.h"
 
 static trap_handler handlers[IDT_VECTORS];
 /* Per CPU, so that no two CPUs ever write one counter. */
@@ -40,12 +41,17 @@ void trap_dispatch(struct trap_frame *frame)
 	unsigned int v = frame->vector % IDT_VECTORS;
 	uint64_t n = ++counts[this_cpu()->index][v];
 
+	if (usermode_trap(frame))
+		return;
 	if (handlers[v]) {
 		handlers[v](frame);
 		/* Preempt here, the handler done and its EOI sent, when the
 		 * interrupted code could have been interrupted anyway. */
 		if (v >= VEC_IRQ_BASE && (frame->rflags & RFLAGS_IF))
 			sched_irq_exit();
+		/* A process the kernel wants to end ends here. */
+		if (v >= VEC_IRQ_BASE && (frame->cs & 3))
+			process_kill_point();
 		return;
 	}
 	if (v < VEC_IRQ_BASE) {

@@ -56,6 +56,10 @@ trap_handler trap_set_handler(unsigned int vector, trap_handler handler);
 /* Called by isr_common for every interrupt and exception. */
 void trap_dispatch(struct trap_frame *frame);
 
+/* Exceptions from user mode end the process; one at a user-memory access
+ * resumes at its fixup (arch/x86_64/usermode.c). True when it took @frame. */
+bool usermode_trap(struct trap_frame *frame);
+
 /* Handles exceptions that no handler claimed: report and panic. */
 __attribute__((noreturn)) void exception_die(struct trap_frame *frame);
 

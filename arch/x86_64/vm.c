@@ -150,6 +150,47 @@ static void map_direct(void)
 	}
 }
 
+/*
+ * Every address space copies the kernel half's PML4 entries when it is made
+ * (arch/x86_64/uspace.c), so a kernel mapping added later shows in all of
+ * them only if its PML4 entry existed already. Give each region of
+ * kernel/layout.h that grows after boot its PDPTs now; the mapper never
+ * frees them (paging_free_empty_tables()). The direct map and the image are
+ * complete before any address space exists.
+ */
+static const struct {
+	vaddr_t start;
+	uint64_t size;
+} growing_regions[] = {
+	{ HEAP_START, HEAP_MAX },
+	{ THREAD_STACKS_START, THREAD_STACKS_MAX },
+	{ KTEST_SCRATCH, 1ULL << 39 },
+	{ DEVICE_MAP_START, DEVICE_MAP_MAX },
+};
+
+static void share_kernel_half(void)
+{
+	pte_t *pml4 = phys_to_virt(kernel_tree.pml4);
+
+	for (size_t i = 0; i < ARRAY_SIZE(growing_regions); i++) {
+		vaddr_t end = growing_regions[i].start + growing_regions[i].size;
+
+		for (vaddr_t va = growing_regions[i].start; va < end;
+		     va += 1ULL << PT_LEVEL_SHIFT(3)) {
+			pte_t *e = &pml4[PT_INDEX(va, 3)];
+			paddr_t pdpt;
+
+			if (pte_present(*e))
+				continue;
+			pdpt = frame_alloc();
+			if (!pdpt)
+				panic("no frame for the kernel's PDPT at %#llx",
+				      (unsigned long long)va);
+			*e = pdpt | PTE_PRESENT | PTE_WRITABLE;
+		}
+	}
+}
+
 static void detect_features(void)
 {
 	const struct cpu_features *cpu = cpu_features();
@@ -190,6 +231,7 @@ void vm_init(void)
 	kernel_tree = (struct paging_tree){ pml4, PHYS_OFFSET };
 	map_image();
 	map_direct();
+	share_kernel_half();
 	enable_protections();
 	write_cr3(pml4);
 	frame_direct_map_ready();

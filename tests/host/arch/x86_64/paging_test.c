@@ -887,6 +887,23 @@ static void paging_test_free_empty_tables_keeps_used_tables(void **state)
 			 LEAF_FRAME);
 }
 
+/* before: a kernel-half page under three new tables, then unmapped; after:
+ * its PT and PD freed, the PDPT under the PML4 entry kept (every address
+ * space shares it). */
+static void paging_test_free_empty_tables_keeps_kernel_half_top(void **state)
+{
+	(void)state;
+	must_map(KERNEL_VA, LEAF_FRAME, PTE_PRESENT | PTE_WRITABLE);
+	assert_int_equal(paging_ignore(paging_unmap(&sim.m, KERNEL_VA, PAGE_4K)),
+			 PAGING_OK);
+	assert_int_equal(paging_free_empty_tables(&sim.m,
+						  page_range_of(KERNEL_VA, 1),
+						  &sim.src),
+			 2);
+	assert_true(pte_present(*slot(KERNEL_VA, 3)));
+	assert_false(pte_present(*slot(KERNEL_VA, 2)));
+}
+
 /* --- Auditor ------------------------------------------------------------- */
 
 static struct {
@@ -1176,6 +1193,7 @@ int main(void)
 		T(paging_test_unmap_range_with_hole_changes_nothing),
 		T(paging_test_free_empty_tables_flushes_before_freeing),
 		T(paging_test_free_empty_tables_keeps_used_tables),
+		T(paging_test_free_empty_tables_keeps_kernel_half_top),
 		T(paging_test_audit_clean_tree_has_no_violation),
 		T(paging_test_audit_user_leaf_under_kernel_table),
 		T(paging_test_audit_writable_leaf_under_read_only_table),
