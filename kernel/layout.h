@@ -8,6 +8,9 @@
  *   0xffff800000000000 .. +64 TiB   direct map of physical memory (PHYS_OFFSET)
  *   0xffffc00000000000 .. +1 TiB    kernel heap (grows on demand)
  *   0xffffd00000000000 .. +512 GiB  scratch space for the self-test's mappings
+ *   0xffffd80000000000 .. +4 MiB    the other CPUs' stacks, 64 KiB a CPU,
+ *                                   each stack above an unmapped guard page
+ *                                   (arch/x86_64/cpu_stacks.c)
  *   0xffffe00000000000 .. +512 GiB  device memory (the framebuffer), mapped
  *                                   by vmm_map_device()
  *   0xffffffff80000000 .. +2 GiB    kernel image (higher half): KERNEL_VMA + p
@@ -29,6 +32,7 @@
 #define HEAP_START 0xffffc00000000000ULL
 #define HEAP_MAX (1ULL << 40)
 #define KTEST_SCRATCH 0xffffd00000000000ULL	/* one PML4 slot, unused */
+#define CPU_STACKS_START 0xffffd80000000000ULL	/* one PML4 slot */
 #define DEVICE_MAP_START 0xffffe00000000000ULL	/* one PML4 slot */
 #define DEVICE_MAP_MAX (512ULL << 30)
 

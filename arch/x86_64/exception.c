@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpu_stacks.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/console.h"
 #include "kernel/panic.h"
@@ -72,7 +73,7 @@ const char *exception_guard_hit(uintptr_t addr)
 		if (addr >= guards[i].start && addr < guards[i].end)
 			return guards[i].stack;
 	}
-	return NULL;
+	return cpu_stacks_guard_hit(addr);	/* the other CPUs' stacks */
 }
 
 /* Page-fault error code bits (SDM Vol. 3A, figure 4-12). */
@@ -137,10 +138,14 @@ static void print_symbol(uint64_t addr)
 }
 
 /* A frame pointer worth following: aligned and inside the kernel's .bss,
- * where every kernel stack lives. */
+ * where the boot CPU's stacks live, or inside another CPU's stack. */
 static bool frame_pointer_ok(uint64_t rbp)
 {
-	return !(rbp & 7) && rbp >= (uintptr_t)__bss_start &&
+	if (rbp & 7)
+		return false;
+	if (cpu_stacks_contains(rbp, 16))
+		return true;
+	return rbp >= (uintptr_t)__bss_start &&
 	       rbp + 16 <= (uintptr_t)__bss_end &&
 	       !exception_guard_hit(rbp) && !exception_guard_hit(rbp + 8);
 }
