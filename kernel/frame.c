@@ -10,7 +10,11 @@
 #include "kernel/layout.h"
 #include "kernel/panic.h"
 #include "kernel/pmm.h"
+#include "kernel/spinlock.h"
 
+/* Guards kernel_pmm and the fault injection count; taken inside the heap's
+ * and the page tables' locks, never around them. */
+static struct spinlock frame_lock = SPINLOCK_INIT("frame allocator");
 static struct pmm kernel_pmm;
 static int64_t allocs_until_failure = -1;	/* -1: no injected failure */
 static bool direct_map_complete;
@@ -29,7 +33,10 @@ void frame_init(const struct memmap_region *regions, size_t n, paddr_t meta,
 
 void frame_reserve(paddr_t start, paddr_t end, const char *what)
 {
+	uint64_t flags = spin_lock_irqsave(&frame_lock);
 	int err = pmm_reserve_range(&kernel_pmm, start, end);
+
+	spin_unlock_irqrestore(&frame_lock, flags);
 
 	if (err)
 		panic("Keel cannot boot: cannot reserve %s [%#llx, %#llx) (%s)",
@@ -39,13 +46,15 @@ void frame_reserve(paddr_t start, paddr_t end, const char *what)
 
 paddr_t frame_alloc(void)
 {
-	paddr_t frame;
+	uint64_t flags = spin_lock_irqsave(&frame_lock);
+	paddr_t frame = 0;
 
-	if (allocs_until_failure == 0)
-		return 0;
-	if (allocs_until_failure > 0)
-		allocs_until_failure--;
-	frame = pmm_alloc(&kernel_pmm);
+	if (allocs_until_failure != 0) {
+		if (allocs_until_failure > 0)
+			allocs_until_failure--;
+		frame = pmm_alloc(&kernel_pmm);
+	}
+	spin_unlock_irqrestore(&frame_lock, flags);
 	/* Frames come lowest first, so this holds unless low memory is
 	 * almost all taken before the kernel's tables exist. */
 	if (frame && !direct_map_complete && frame >= BOOT_DIRECT_MAP_LIMIT)
@@ -59,8 +68,10 @@ paddr_t frame_alloc(void)
 
 void frame_free(paddr_t frame)
 {
+	uint64_t flags = spin_lock_irqsave(&frame_lock);
 	int err = pmm_free(&kernel_pmm, frame);
 
+	spin_unlock_irqrestore(&frame_lock, flags);
 	if (err)
 		panic("frame_free(%#llx): %s", (unsigned long long)frame,
 		      pmm_error_name(err));
@@ -68,12 +79,15 @@ void frame_free(paddr_t frame)
 
 uint64_t frame_free_count(void)
 {
-	return kernel_pmm.free_frames;
+	return __atomic_load_n(&kernel_pmm.free_frames, __ATOMIC_RELAXED);
 }
 
 void frame_fail_after(int64_t n)
 {
+	uint64_t flags = spin_lock_irqsave(&frame_lock);
+
 	allocs_until_failure = n;
+	spin_unlock_irqrestore(&frame_lock, flags);
 }
 
 void frame_direct_map_ready(void)
