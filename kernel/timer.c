@@ -11,15 +11,17 @@ static uint64_t rate_millihz;
 static uint64_t cycles_hz;
 static uint64_t calibration_cycles;
 
+/* The cycle counter first: the local APIC's tick is measured against it. */
 void timer_init(uint32_t hz)
 {
-	struct arch_timer t = arch_timer_start(hz);
 	uint64_t start = arch_cycles();
+	struct arch_timer t;
 
-	tick_period_ps = t.period_ps;
-	rate_millihz = 1000000000000000ULL / t.period_ps;
 	cycles_hz = arch_cycles_calibrate();
 	calibration_cycles = arch_cycles() - start;
+	t = arch_timer_start(hz);
+	tick_period_ps = t.period_ps;
+	rate_millihz = 1000000000000000ULL / t.period_ps;
 }
 
 void timer_tick(void)

@@ -14,6 +14,7 @@
 #define VMM_WRITE 0x1
 #define VMM_EXEC 0x2
 #define VMM_WRITE_COMBINE 0x4	/* device memory written in bursts (a framebuffer) */
+#define VMM_NOCACHE 0x8	/* registers: every access reaches the device, in order */
 
 /*
  * Map the 4 KiB page at @va to @frame, creating page tables as needed.
@@ -33,7 +34,8 @@ void vmm_release_tables(vaddr_t start, vaddr_t end);
  * Map the device memory [@phys, @phys + @size) into the kernel's device
  * window (kernel/layout.h), writable and never executable, with the largest
  * pages that fit; VMM_WRITE_COMBINE asks for write-combining where the CPU
- * has it (else the mapping is write-through). Boot only: the window is
+ * has it (else the mapping is write-through), VMM_NOCACHE for uncached
+ * (device registers such as the local APIC's). Boot only: the window is
  * never given back. Returns the address that reaches @phys, or NULL when
  * the window is full or a page table cannot be allocated.
  */

@@ -9,6 +9,7 @@
 #include "arch/x86_64/exception.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
+#include "arch/x86_64/lapic.h"
 #include "arch/x86_64/pit.h"
 #include "arch/x86_64/vm.h"
 #include "kernel/console.h"
@@ -70,10 +71,22 @@ static void on_timer_irq(void *ctx)
 	timer_tick();
 }
 
+/* The local APIC timer when the APIC delivers interrupts (it needs the
+ * TSC's rate, which timer_init() has measured by now), else the PIT on
+ * IRQ 0, through whichever controller is in use. */
 struct arch_timer arch_timer_start(uint32_t hz)
 {
-	uint32_t divisor = pit_start(hz);
+	uint64_t period_ps = lapic_timer_setup(hz, timer_cycles_hz());
+	uint32_t divisor;
 
+	if (period_ps) {
+		lapic_timer_start_cpu();
+		return (struct arch_timer){ period_ps };
+	}
+	if (apic_in_use())
+		kprintf("timer: the local APIC timer did not count; "
+			"ticking with the PIT\n");
+	divisor = pit_start(hz);
 	irq_register(0, on_timer_irq, NULL);
 	/* period = divisor / PIT_HZ seconds */
 	return (struct arch_timer){ divisor * 1000000000000ULL / PIT_HZ };

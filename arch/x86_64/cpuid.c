@@ -20,6 +20,9 @@
 #define CPUID_EXT_ADDR_SIZES	0x80000008
 
 #define CPUID1_ECX_HYPERVISOR	(1u << 31)
+#define CPUID1_ECX_X2APIC	(1u << 21)
+#define CPUID1_ECX_TSC_DEADLINE	(1u << 24)
+#define CPUID1_EDX_APIC		(1u << 9)
 #define CPUID7_EBX_SMEP		(1u << 7)
 #define CPUID7_EBX_SMAP		(1u << 20)
 #define CPUID7_ECX_UMIP		(1u << 2)
@@ -71,6 +74,9 @@ static void read_standard(void)
 	struct cpuid_regs r = cpuid(CPUID_FEATURES, 0);
 
 	features.hypervisor = r.ecx & CPUID1_ECX_HYPERVISOR;
+	features.apic = r.edx & CPUID1_EDX_APIC;
+	features.x2apic = r.ecx & CPUID1_ECX_X2APIC;
+	features.tsc_deadline = r.ecx & CPUID1_ECX_TSC_DEADLINE;
 	read_tsc_rate();
 	if (features.max_leaf < CPUID_EXTENDED)
 		return;

@@ -26,6 +26,9 @@ struct cpu_features {
 	uint64_t base_hz;		/* leaf 0x16 EAX, base MHz */
 	uint8_t phys_bits;		/* MAXPHYADDR */
 	uint8_t virt_bits;		/* linear address width */
+	bool apic;			/* leaf 1 EDX bit 9: a local APIC */
+	bool x2apic;			/* leaf 1 ECX bit 21: its MSR interface */
+	bool tsc_deadline;		/* leaf 1 ECX bit 24: TSC-deadline timer */
 };
 
 /* Read CPUID into the kernel's copy. Called once, first thing in

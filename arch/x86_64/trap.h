@@ -30,6 +30,19 @@ enum {
 	VEC_IRQ_BASE = 32,	/* the PIC's IRQ 0..15 after remapping */
 };
 
+/*
+ * Interrupt vectors of the APICs (arch/x86_64/irq.c, lapic.c). The local
+ * APIC ranks a vector by its top four bits, so the timer and the APIC's
+ * own vectors sit above every device.
+ */
+enum {
+	VEC_IOAPIC_BASE = 48,	/* ISA IRQ 0..15 through the IOAPIC */
+	VEC_IOAPIC_OTHER = 64,	/* IOAPIC pins no ISA IRQ uses (masked) */
+	VEC_LAPIC_TIMER = 0xf0,
+	VEC_LAPIC_ERROR = 0xfe,
+	VEC_SPURIOUS = 0xff,	/* bits 3:0 set, as P6-era APICs force */
+};
+
 /* A handler for one vector. Runs with interrupts off. */
 typedef void (*trap_handler)(struct trap_frame *frame);
 

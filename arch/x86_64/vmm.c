@@ -150,6 +150,10 @@ static void *map_device_locked(paddr_t phys, uint64_t size, unsigned int flags)
 		pat_write_combine();
 		pte |= PTE_WRITE_COMBINE;
 	}
+	/* PCD and PWT pick PAT entry 3, uncached at power-on and never
+	 * changed (Intel SDM Vol. 3A 12.12.2, table 12-11). */
+	if (flags & VMM_NOCACHE)
+		pte |= PTE_PCD | PTE_PWT;
 	for (paddr_t pa = start; pa < end;) {
 		vaddr_t va = va0 + (pa - start);
 		enum page_size ps = device_page(pa, va, end);
