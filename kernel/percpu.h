@@ -23,6 +23,7 @@ struct cpu {
 	uint32_t apic_id;
 	bool online;			/* running kernel code */
 	struct thread *current;		/* NULL until the scheduler runs */
+	uint64_t start_us;		/* STARTUP IPI to reporting in (APs) */
 };
 
 #define CPU_OFFSET_SELF			0
