@@ -7,6 +7,7 @@
 #include "drivers/screen.h"
 #include "drivers/i8042.h"
 #include "drivers/uart16550.h"
+#include "kernel/acpi.h"
 #include "kernel/arch.h"
 #include "kernel/boot_steps.h"
 #include "kernel/bootinfo.h"
@@ -50,14 +51,17 @@ static void print_summary(const struct boot_info *info)
 		kprintf("modules: %u\n", info->modules);
 	kprintf("cpu: %s, %u-bit physical addresses, NX %s\n", cpu->vendor,
 		cpu->phys_addr_bits, cpu->has_nx ? "on" : "unavailable");
-	kprintf("timer: %llu.%03llu Hz tick, cycle counter at %llu MHz\n",
+	kprintf("timer: %llu.%03llu Hz tick (%s), cycle counter at %llu MHz\n",
 		(unsigned long long)timer_rate_millihz() / 1000,
 		(unsigned long long)timer_rate_millihz() % 1000,
+		timer_source(),
 		(unsigned long long)timer_cycles_hz() / 1000000);
+	irq_print_summary();
 	print_console();
 	screen_print_summary();
 	i8042_print_summary();
 	arch_print_protections();
+	acpi_print_summary();
 	kprintf("memory map: %u entries from the loader%s\n", info->mmap_count,
 		info->efi_mmap ? ", plus the EFI memory map" : "");
 	memory_print_map();
@@ -109,9 +113,18 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	kheap_init();			/* kmalloc, growing on demand */
 	kheap_set_debug(options_on("heap_debug"));
 	boot_step_done("heap");
+	/* The firmware's tables, before anything that needs the MADT or
+	 * FADT; device mappings need the heap's page-table path. */
+	acpi_init(info);
+	boot_step_done("ACPI tables");
 	/* The screen: the framebuffer or EGA text the loader set up. */
 	screen_init(info, arch_cpu_info()->phys_addr_bits);
 	boot_step_done("screen console");
+	/* The IOAPIC and local APIC, or the 8259 with the reason: needs the
+	 * heap (device mappings) and acpi_init() (the MADT); before the timer,
+	 * whose tick is the local APIC's when the APIC is in use. */
+	irq_controller_init();
+	boot_step_done("interrupt controller");
 	timer_init(options_number("timer_hz"));	/* tick, cycle counter */
 	boot_step_done("timer");
 	i8042_init();			/* PS/2 keyboard on IRQ 1, if any */

@@ -41,6 +41,16 @@ const struct option_desc option_table[] = {
 	  check_baud, "=N", "serial speed, a divisor of 115200 from 2 up" },
 	{ "timer_hz", OPTION_NUMBER, TIMER_DEFAULT_HZ, TIMER_MIN_HZ,
 	  TIMER_MAX_HZ, NULL, "=N", "timer tick rate" },
+	{ "acpi", OPTION_TEXT, .value = "=off\\|dump",
+	  .help = "`off`: read no ACPI table (no MADT, no FADT: the 8259 and "
+		  "no poweroff); `dump`: print every table in hex on the "
+		  "console (scripts/acpi-fixtures.py makes fixtures of it)" },
+	{ "apic", OPTION_ON_OFF, 1, .value = "=on\\|off",
+	  .help = "deliver interrupts through the IOAPIC and local APIC "
+		  "(off: stay on the 8259 PIC, as without an ACPI MADT)" },
+	{ "x2apic", OPTION_ON_OFF, 1, .value = "=on\\|off",
+	  .help = "use the local APIC's x2APIC (MSR) mode where the CPU has "
+		  "it (off: xAPIC, unless the firmware already chose x2APIC)" },
 	{ "smp", OPTION_NUMBER, MAX_CPUS, 1, MAX_CPUS, NULL, "=N",
 	  "use at most N CPUs, the boot CPU included (default: all the "
 	  "ACPI MADT lists, up to 64)" },

@@ -13,11 +13,13 @@
 #include "lib/line_edit.h"
 #include "lib/string.h"
 #include "lib/vsnprintf.h"
+#include "kernel/acpi.h"
 #include "kernel/arch.h"
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
 #include "kernel/frame.h"
 #include "kernel/heap.h"
+#include "kernel/irq.h"
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
 #include "kernel/pmm.h"
@@ -47,6 +49,8 @@ static int cmd_uptime(int argc, char **argv);
 static int cmd_ktest(int argc, char **argv);
 static int cmd_reboot(int argc, char **argv);
 static int cmd_halt(int argc, char **argv);
+static int cmd_acpi(int argc, char **argv);
+static int cmd_irqs(int argc, char **argv);
 
 static const struct shell_command commands[] = {
 	{ "help", "", "list the commands", 0, 0, cmd_help },
@@ -61,6 +65,9 @@ static const struct shell_command commands[] = {
 	  0, 1, cmd_ktest },
 	{ "reboot", "", "restart the machine", 0, 0, cmd_reboot },
 	{ "halt", "", "stop the machine", 0, 0, cmd_halt },
+	{ "acpi", "", "the ACPI tables, their OEM ids, MADT and FADT", 0, 0,
+	  cmd_acpi },
+	{ "irqs", "", "interrupts taken, per vector and CPU", 0, 0, cmd_irqs },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -333,6 +340,14 @@ static int cmd_halt(int argc, char **argv)
 	arch_halt();
 }
 
+static int cmd_acpi(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	acpi_print_tables();
+	return 0;
+}
+
 /* --- Dispatch ------------------------------------------------------------ */
 
 static const struct shell_command *find_command(const char *name)
@@ -454,4 +469,12 @@ void shell_reboot_after_key(void)
 	c = wait_for_byte();
 	kprintf("Keel: key %#x pressed; restarting\n", (unsigned int)c);
 	arch_reboot();
+}
+
+static int cmd_irqs(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	irq_print_counts();
+	return 0;
 }

@@ -10,6 +10,7 @@ static uint64_t tick_period_ps;	/* picoseconds per tick */
 static uint64_t rate_millihz;
 static uint64_t cycles_hz;
 static uint64_t calibration_cycles;
+static const char *source = "none";
 
 /* The cycle counter first: the local APIC's tick is measured against it. */
 void timer_init(uint32_t hz)
@@ -21,6 +22,7 @@ void timer_init(uint32_t hz)
 	calibration_cycles = arch_cycles() - start;
 	t = arch_timer_start(hz);
 	tick_period_ps = t.period_ps;
+	source = t.source;
 	rate_millihz = 1000000000000000ULL / t.period_ps;
 }
 
@@ -32,6 +34,11 @@ void timer_tick(void)
 uint64_t timer_ticks(void)
 {
 	return ticks;
+}
+
+const char *timer_source(void)
+{
+	return source;
 }
 
 uint64_t timer_rate_millihz(void)

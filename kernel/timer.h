@@ -21,6 +21,9 @@ void timer_tick(void);
 
 uint64_t timer_ticks(void);
 
+/* What makes the tick, in words ("PIT channel 0, IRQ 0"). */
+const char *timer_source(void);
+
 /* The tick rate actually programmed, in millihertz (1000 Hz -> 1000151). */
 uint64_t timer_rate_millihz(void);
 

@@ -82,7 +82,10 @@ struct arch_timer arch_timer_start(uint32_t hz)
 
 	if (period_ps) {
 		lapic_timer_start_cpu();
-		return (struct arch_timer){ period_ps };
+		return (struct arch_timer){
+			period_ps, lapic_timer_uses_deadline() ?
+			"local APIC timer, TSC-deadline mode" :
+			"local APIC timer, periodic mode" };
 	}
 	if (apic_in_use())
 		kprintf("timer: the local APIC timer did not count; "
@@ -90,7 +93,8 @@ struct arch_timer arch_timer_start(uint32_t hz)
 	divisor = pit_start(hz);
 	irq_register(0, on_timer_irq, NULL);
 	/* period = divisor / PIT_HZ seconds */
-	return (struct arch_timer){ divisor * 1000000000000ULL / PIT_HZ };
+	return (struct arch_timer){ divisor * 1000000000000ULL / PIT_HZ,
+				    "PIT channel 0, IRQ 0" };
 }
 
 void arch_backtrace(void)

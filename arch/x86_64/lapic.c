@@ -11,11 +11,14 @@
 
 #include <stddef.h>
 
+#include "lib/align.h"
+#include "lib/acpi.h"
 #include "lib/errno.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpuid.h"
 #include "arch/x86_64/msr.h"
 #include "arch/x86_64/trap.h"
+#include "kernel/acpi.h"
 #include "kernel/arch.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
@@ -50,7 +53,6 @@ enum lapic_mode { LAPIC_OFF, LAPIC_XAPIC, LAPIC_X2APIC };
 
 static enum lapic_mode mode;
 static volatile uint32_t *regs;	/* xAPIC: the mapped register page */
-static struct lapic_lint_wiring lints[2];
 static uint64_t errors, spurious;
 static uint32_t last_esr;
 
@@ -223,23 +225,53 @@ uint64_t lapic_spurious_count(void)
 	return spurious;
 }
 
-void lapic_set_lint(unsigned int lint, struct lapic_lint_wiring w)
+/* The LVT entry for a local APIC NMI entry of the MADT. */
+static uint32_t lint_nmi_entry(const struct acpi_madt_lapic_nmi *n)
 {
-	if (lint <= LAPIC_LINT1)
-		lints[lint] = w;
+	uint32_t v = LAPIC_LVT_NMI;
+
+	/* NMI delivery is always edge: the trigger bit applies to fixed
+	 * delivery only (SDM Vol. 3A §11.5.1). */
+	if (n->polarity == ACPI_POLARITY_LOW)
+		v |= LAPIC_LVT_ACTIVE_LOW;
+	return v;
 }
 
-static uint32_t lint_entry(struct lapic_lint_wiring w)
+/* This CPU's ACPI processor UID, which the MADT's NMI entries name. */
+static bool uid_of(const struct acpi_madt *madt, uint32_t apic_id,
+		   uint32_t *uid)
 {
-	uint32_t v = w.nmi ? LAPIC_LVT_NMI : LAPIC_LVT_MASKED;
+	for (unsigned int i = 0; i < madt->cpu_count; i++) {
+		if (madt->cpus[i].apic_id == apic_id) {
+			*uid = madt->cpus[i].uid;
+			return true;
+		}
+	}
+	return false;
+}
 
-	if (w.active_low)
-		v |= LAPIC_LVT_ACTIVE_LOW;
-	/* Level applies to fixed delivery only; NMI is always edge
-	 * (SDM Vol. 3A §11.5.1, trigger mode). */
-	if (w.level && !w.nmi)
-		v |= LAPIC_LVT_LEVEL;
-	return v;
+/* LINT0 and LINT1 as the MADT's local APIC NMI entries for this CPU say;
+ * a pin no entry names stays masked (the 8259 behind LINT0 is not used
+ * once the IOAPIC delivers). */
+static void program_lints(void)
+{
+	static const uint32_t reg[] = { LAPIC_REG_LVT_LINT0,
+					LAPIC_REG_LVT_LINT1 };
+	const struct acpi_madt *madt = acpi_madt();
+	uint32_t lvt[] = { LAPIC_LVT_MASKED, LAPIC_LVT_MASKED };
+	uint32_t uid = ACPI_UID_ALL;
+
+	if (madt && !uid_of(madt, lapic_id(), &uid))
+		uid = ACPI_UID_ALL;	/* only the entries for every CPU */
+	for (unsigned int i = 0; madt && i < madt->lapic_nmi_count; i++) {
+		const struct acpi_madt_lapic_nmi *n = &madt->lapic_nmis[i];
+
+		if ((n->uid == ACPI_UID_ALL || n->uid == uid) &&
+		    n->lint < ARRAY_SIZE(lvt))
+			lvt[n->lint] = lint_nmi_entry(n);
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(lvt); i++)
+		lapic_write(reg[i], lvt[i]);
 }
 
 /* Enable the APIC globally, in x2APIC mode if chosen: xAPIC first, since
@@ -274,8 +306,7 @@ void lapic_cpu_init(void)
 		lapic_write(LAPIC_REG_LVT_PERF, LAPIC_LVT_MASKED);
 	if (max_lvt >= LVT_INDEX_THERMAL)
 		lapic_write(LAPIC_REG_LVT_THERMAL, LAPIC_LVT_MASKED);
-	lapic_write(LAPIC_REG_LVT_LINT0, lint_entry(lints[LAPIC_LINT0]));
-	lapic_write(LAPIC_REG_LVT_LINT1, lint_entry(lints[LAPIC_LINT1]));
+	program_lints();
 	lapic_write(LAPIC_REG_LVT_ERROR, VEC_LAPIC_ERROR);
 	esr_read();		/* drop errors from before (the firmware's) */
 	this_cpu()->apic_id = lapic_id();

@@ -13,17 +13,6 @@
 #define LAPIC_DEFAULT_PHYS	0xfee00000ULL
 #define LAPIC_MMIO_SIZE		0x1000
 
-/* LVT LINT pins (SDM Vol. 3A §11.5.1). */
-#define LAPIC_LINT0		0
-#define LAPIC_LINT1		1
-
-/* How one LINT pin is wired, from the MADT's local APIC NMI entries. */
-struct lapic_lint_wiring {
-	bool nmi;		/* false: the pin is masked */
-	bool active_low;
-	bool level;
-};
-
 /*
  * Map the local APIC at @phys (its base in IA32_APIC_BASE, or the MADT's
  * address when that differs), choose xAPIC or x2APIC (@allow_x2apic and
@@ -33,10 +22,6 @@ struct lapic_lint_wiring {
  * -ENOMEM when the registers cannot be mapped.
  */
 int lapic_init(uint64_t phys, bool allow_x2apic);
-
-/* Set how LINT0/LINT1 are wired before lapic_init() and later
- * lapic_cpu_init() calls apply it (default: both masked). */
-void lapic_set_lint(unsigned int lint, struct lapic_lint_wiring w);
 
 /* This CPU's APIC id (before lapic_init(): the initial id from CPUID). */
 uint32_t lapic_id(void);
@@ -59,8 +44,9 @@ void lapic_send_startup(uint32_t apic_id, uint8_t page);
 /*
  * Enable this CPU's local APIC: x2APIC mode if the boot CPU chose it,
  * spurious vector VEC_SPURIOUS, error interrupt on VEC_LAPIC_ERROR, LINT0
- * and LINT1 as lapic_set_lint() said, timer, thermal and performance
- * counter entries masked, task priority 0. Every CPU, interrupts off.
+ * and LINT1 as the MADT's local APIC NMI entries for this CPU say (masked
+ * where none does), timer, thermal and performance counter entries
+ * masked, task priority 0. Every CPU, interrupts off.
  */
 void lapic_cpu_init(void);
 

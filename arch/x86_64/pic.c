@@ -79,6 +79,12 @@ void pic_mask(unsigned int irq)
 	write_masks();
 }
 
+void pic_mask_all(void)
+{
+	mask = 0xffff;
+	write_masks();
+}
+
 void pic_eoi(unsigned int irq)
 {
 	if (irq >= 8)

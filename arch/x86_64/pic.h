@@ -20,6 +20,10 @@ void pic_init(uint8_t base);
 void pic_unmask(unsigned int irq);
 void pic_mask(unsigned int irq);
 
+/* Mask every line, the cascade too: the APICs deliver instead. Spurious
+ * IRQ 7/15 can still arrive. */
+void pic_mask_all(void);
+
 /* Tell the PIC(s) that @irq has been handled. */
 void pic_eoi(unsigned int irq);
 

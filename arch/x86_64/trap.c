@@ -4,10 +4,12 @@
 #include "arch/x86_64/trap.h"
 
 #include "arch/x86_64/fault.h"
+#include "kernel/percpu.h"
 #include "kernel/printk.h"
 
 static trap_handler handlers[IDT_VECTORS];
-static uint64_t counts[IDT_VECTORS];
+/* Per CPU, so that no two CPUs ever write one counter. */
+static uint64_t counts[MAX_CPUS][IDT_VECTORS];
 
 trap_handler trap_set_handler(unsigned int vector, trap_handler handler)
 {
@@ -17,16 +19,25 @@ trap_handler trap_set_handler(unsigned int vector, trap_handler handler)
 	return old;
 }
 
+uint64_t trap_count_cpu(unsigned int cpu, unsigned int vector)
+{
+	return cpu < MAX_CPUS ? counts[cpu][vector % IDT_VECTORS] : 0;
+}
+
 uint64_t trap_count(unsigned int vector)
 {
-	return counts[vector % IDT_VECTORS];
+	uint64_t n = 0;
+
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		n += counts[c][vector % IDT_VECTORS];
+	return n;
 }
 
 void trap_dispatch(struct trap_frame *frame)
 {
 	unsigned int v = frame->vector % IDT_VECTORS;
+	uint64_t n = ++counts[this_cpu()->index][v];
 
-	counts[v]++;
 	if (handlers[v]) {
 		handlers[v](frame);
 		return;
@@ -38,6 +49,6 @@ void trap_dispatch(struct trap_frame *frame)
 		exception_die(frame);
 	}
 	/* An interrupt nobody asked for: say so once per vector. */
-	if (counts[v] == 1)
+	if (n == 1)
 		kprintf("Keel: unexpected interrupt on vector %u (ignored)\n", v);
 }

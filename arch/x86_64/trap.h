@@ -66,5 +66,7 @@ void trap_dispatch(struct trap_frame *frame);
 /* Handles exceptions that no handler claimed: report and panic. */
 __attribute__((noreturn)) void exception_die(struct trap_frame *frame);
 
-/* How many times each vector has been taken (for tests and statistics). */
+/* How many times each vector has been taken (for tests and statistics):
+ * on every CPU, and on the CPU of index @cpu. */
 uint64_t trap_count(unsigned int vector);
+uint64_t trap_count_cpu(unsigned int cpu, unsigned int vector);

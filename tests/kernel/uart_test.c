@@ -5,7 +5,6 @@
 #include "lib/errno.h"
 #include "lib/ring.h"
 #include "lib/string.h"
-#include "arch/x86_64/pic.h"
 #include "drivers/fw_cfg.h"
 #include "drivers/uart16550.h"
 #include "kernel/arch.h"
@@ -105,7 +104,7 @@ KTEST(uart_write_queues_and_interrupts_off_writes_through)
 
 	if (!u)
 		return;
-	pic_mask(u->irq);
+	irq_mask(u->irq);
 	kprintf("# uart: this line waits in the ring while IRQ %u is masked\n",
 		u->irq);
 	queued = uart_tx_pending(u);
@@ -113,7 +112,7 @@ KTEST(uart_write_queues_and_interrupts_off_writes_through)
 	kprintf("# uart: and this one, with interrupts off, pushes it out\n");
 	left = uart_tx_pending(u);
 	irq_enable();
-	pic_unmask(u->irq);
+	irq_unmask(u->irq);
 	KT_ASSERT(queued > 0);
 	KT_ASSERT_EQ(left, 0);
 }
@@ -127,12 +126,12 @@ KTEST(uart_flush_sends_the_queue_without_interrupts)
 
 	if (!u)
 		return;
-	pic_mask(u->irq);
+	irq_mask(u->irq);
 	kprintf("# uart: this line is queued, then flushed by polling\n");
 	queued = uart_tx_pending(u);
 	console_flush();
 	left = uart_tx_pending(u);
-	pic_unmask(u->irq);
+	irq_unmask(u->irq);
 	KT_ASSERT(queued > 0);
 	KT_ASSERT_EQ(left, 0);
 }
