@@ -16,6 +16,8 @@
 #include "lib/errno.h"
 #include "tests/host/lib/acpi_fixture.h"
 
+#define ACPI_FIXTURE_DIR "tests/fixtures/acpi"
+
 #define RSDT_PHYS	0x7000
 #define XSDT_PHYS	0x8000
 #define MADT_PHYS	0x9000
@@ -452,6 +454,156 @@ static void fadt_test_short_revision_reads_zero(void **state)
 	fake_free(&m);
 }
 
+/* --- The firmware's own tables (tests/fixtures/acpi/, -smp 2) ----------- */
+
+/* What each fixture holds, as iasl -d (ACPICA's disassembler) reads the
+ * same bytes: a second reader, not this parser's output. */
+static const struct fixture_expect {
+	const char *dir;
+	uint8_t rsdp_revision;
+	bool xsdt;
+	const char *sigs;		/* the tables, in root-table order */
+	uint8_t fadt_revision;
+	uint64_t pm1a_cnt;
+	bool reset;			/* RESET_REG_SUP and the register */
+	uint64_t mcfg_base;		/* 0: no MCFG */
+} fixtures[] = {
+	{ "seabios-pc", 0, false, "FACP APIC HPET WAET DSDT", 1, 0x604, false, 0 },
+	{ "seabios-q35", 0, false, "FACP APIC HPET MCFG WAET DSDT", 3, 0x604,
+	  true, 0xb0000000 },
+	{ "ovmf-pc", 2, true, "FACP APIC HPET WAET DSDT", 1, 0xb004, false, 0 },
+	{ "ovmf-q35", 2, true, "FACP APIC HPET MCFG WAET DSDT", 3, 0x604,
+	  true, 0xb0000000 },
+};
+
+static void load_fixture(struct fake_mem *m, const char *dir)
+{
+	char path[256];
+
+	fake_init(m);
+	snprintf(path, sizeof(path), "%s/%s", ACPI_FIXTURE_DIR, dir);
+	assert_true(fake_load_fixture(m, path) > 0);
+	assert_non_null(m->rsdp);
+}
+
+static void check_fixture_tables(const struct fixture_expect *e,
+				 const struct acpi_tables *t)
+{
+	char sigs[256] = "";
+
+	assert_int_equal(t->rsdp_revision, e->rsdp_revision);
+	assert_int_equal(t->xsdt, e->xsdt);
+	for (unsigned int i = 0; i < t->count; i++) {
+		if (i)
+			strcat(sigs, " ");
+		strcat(sigs, t->tables[i].sig);
+	}
+	assert_string_equal(sigs, e->sigs);
+	assert_int_equal(t->refused, 0);
+}
+
+/* QEMU's pc and q35 machines, 2 CPUs: one IOAPIC at 0xfec00000 from GSI 0,
+ * the PIT's IRQ 0 on GSI 2, the SCI (IRQ 9) level-triggered active high. */
+static void check_fixture_madt(const struct acpi_tables *t, struct fake_mem *m)
+{
+	struct acpi_madt madt;
+	const struct acpi_madt_override *sci = NULL;
+
+	assert_int_equal(acpi_parse_madt(acpi_find(t, "APIC", 0), &m->io, &madt), 0);
+	assert_int_equal(madt.lapic_phys, 0xfee00000);
+	assert_true(madt.pcat_compat);
+	assert_int_equal(madt.cpu_count, 2);
+	assert_true(madt.cpus[0].enabled && madt.cpus[1].enabled);
+	assert_int_equal(madt.cpus[1].apic_id, 1);
+	assert_int_equal(madt.ioapic_count, 1);
+	assert_int_equal(madt.ioapics[0].phys, 0xfec00000);
+	assert_int_equal(madt.ioapics[0].gsi_base, 0);
+	assert_int_equal(madt.overrides[0].irq, 0);
+	assert_int_equal(madt.overrides[0].gsi, 2);
+	for (unsigned int i = 0; i < madt.override_count; i++) {
+		if (madt.overrides[i].irq == 9)
+			sci = &madt.overrides[i];
+	}
+	assert_non_null(sci);
+	assert_int_equal(sci->trigger, ACPI_TRIGGER_LEVEL);
+	assert_int_equal(sci->polarity, ACPI_POLARITY_HIGH);
+	assert_int_equal(madt.lapic_nmi_count, 1);
+	assert_int_equal(madt.lapic_nmis[0].uid, ACPI_UID_ALL);
+	assert_int_equal(madt.lapic_nmis[0].lint, 1);
+}
+
+static void check_fixture_fadt(const struct fixture_expect *e,
+			       const struct acpi_tables *t, struct fake_mem *m)
+{
+	struct acpi_fadt f;
+	struct acpi_hpet h;
+	struct acpi_mcfg mc;
+	const struct acpi_table *mcfg = acpi_find(t, "MCFG", 0);
+
+	assert_int_equal(acpi_parse_fadt(acpi_find(t, "FACP", 0), &m->io, &f), 0);
+	assert_int_equal(f.revision, e->fadt_revision);
+	assert_int_equal(f.sci_irq, 9);
+	assert_int_equal(f.pm1a_cnt.space, ACPI_GAS_IO);
+	assert_int_equal(f.pm1a_cnt.address, e->pm1a_cnt);
+	assert_int_equal(f.pm1b_cnt.address, 0);
+	assert_int_equal(f.dsdt, acpi_find(t, "DSDT", 0)->phys);
+	assert_int_equal(f.century, 0x32);
+	assert_int_equal(f.reset_supported, e->reset);
+	if (e->reset) {
+		assert_int_equal(f.reset_reg.space, ACPI_GAS_IO);
+		assert_int_equal(f.reset_reg.address, 0xcf9);
+		assert_int_equal(f.reset_value, 0x0f);
+		assert_true(f.has_8042);
+	}
+	assert_int_equal(acpi_parse_hpet(acpi_find(t, "HPET", 0), &m->io, &h), 0);
+	assert_int_equal(h.base.address, 0xfed00000);
+	assert_int_equal(mcfg != NULL, e->mcfg_base != 0);
+	if (mcfg) {
+		assert_int_equal(acpi_parse_mcfg(mcfg, &m->io, &mc), 0);
+		assert_int_equal(mc.count, 1);
+		assert_int_equal(mc.segments[0].base, e->mcfg_base);
+		assert_int_equal(mc.segments[0].bus_end, 0xff);
+	}
+}
+
+static void fixture_test_qemu_tables_decode(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		struct fake_mem m;
+		struct acpi_tables t;
+
+		load_fixture(&m, fixtures[i].dir);
+		assert_int_equal(acpi_scan(m.rsdp, m.rsdp_len, &m.io, &t), 0);
+		check_fixture_tables(&fixtures[i], &t);
+		check_fixture_madt(&t, &m);
+		check_fixture_fadt(&fixtures[i], &t, &m);
+		assert_int_equal(m.report_count, 0);
+		fake_free(&m);
+	}
+}
+
+/* Every table of a real fixture cut short by one byte: the scan must
+ * refuse exactly that table (its length runs past mapped memory) and keep
+ * the others. */
+static void fixture_test_truncated_tables_are_refused(void **state)
+{
+	struct fake_mem m;
+	struct acpi_tables t;
+
+	(void)state;
+	load_fixture(&m, "ovmf-q35");
+	for (unsigned int i = 0; i < m.n; i++) {
+		m.r[i].len--;
+		m.reports[0] = '\0';
+		assert_int_equal(acpi_scan(m.rsdp, m.rsdp_len, &m.io, &t),
+				 memcmp(m.r[i].data, "XSDT", 4) == 0 ? -EINVAL : 0);
+		assert_non_null(strstr(m.reports, "runs past mapped memory"));
+		m.r[i].len++;
+	}
+	fake_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +620,8 @@ int main(void)
 		cmocka_unit_test(fadt_test_revision_1_uses_32_bit_fields),
 		cmocka_unit_test(fadt_test_x_fields_win),
 		cmocka_unit_test(fadt_test_short_revision_reads_zero),
+		cmocka_unit_test(fixture_test_qemu_tables_decode),
+		cmocka_unit_test(fixture_test_truncated_tables_are_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
