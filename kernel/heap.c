@@ -12,12 +12,16 @@
 #include "kernel/frame.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/spinlock.h"
 #include "kernel/symbols.h"
 #include "kernel/vmm.h"
 
 /* Grow in steps of at least this much, to keep page-table work rare. */
 #define HEAP_GROW_MIN (64 * 1024)
 
+/* The heap's one lock: every call below takes it (before the page tables'
+ * and the frame allocator's, which grow() takes inside it). */
+static struct spinlock heap_lock = SPINLOCK_INIT("kernel heap");
 static struct heap kernel_heap;
 static vaddr_t heap_end = HEAP_START;	/* first unmapped heap address */
 
@@ -76,51 +80,69 @@ void kheap_init(void)
 	heap_init(&kernel_heap, &kernel_heap_ops, NULL, arch_cycles());
 }
 
+#define LOCKED(expr)                                                   \
+	({                                                             \
+		uint64_t flags_ = spin_lock_irqsave(&heap_lock);       \
+		__typeof__(expr) r_ = (expr);                          \
+		spin_unlock_irqrestore(&heap_lock, flags_);            \
+		r_;                                                    \
+	})
+
 void kheap_set_debug(bool on)
 {
+	uint64_t flags = spin_lock_irqsave(&heap_lock);
+
 	heap_set_debug(&kernel_heap, on);
+	spin_unlock_irqrestore(&heap_lock, flags);
 }
 
 void *kmalloc(size_t size)
 {
-	return heap_alloc(&kernel_heap, size);
+	return LOCKED(heap_alloc(&kernel_heap, size));
 }
 
 void *kcalloc(size_t n, size_t size)
 {
-	return heap_calloc(&kernel_heap, n, size);
+	return LOCKED(heap_calloc(&kernel_heap, n, size));
 }
 
 void *krealloc(void *p, size_t size)
 {
-	return heap_realloc_from(&kernel_heap, p, size, __builtin_return_address(0));
+	return LOCKED(heap_realloc_from(&kernel_heap, p, size,
+					__builtin_return_address(0)));
 }
 
 void *kmalloc_aligned(size_t size, size_t align)
 {
-	return heap_alloc_aligned(&kernel_heap, size, align);
+	return LOCKED(heap_alloc_aligned(&kernel_heap, size, align));
 }
 
 void kfree(void *p)
 {
+	uint64_t flags = spin_lock_irqsave(&heap_lock);
+
 	heap_free_from(&kernel_heap, p, __builtin_return_address(0));
+	spin_unlock_irqrestore(&heap_lock, flags);
 }
 
 void kheap_stats(struct heap_stats *st)
 {
+	uint64_t flags = spin_lock_irqsave(&heap_lock);
+
 	heap_get_stats(&kernel_heap, st);
+	spin_unlock_irqrestore(&heap_lock, flags);
 }
 
 unsigned int kheap_check(void)
 {
-	return heap_check(&kernel_heap);
+	return LOCKED(heap_check(&kernel_heap));
 }
 
 void kheap_print_stats(void)
 {
 	struct heap_stats st;
 
-	heap_get_stats(&kernel_heap, &st);
+	kheap_stats(&st);
 	kprintf("heap: %zu bytes in use, %zu mapped, peak %zu\n", st.in_use,
 		st.mapped, st.peak_in_use);
 }

@@ -6,8 +6,8 @@
  * and maps fresh frames there as it grows. Blocks are 16-byte aligned.
  * Out of memory returns NULL; misuse (double free, a pointer the heap never
  * returned, a write past a block) panics naming the address and the caller.
- * Not for interrupt handlers: the heap takes no lock, and an allocation
- * interrupted by another would corrupt it.
+ * Safe on every CPU at once: one spinlock, taken with interrupts off, so
+ * an interrupt handler may allocate too (it waits for a holder elsewhere).
  */
 #pragma once
 

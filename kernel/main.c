@@ -21,6 +21,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "kernel/smp.h"
 #include "kernel/timer.h"
 #include "kernel/version.h"
 
@@ -127,6 +128,10 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	boot_step_done("interrupt controller");
 	timer_init(options_number("timer_hz"));	/* tick, cycle counter */
 	boot_step_done("timer");
+	/* The other CPUs: needs the MADT, the local APIC and the measured
+	 * cycle counter (its waits); each starts its own APIC timer. */
+	smp_init(acpi_madt());
+	boot_step_done("other CPUs");
 	i8042_init();			/* PS/2 keyboard on IRQ 1, if any */
 	boot_step_done("keyboard");
 	console_enable_input();		/* serial input by interrupt */

@@ -270,8 +270,8 @@ void ap_entry(struct cpu *c)
 	c->start_us = cycles_to_us(arch_cycles() - sipi_cycles);
 	__atomic_fetch_or(&ready_mask, 1ULL << i, __ATOMIC_RELEASE);
 	/* A kernel mapping changed before we took IPIs may still be cached:
-	 * drop everything once, now that shootdowns reach us. */
-	tlb_flush_all();
+	 * drop everything once (here only), now that shootdowns reach us. */
+	write_cr3(read_cr3());
 	__atomic_store_n(&reported[i], true, __ATOMIC_RELEASE);
 	smp_ap_idle();
 }
@@ -406,6 +406,7 @@ static unsigned int wait_reports(unsigned int n)
 		up = 0;
 		for (unsigned int i = 1; i <= n; i++)
 			up += __atomic_load_n(&reported[i], __ATOMIC_ACQUIRE);
+		arch_relax();
 	} while (up < n && arch_cycles() < end);
 	return up;
 }
