@@ -31,6 +31,10 @@ void smp_init(const struct acpi_madt *madt);
 int smp_call(unsigned int cpu, void (*fn)(void *), void *arg);
 #define SMP_CALL_TIMEOUT_MS 5000
 
+/* The same without waiting for @fn to return: once @cpu has started it.
+ * The caller learns of the end through @arg. -EINVAL for this CPU. */
+int smp_call_async(unsigned int cpu, void (*fn)(void *), void *arg);
+
 /*
  * What an AP does once it is up: wait for interrupts, for good. The
  * scheduler replaces the body of this with its idle loop.

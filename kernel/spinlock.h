@@ -7,8 +7,7 @@
  * handler that takes the same lock can never interrupt its holder on the
  * same CPU and deadlock.
  *
- * It is a ticket lock: a CPU takes the next ticket and waits until the lock
- * serves it, so CPUs get the lock in the order they asked (kernel/spinlock.c
+ * It is a test-and-test-and-set lock, not a ticket lock (kernel/spinlock.c
  * has the measurements behind the choice). The lock records which CPU holds
  * it: taking it again on that CPU, or waiting for it longer than
  * SPINLOCK_DEADLOCK_SECONDS, panics naming the lock and its holder.
@@ -22,19 +21,13 @@
 #define SPINLOCK_DEADLOCK_SECONDS 10
 
 struct spinlock {
-	union {
-		uint32_t word;		/* both halves, for spin_trylock() */
-		struct {
-			uint16_t owner;	/* the ticket being served */
-			uint16_t next;	/* the next ticket handed out */
-		};
-	};
+	volatile uint32_t locked;
 	uint32_t holder;		/* CPU index + 1; 0: nobody */
 	const char *name;		/* for reports */
 	uint64_t contended;		/* acquisitions that had to wait */
 };
 
-#define SPINLOCK_INIT(lock_name) { .word = 0, .holder = 0, \
+#define SPINLOCK_INIT(lock_name) { .locked = 0, .holder = 0, \
 				   .name = (lock_name), .contended = 0 }
 
 /* Interrupts off, then take @l. Returns the interrupt state to restore. */

@@ -166,21 +166,23 @@ static bool call_started(struct call_slot *s, uint64_t deadline)
 	return true;
 }
 
-int smp_call(unsigned int cpu, void (*fn)(void *), void *arg)
+/* Hand @fn to @cpu; with @wait, also wait for it to return. */
+static int call(unsigned int cpu, void (*fn)(void *), void *arg, bool wait)
 {
 	struct call_slot *s = &calls[cpu % MAX_CPUS];
 	uint64_t deadline;
 	uint64_t flags;
 	int err = 0;
 
-	if (cpu == this_cpu_index()) {
-		fn(arg);
-		return 0;
-	}
-	if (cpu >= MAX_CPUS || !(ready_mask & (1ULL << cpu)))
+	if (cpu >= MAX_CPUS || !(smp_ready_mask() & (1ULL << cpu)))
 		return -EINVAL;
 	flags = arch_irq_save();
 	while (!spin_trylock(&s->lock)) {
+		serve_call();
+		arch_relax();
+	}
+	/* A call that did not wait may still be running there. */
+	while (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == CALL_RUNNING) {
 		serve_call();
 		arch_relax();
 	}
@@ -189,16 +191,33 @@ int smp_call(unsigned int cpu, void (*fn)(void *), void *arg)
 	__atomic_store_n(&s->state, CALL_PENDING, __ATOMIC_RELEASE);
 	lapic_send_ipi(cpus[cpu].apic_id, VEC_IPI_CALL);
 	deadline = arch_cycles() + us_to_cycles(SMP_CALL_TIMEOUT_MS * 1000ULL);
-	if (!call_started(s, deadline)) {
+	if (!call_started(s, deadline))
 		err = -ETIMEDOUT;
-	} else {
-		while (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != CALL_DONE)
+	else
+		while (wait && __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) !=
+			       CALL_DONE) {
+			serve_call();
 			arch_relax();
-		__atomic_store_n(&s->state, CALL_IDLE, __ATOMIC_RELAXED);
-	}
+		}
 	spin_unlock(&s->lock);
 	arch_irq_restore(flags);
 	return err;
+}
+
+int smp_call(unsigned int cpu, void (*fn)(void *), void *arg)
+{
+	if (cpu == this_cpu_index()) {
+		fn(arg);
+		return 0;
+	}
+	return call(cpu, fn, arg, true);
+}
+
+int smp_call_async(unsigned int cpu, void (*fn)(void *), void *arg)
+{
+	if (cpu == this_cpu_index())
+		return -EINVAL;
+	return call(cpu, fn, arg, false);
 }
 
 uint64_t smp_ready_mask(void)
