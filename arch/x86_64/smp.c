@@ -430,6 +430,21 @@ static unsigned int wait_reports(unsigned int n)
 	return up;
 }
 
+/* Up to SIPI_RETRY_US for every AP to reach the trampoline. */
+static void wait_arrivals(unsigned int n,
+			  const volatile struct trampoline_params *p)
+{
+	uint64_t end = arch_cycles() + us_to_cycles(SIPI_RETRY_US);
+	unsigned int in;
+
+	do {
+		in = 0;
+		for (unsigned int i = 0; i < n; i++)
+			in += p->cpus[i].arrived != 0;
+		arch_relax();
+	} while (in < n && arch_cycles() < end);
+}
+
 static void start_aps(unsigned int n, paddr_t page)
 {
 	const volatile struct trampoline_params *p = params_at(page);
@@ -439,7 +454,7 @@ static void start_aps(unsigned int n, paddr_t page)
 	delay_us(INIT_WAIT_US);
 	sipi_cycles = arch_cycles();
 	send_all(n, page, true, NULL);		/* STARTUP */
-	delay_us(SIPI_RETRY_US);
+	wait_arrivals(n, p);
 	send_all(n, page, true, p);		/* STARTUP, to the late */
 	wait_reports(n);
 	bringup_us = cycles_to_us(arch_cycles() - start);
