@@ -22,8 +22,10 @@
 #include "kernel/irq.h"
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
+#include "kernel/percpu.h"
 #include "kernel/pmm.h"
 #include "kernel/printk.h"
+#include "kernel/smp.h"
 #include "kernel/symbols.h"
 #include "kernel/timer.h"
 #include "kernel/version.h"
@@ -51,6 +53,7 @@ static int cmd_reboot(int argc, char **argv);
 static int cmd_halt(int argc, char **argv);
 static int cmd_acpi(int argc, char **argv);
 static int cmd_irqs(int argc, char **argv);
+static int cmd_cpus(int argc, char **argv);
 
 static const struct shell_command commands[] = {
 	{ "help", "", "list the commands", 0, 0, cmd_help },
@@ -68,6 +71,8 @@ static const struct shell_command commands[] = {
 	{ "acpi", "", "the ACPI tables, their OEM ids, MADT and FADT", 0, 0,
 	  cmd_acpi },
 	{ "irqs", "", "interrupts taken, per vector and CPU", 0, 0, cmd_irqs },
+	{ "cpus", "", "each CPU: APIC id, state, start-up time", 0, 0,
+	  cmd_cpus },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -476,5 +481,14 @@ static int cmd_irqs(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	irq_print_counts();
+	return 0;
+}
+
+static int cmd_cpus(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	kprintf("%u CPUs online\n", cpu_online_count());
+	smp_print_cpus();
 	return 0;
 }

@@ -5,6 +5,8 @@
  * another's TLB. With one CPU the tests that need two skip.
  */
 #include "lib/errno.h"
+#include "lib/string.h"
+#include "lib/vsnprintf.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/lapic.h"
@@ -13,12 +15,14 @@
 #include "arch/x86_64/vm.h"
 #include "drivers/fw_cfg.h"
 #include "kernel/arch.h"
+#include "kernel/console.h"
 #include "kernel/frame.h"
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
 #include "kernel/options.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/shell.h"
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
 #include "kernel/spinlock.h"
@@ -249,6 +253,26 @@ KTEST(smp_tlb_shootdown_reaches_other_cpus)
 	frame_free(a);
 	frame_free(b);
 	frame_free(c);
+}
+
+/* The shell's "cpus": a line for each CPU, with its APIC id and state. */
+KTEST(smp_shell_cpus_lists_each_cpu)
+{
+	static char out[2048];
+	char want[48];
+	int err;
+
+	console_capture(out, sizeof(out));
+	err = shell_execute("cpus");
+	console_capture(NULL, 0);
+	KT_ASSERT_EQ(err, 0);
+	for (unsigned int i = 0; i < MAX_CPUS; i++) {
+		if (!cpus[i].online)
+			continue;
+		snprintf(want, sizeof(want), "cpu %u: APIC id %u, online", i,
+			 cpus[i].apic_id);
+		KT_ASSERT(strstr(out, want) != NULL);
+	}
 }
 
 KTEST(smp_gdt_set_kernel_stack_is_per_cpu)
