@@ -59,6 +59,7 @@ static void print_summary(const struct boot_info *info)
 		(unsigned long long)timer_cycles_hz() / 1000000);
 	irq_print_summary();
 	print_console();
+	smp_print_summary();
 	screen_print_summary();
 	i8042_print_summary();
 	arch_print_protections();

@@ -16,9 +16,13 @@
 struct acpi_madt;
 
 /* Start the APs that @madt lists (NULL: there is no MADT, one CPU). Boot
- * CPU, once, after the heap, the local APIC and the timer. Prints one line
- * saying what came up, and one for each AP that did not. */
+ * CPU, once, after the heap, the local APIC and the timer. Prints a line
+ * for each AP that did not come up. */
 void smp_init(const struct acpi_madt *madt);
+
+/* The boot summary's line: how many CPUs came up and how fast, or why
+ * there is only one. */
+void smp_print_summary(void);
 
 /*
  * Run @fn(@arg) on CPU @cpu (an index into cpus[]) in its interrupt

@@ -110,14 +110,6 @@ static uint64_t cycles_to_us(uint64_t cycles)
 	return per_us ? cycles / per_us : 0;
 }
 
-static void delay_us(uint64_t us)
-{
-	uint64_t end = arch_cycles() + us_to_cycles(us);
-
-	while (arch_cycles() < end)
-		arch_relax();
-}
-
 /* --- Call-function IPI ------------------------------------------------- */
 
 enum { CALL_IDLE, CALL_PENDING, CALL_RUNNING, CALL_DONE };
@@ -377,28 +369,35 @@ static struct trampoline_params *params_at(paddr_t page)
 					    (trampoline_params - trampoline_start));
 }
 
-/* Pick the APs from the MADT: enabled, not this CPU, at most @limit in
- * all, each with its stacks mapped. Returns how many (cpus[1..n]). */
+/* Pick the APs from the MADT: enabled, not this CPU, at most @limit CPUs
+ * in all. Returns how many (cpus[1..n]). */
 static unsigned int choose_aps(const struct acpi_madt *madt, unsigned int limit)
 {
 	uint32_t self = lapic_id();
 	unsigned int n = 0;
 
-	for (unsigned int i = 0; i < madt->cpu_count && n + 1 < limit; i++) {
+	for (unsigned int i = 0; i < madt->cpu_count && n + 1 < limit &&
+	     n + 1 < MAX_CPUS; i++) {
 		const struct acpi_madt_cpu *m = &madt->cpus[i];
-		unsigned int idx = n + 1;
 
 		if (!m->enabled || m->apic_id == self)
 			continue;
-		if (cpu_stacks_alloc(idx, &boot_state.stacks[idx])) {
-			kprintf("smp: no memory for CPU %u's stacks; starting "
-				"%u CPUs\n", idx, idx);
-			break;
-		}
-		cpus[idx].apic_id = m->apic_id;
-		cpus[idx].index = idx;
-		cpu_state[idx] = "starting";
 		n++;
+		cpus[n].apic_id = m->apic_id;
+		cpu_state[n] = "starting";
+	}
+	return n;
+}
+
+/* Map the stacks of cpus[1..n]; returns how many got theirs. */
+static unsigned int map_stacks(unsigned int n)
+{
+	for (unsigned int i = 1; i <= n; i++) {
+		if (cpu_stacks_alloc(i, &boot_state.stacks[i])) {
+			kprintf("smp: no memory for CPU %u's stacks; starting "
+				"%u CPUs\n", i, i);
+			return i - 1;
+		}
 	}
 	return n;
 }
@@ -445,19 +444,36 @@ static void wait_arrivals(unsigned int n,
 	} while (in < n && arch_cycles() < end);
 }
 
-static void start_aps(unsigned int n, paddr_t page)
+/*
+ * INIT to every AP, then, during the 10 ms the APs need before a STARTUP,
+ * everything they will use: stacks, start-up tables, the trampoline. An
+ * AP left without them stays waiting for a STARTUP that never comes.
+ * Returns how many were sent STARTUP.
+ */
+static unsigned int start_aps(unsigned int n, paddr_t page)
 {
 	const volatile struct trampoline_params *p = params_at(page);
 	uint64_t start = arch_cycles();
+	uint64_t startup_at = start + us_to_cycles(INIT_WAIT_US);
 
 	send_all(n, page, false, NULL);		/* INIT */
-	delay_us(INIT_WAIT_US);
+	n = map_stacks(n);
+	if (n && build_start_tables()) {
+		kprintf("smp: no memory for the start-up page tables\n");
+		n = 0;
+	}
+	if (!n)
+		return 0;
+	copy_trampoline(page, n);
+	while (arch_cycles() < startup_at)
+		arch_relax();
 	sipi_cycles = arch_cycles();
 	send_all(n, page, true, NULL);		/* STARTUP */
 	wait_arrivals(n, p);
 	send_all(n, page, true, p);		/* STARTUP, to the late */
 	wait_reports(n);
 	bringup_us = cycles_to_us(arch_cycles() - start);
+	return n;
 }
 
 /* Why the boot stays on one CPU, or NULL when APs may start. */
@@ -479,22 +495,30 @@ static const char *why_one_cpu(const struct acpi_madt *madt, paddr_t page)
 	return NULL;
 }
 
-static void report(unsigned int n)
-{
-	unsigned int up = 0;
+static const char *one_cpu_why;	/* for the summary line */
 
+/* Mark each AP's state; an AP that did not answer is reported now. */
+static void check_reports(unsigned int n)
+{
 	for (unsigned int i = 1; i <= n; i++) {
 		bool ok = __atomic_load_n(&reported[i], __ATOMIC_ACQUIRE);
 
 		cpu_state[i] = ok ? "online" : "did not answer";
-		up += ok;
 		if (!ok)
 			kprintf("smp: CPU %u (APIC id %u) did not answer within "
 				"%u ms; going on without it\n", i,
 				cpus[i].apic_id, REPORT_TIMEOUT_US / 1000);
 	}
-	kprintf("smp: %u of %u CPUs online, started in %llu us\n", up + 1,
-		n + 1, (unsigned long long)bringup_us);
+}
+
+void smp_print_summary(void)
+{
+	if (one_cpu_why)
+		kprintf("smp: one CPU: %s\n", one_cpu_why);
+	else
+		kprintf("smp: %u of %u CPUs online, started in %llu us\n",
+			cpu_online_count(), started + 1,
+			(unsigned long long)bringup_us);
 }
 
 void smp_init(const struct acpi_madt *madt)
@@ -505,10 +529,9 @@ void smp_init(const struct acpi_madt *madt)
 
 	cpus[0].apic_id = apic_in_use() ? lapic_id() : 0;
 	cpu_state[0] = "online (boot CPU)";
-	if (why) {
-		kprintf("smp: one CPU: %s\n", why);
+	one_cpu_why = why;
+	if (why)
 		return;
-	}
 	trap_set_handler(VEC_IPI_CALL, on_call_ipi);
 	trap_set_handler(VEC_IPI_TLB, tlb_shootdown_ipi);
 	trap_set_handler(VEC_NMI, on_nmi);
@@ -516,15 +539,15 @@ void smp_init(const struct acpi_madt *madt)
 	boot_state.cr4 = read_cr4();
 	boot_state.pat = rdmsr(MSR_IA32_PAT);
 	n = choose_aps(madt, options_number("smp"));
-	if (!n || build_start_tables()) {
-		kprintf("smp: one CPU: %s\n", n ? "no memory for the start-up "
-			"page tables" : "the MADT lists no other enabled CPU");
+	if (!n) {
+		one_cpu_why = "the MADT lists no other enabled CPU";
 		return;
 	}
+	n = start_aps(n, page);
 	started = n;
-	copy_trampoline(page, n);
-	start_aps(n, page);
-	report(n);
+	if (!n)
+		one_cpu_why = "no memory to start the others";
+	check_reports(n);
 	/* An AP that did not answer may still be on its way through the
 	 * trampoline's tables: keep them then. */
 	if (wait_reports(n) == n)
