@@ -72,7 +72,7 @@ void arch_print_protections(void);
 
 struct arch_timer {
 	uint64_t period_ps;	/* picoseconds between ticks */
-	const char *source;	/* "PIT", "local APIC timer, TSC deadline" */
+	const char *source;	/* "PIT, IRQ 0", "local APIC, periodic" */
 };
 
 /* Start the periodic tick at about @hz; each tick calls timer_tick(). */

@@ -21,7 +21,7 @@ void timer_tick(void);
 
 uint64_t timer_ticks(void);
 
-/* What makes the tick, in words ("PIT channel 0, IRQ 0"). */
+/* What makes the tick, in words ("PIT, IRQ 0"). */
 const char *timer_source(void);
 
 /* The tick rate actually programmed, in millihertz (1000 Hz -> 1000151). */

@@ -1,6 +1,7 @@
 # scripts/qemu-args.sh - sourced by run-qemu.sh and run-tests.sh: builds the
 # QEMU command line in one place. Reads FIRMWARE (bios|uefi), BOOT
-# (cdrom|disk|usb), MEMORY and QEMUFLAGS from the environment; EXIT_DEVICE=no
+# (cdrom|disk|usb), MACHINE (pc|q35, QEMU's -machine; default pc), MEMORY
+# and QEMUFLAGS from the environment; EXIT_DEVICE=no
 # leaves out the isa-debug-exit device (a real PC has none).
 #
 # qemu_args ISO   fills the array QEMU_ARGS (without the serial setup).
@@ -38,6 +39,8 @@ qemu_args() {
 	# used only when asked for (QEMUFLAGS="-accel kvm").
 	QEMU_ARGS=(qemu-system-x86_64 -nodefaults -no-reboot -accel tcg
 		-m "${MEMORY:-256M}")
+	# QEMU merges -machine options, so run-tests.sh can add i8042=off.
+	[ -n "${MACHINE:-}" ] && QEMU_ARGS+=(-machine "$MACHINE")
 	[ "${EXIT_DEVICE:-yes}" = no ] ||
 		QEMU_ARGS+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 	case ${FIRMWARE:-bios} in

@@ -168,13 +168,27 @@ step --timing "self-test, no UART (output on port 0xe9)" plain \
 step "self-test, BIOS, no PS/2 controller (reported, harmless)" plain \
 	"$here/run-tests.sh" --no-i8042 --name self-test-no-i8042 \
 	--must-show "keyboard: none: no PS/2 controller (port 0x64 reads 0xff)" "$kernel"
+# Interrupt controllers: the APICs on q35 (its MADT, its IOAPIC), and the
+# 8259 with its reason when the CPU has no APIC or apic=off asks for it.
+step "self-test, UEFI, q35 (IOAPIC and local APIC)" env FIRMWARE=uefi \
+	MACHINE=q35 "$here/run-tests.sh" --name self-test-q35-uefi \
+	--must-show "interrupts: 1 IOAPIC, 24 pins; xAPIC, id 0; 8259 masked; IRQ 0 on GSI 2" \
+	--must-show "Hz tick (local APIC, periodic)" "$kernel"
+step "self-test, BIOS, -cpu qemu64,-apic: the 8259, saying why" env \
+	FIRMWARE=bios QEMUFLAGS="-cpu qemu64,-apic" "$here/run-tests.sh" \
+	--name self-test-no-apic \
+	--must-show "irq: staying on the 8259 PIC: this CPU has no local APIC (CPUID leaf 1 EDX bit 9)" \
+	--must-show "Hz tick (PIT, IRQ 0)" "$kernel"
+step "apic=off: the 8259, saying why" plain "$here/run-tests.sh" \
+	--cmdline "ktest=apic apic=off" --name apic-off \
+	--must-show "irq: staying on the 8259 PIC: apic=off on the command line" "$kernel"
 # SMP: every CPU up and the whole self-test on several (tests/kernel/
 # smp_test.c); the runner tells the kernel the count through fw_cfg.
 step "SMP: UEFI, q35, 4 CPUs, the whole self-test" env FIRMWARE=uefi \
-	QEMUFLAGS="-machine q35 -smp 4" "$here/run-tests.sh" \
+	MACHINE=q35 QEMUFLAGS="-smp 4" "$here/run-tests.sh" \
 	--name smp-uefi-q35-4 --must-show "smp: 4 of 4 CPUs online" "$kernel"
 step "SMP: BIOS, pc, 2 CPUs, the whole self-test" env FIRMWARE=bios \
-	QEMUFLAGS="-machine pc -smp 2" "$here/run-tests.sh" \
+	MACHINE=pc QEMUFLAGS="-smp 2" "$here/run-tests.sh" \
 	--name smp-bios-pc-2 --must-show "smp: 2 of 2 CPUs online" "$kernel"
 step "SMP: nosmp keeps one CPU of 4" env FIRMWARE=bios QEMUFLAGS="-smp 4" \
 	"$here/run-tests.sh" --cmdline "ktest=smp nosmp" --name smp-nosmp \
@@ -278,13 +292,14 @@ step "serial=com2 says on COM1 where the console went" env FIRMWARE=bios BOOT=cd
 step "shell: commands typed over serial, ktest from the prompt comes back" \
 	plain "$here/run-tests.sh" --cmdline "" --name shell-serial \
 	--type 'help\r' --type 'map kmain\r' --type 'frobnicate\r' \
-	--type 'ktest printf\r' --type 'version\r' \
+	--type 'ktest printf\r' --type 'irqs\r' --type 'version\r' \
 	--must-show 'keel> help' \
 	--must-show '  ktest    [PATTERN]  run the in-kernel tests' \
 	--must-show ' (kmain+0x0): frame 0x' \
 	--must-show 'unknown command "frobnicate"; "help" lists the commands' \
 	--must-show '# ktest end: 3 passed, 0 failed, 0 skipped' \
 	--must-show 'ktest: every test passed' --must-show 'keel> version' \
+	--must-show 'interrupts through the IOAPIC and local APIC; ' \
 	--expect "text:), built with " "$kernel"
 for result in "PASSED:printf:3 passed, 0 failed" "FAILED:runner_must_fail:0 passed, 1 failed"; do
 	IFS=: read -r word tests counts <<<"$result"

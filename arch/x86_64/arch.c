@@ -81,11 +81,11 @@ struct arch_timer arch_timer_start(uint32_t hz)
 	uint32_t divisor;
 
 	if (period_ps) {
+		pit_stop();	/* the firmware's 18.2 Hz is nobody's tick now */
 		lapic_timer_start_cpu();
 		return (struct arch_timer){
 			period_ps, lapic_timer_uses_deadline() ?
-			"local APIC timer, TSC-deadline mode" :
-			"local APIC timer, periodic mode" };
+			"local APIC, TSC deadline" : "local APIC, periodic" };
 	}
 	if (apic_in_use())
 		kprintf("timer: the local APIC timer did not count; "
@@ -94,7 +94,7 @@ struct arch_timer arch_timer_start(uint32_t hz)
 	irq_register(0, on_timer_irq, NULL);
 	/* period = divisor / PIT_HZ seconds */
 	return (struct arch_timer){ divisor * 1000000000000ULL / PIT_HZ,
-				    "PIT channel 0, IRQ 0" };
+				    "PIT, IRQ 0" };
 }
 
 void arch_backtrace(void)

@@ -106,10 +106,12 @@ static int switch_to_apic(void)
 	const struct acpi_madt *madt = acpi_madt();
 	int err;
 
-	err = lapic_init(madt->lapic_phys, options_on("x2apic"));
+	/* The IOAPICs first: if they fail, no local APIC is on yet and the
+	 * 8259 carries on (lapic_id() is CPUID's initial id until then). */
+	err = ioapic_init(madt, lapic_id());
 	if (err)
 		return err;
-	err = ioapic_init(madt, lapic_id());
+	err = lapic_init(madt->lapic_phys, options_on("x2apic"));
 	if (err)
 		return err;
 	for (unsigned int irq = 0; irq < ISA_IRQS; irq++)
@@ -145,10 +147,10 @@ void irq_print_summary(void)
 		kprintf("interrupts: 8259 PIC, because %s\n", pic_reason);
 		return;
 	}
-	kprintf("interrupts: %u IOAPIC%s (%u pins), local APIC %u in %s "
-		"mode, 8259 masked; IRQ 0 on GSI %u\n", ioapic_count(),
-		ioapic_count() == 1 ? "" : "s", ioapic_pin_count(), lapic_id(),
-		lapic_x2apic() ? "x2APIC" : "xAPIC", gsi_of(0));
+	/* Under 80 columns: the EGA text screen shows the summary too. */
+	kprintf("interrupts: %u IOAPIC, %u pins; %s, id %u; 8259 masked; "
+		"IRQ 0 on GSI %u\n", ioapic_count(), ioapic_pin_count(),
+		lapic_x2apic() ? "x2APIC" : "xAPIC", lapic_id(), gsi_of(0));
 }
 
 static int set_line_mask(unsigned int irq, bool masked)

@@ -206,7 +206,7 @@ static void on_error(struct trap_frame *frame)
 		if (esr & (1u << bit))
 			kprintf(" %s error", esr_names[bit]);
 	}
-	kprintf("\n");
+	kprintf("%s\n", esr ? "" : " no error bit set");
 	lapic_eoi();
 }
 

@@ -85,6 +85,11 @@ void pic_mask_all(void)
 	write_masks();
 }
 
+uint16_t pic_read_masks(void)
+{
+	return (uint16_t)(inb(PIC2_DATA) << 8 | inb(PIC1_DATA));
+}
+
 void pic_eoi(unsigned int irq)
 {
 	if (irq >= 8)

@@ -24,6 +24,9 @@ void pic_mask(unsigned int irq);
  * IRQ 7/15 can still arrive. */
 void pic_mask_all(void);
 
+/* The masks as the two PICs hold them (OCW1 read back), bit n = IRQ n. */
+uint16_t pic_read_masks(void);
+
 /* Tell the PIC(s) that @irq has been handled. */
 void pic_eoi(unsigned int irq);
 

@@ -38,6 +38,13 @@ uint32_t pit_start(uint32_t hz)
 	return divisor;
 }
 
+/* A mode command without a count leaves channel 0's output still, with
+ * no count loaded (82C54 data sheet, "Mode 0"): no more IRQ 0. */
+void pit_stop(void)
+{
+	outb(PIT_CMD, PIT_CMD_CH0 | PIT_CMD_LOHI | PIT_MODE0);
+}
+
 /* Gate channel 2 off (speaker off too) and load @count in mode 0. Returns
  * port B's other bits, to raise the gate with. */
 static uint8_t ch2_load(uint16_t count)

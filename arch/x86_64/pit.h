@@ -19,6 +19,10 @@
  */
 uint32_t pit_start(uint32_t hz);
 
+/* Stop channel 0 (when the local APIC timer is the tick, and after a test
+ * of IRQ 0). */
+void pit_stop(void);
+
 /*
  * Count TSC cycles during @us microseconds (at most 54925) of channel 2,
  * polled (interrupts not needed), and return the TSC frequency in Hz, or 0

@@ -1,12 +1,14 @@
 /*
- * tests/kernel/timer_test.c - the PIT tick against the TSC, and the PIC's
+ * tests/kernel/timer_test.c - the tick against the TSC, and the PIC's
  * handling of spurious interrupts.
  *
- * The TSC is calibrated by polling PIT channel 2; the tick comes from
+ * The TSC is calibrated by polling PIT channel 2; the tick comes from the
+ * local APIC timer when the APIC delivers interrupts, else from PIT
  * channel 0 through IRQ 0. Timing tick periods with the TSC checks that
  * interrupts arrive at the programmed rate. Tolerance: 20%, because under
  * TCG the emulated clocks follow the host's, which a busy host disturbs.
  */
+#include "lib/string.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/pit.h"
 #include "arch/x86_64/trap.h"
@@ -180,6 +182,35 @@ KTEST_FLAGS(timer_ticks_at_configured_rate, KTEST_TIMING)
 			      "median tick period %llu cycles, expected %llu +- %d%%",
 			      (unsigned long long)period[(SAMPLES - 1) / 2],
 			      (unsigned long long)expected, TOLERANCE_PERCENT);
+}
+
+/* Interrupts taken by the source the summary names: the local APIC
+ * timer's vector on the boot CPU, or IRQ 0. */
+static uint64_t source_interrupts(void)
+{
+	if (strstr(timer_source(), "local APIC"))
+		return trap_count_cpu(0, VEC_LAPIC_TIMER);
+	return irq_count(0);
+}
+
+/* Every tick is one interrupt of the source in use, whichever it is. */
+KTEST_FLAGS(timer_ticks_come_from_the_named_source, KTEST_TIMING)
+{
+	uint64_t ticks, irqs, start = arch_cycles();
+
+	irq_disable();
+	ticks = timer_ticks();
+	irqs = source_interrupts();
+	irq_enable();
+	while (timer_ticks() < ticks + 20 &&
+	       arch_cycles() - start < timer_cycles_hz())
+		arch_idle();
+	irq_disable();
+	ticks = timer_ticks() - ticks;
+	irqs = source_interrupts() - irqs;
+	irq_enable();
+	KT_ASSERT(ticks >= 20);
+	KT_ASSERT_EQ(irqs, ticks);
 }
 
 KTEST_FLAGS(timer_sleep_lasts_long_enough, KTEST_TIMING)
