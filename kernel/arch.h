@@ -49,9 +49,9 @@ uint64_t arch_cycles(void);
 void arch_exit_emulator(uint32_t code);
 
 /*
- * Restart the machine: pulse the reset line through the keyboard
- * controller, and if the machine is still running after that, a triple
- * fault. Sends the console's queued output first.
+ * Restart the machine: the FADT's reset register when the FADT says it is
+ * supported, then the reset line through the keyboard controller, and if
+ * the machine is still running after that, a triple fault. Sends the console's queued output first.
  */
 __attribute__((noreturn)) void arch_reboot(void);
 

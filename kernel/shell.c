@@ -24,6 +24,7 @@
 #include "kernel/layout.h"
 #include "kernel/percpu.h"
 #include "kernel/pmm.h"
+#include "kernel/power.h"
 #include "kernel/printk.h"
 #include "kernel/smp.h"
 #include "kernel/symbols.h"
@@ -54,6 +55,7 @@ static int cmd_halt(int argc, char **argv);
 static int cmd_acpi(int argc, char **argv);
 static int cmd_irqs(int argc, char **argv);
 static int cmd_cpus(int argc, char **argv);
+static int cmd_poweroff(int argc, char **argv);
 
 static const struct shell_command commands[] = {
 	{ "help", "", "list the commands", 0, 0, cmd_help },
@@ -73,6 +75,7 @@ static const struct shell_command commands[] = {
 	{ "irqs", "", "interrupts taken, per vector and CPU", 0, 0, cmd_irqs },
 	{ "cpus", "", "each CPU: APIC id, state, start-up time", 0, 0,
 	  cmd_cpus },
+	{ "poweroff", "", "switch the machine off (ACPI S5)", 0, 0, cmd_poweroff },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -351,6 +354,18 @@ static int cmd_acpi(int argc, char **argv)
 	(void)argv;
 	acpi_print_tables();
 	return 0;
+}
+
+static int cmd_poweroff(int argc, char **argv)
+{
+	char why[128];
+
+	(void)argc;
+	(void)argv;
+	kprintf("Keel: powering off\n");
+	power_off(why, sizeof(why));
+	kprintf("poweroff: %s\n", why);
+	return -EIO;
 }
 
 /* --- Dispatch ------------------------------------------------------------ */

@@ -28,7 +28,11 @@
 #                       text:STRING (STRING appears on serial; QEMU is then
 #                       stopped), bench (a "bench" boot that ended well), or
 #                       reset (the machine restarted: QEMU status 0 under
-#                       -no-reboot, as a triple fault)
+#                       -no-reboot, as a triple fault), poweroff (QEMU
+#                       ended by itself after the guest switched it off:
+#                       no reset, no triple fault) or reboot (the machine
+#                       reset without a triple fault and GRUB booted Keel
+#                       again); see "Poweroff, reset and triple fault"
 #     --type BYTES      type BYTES (printf %b escapes: "help\r") on COM1
 #                       when --type-after's text next appears on serial, even
 #                       without a newline; repeated, each waits for the next
@@ -167,6 +171,20 @@ if [ -n "$screen_at" ]; then
 	rm -f "$screenshot" "$screen_text"
 	QEMU_ARGS+=(-vga std)
 fi
+# The machine QEMU builds, for the ACPI tests (tests/kernel/acpi_test.c):
+# its CPU count (-smp N or cpus=N, default 1) and its type (-machine or
+# -M, default pc), read from QEMUFLAGS.
+qemu_cpus=1 qemu_machine=pc
+# shellcheck disable=SC2206
+flags=(${QEMUFLAGS:-})
+for ((k = 0; k + 1 < ${#flags[@]}; k++)); do
+	case ${flags[k]} in
+	-smp) v=${flags[k + 1]#cpus=}; qemu_cpus=${v%%[!0-9]*} ;;
+	-machine|-M) v=${flags[k + 1]#type=}; qemu_machine=${v%%,*} ;;
+	esac
+done
+QEMU_ARGS+=(-fw_cfg "name=opt/keel/cpus,string=$qemu_cpus"
+	-fw_cfg "name=opt/keel/machine,string=$qemu_machine")
 # This runner answers the kernel's requests for the CPU (kernel/ktest_cpu.c).
 QEMU_ARGS+=(-fw_cfg "name=opt/keel/cpu-lock,string=1")
 
@@ -212,6 +230,22 @@ send_keys() {
 
 want_text=""
 case $expect in text:*) want_text=${expect#text:} ;; esac
+
+# Poweroff, reset and triple fault. Under -no-reboot QEMU exits with
+# status 0 on all three: a guest reset (reset register, keyboard
+# controller) and a triple fault both become a shutdown, as does ACPI
+# soft-off. So for --expect poweroff and reboot, resets are let through
+# (QEMU 7.2's "-action reboot=reset", after -no-reboot, overrides it): a
+# reset then runs the firmware and GRUB again, and the runner sees a second
+# "Keel ... booting" banner and stops QEMU. A triple fault is told apart by
+# QEMU's own log (-d cpu_reset writes "Triple fault" before the reset it
+# causes; see first_kernel_reset). QEMU exiting by
+# itself with status 0, one banner and no triple fault is a poweroff.
+reboots_allowed=""
+case $expect in poweroff|reboot)
+	reboots_allowed=1
+	QEMU_ARGS+=(-action reboot=reset) ;;
+esac
 
 # Type the next of --type's texts when @1 (serial output, maybe a line not
 # yet finished) holds --type-after's text; sets typed_here when it did.
@@ -273,7 +307,12 @@ watch_serial() {
 		line=${line%$'\r'}
 		printf '%s\n' "$line" >>"$serial"
 		case $line in
-		"Keel "[0-9]*" booting"*) echo "banner $EPOCHREALTIME" >>"$times" ;;
+		"Keel "[0-9]*" booting"*)
+			if [ -n "$reboots_allowed" ] && grep -q '^banner' "$times"; then
+				echo "rebooted $EPOCHREALTIME" >>"$times"
+				kill "$(cat "$pidfile")" 2>/dev/null
+			fi
+			echo "banner $EPOCHREALTIME" >>"$times" ;;
 		"# ktest end:"*) echo "end $EPOCHREALTIME" >>"$times" ;;
 		"# ktest: waiting for serial input"*) printf '%s' "$serial_input" >&3 ;;
 		"# ktest: waiting for keyboard input: "*)
@@ -357,6 +396,30 @@ read_ktap() {
 	fi
 }
 
+# With resets let through (--expect poweroff, reboot): what ended QEMU.
+# The first reset QEMU logged once Keel ran (an interrupt taken in the
+# kernel's higher half), and whether a triple fault caused it: firmware may
+# triple-fault on purpose while it restarts (SeaBIOS does, after a reset by
+# the keyboard controller), which is not Keel's.
+first_kernel_reset() {
+	awk '/IP=0008:ffffffff8/ { k = 1 }
+	     k && /^Triple fault/ { print "triple"; exit }
+	     k && /^CPU Reset/ { print "reset"; exit }' "$qemulog" 2>/dev/null
+}
+
+judge_power() {
+	if [ "$(first_kernel_reset)" = triple ]; then
+		outcome=triple
+		reason="a triple fault (QEMU's log: \"Triple fault\")"
+	elif grep -q '^rebooted' "$times"; then
+		outcome=reboot
+		reason="the machine reset without a triple fault and booted Keel again"
+	elif [ "$status" = 0 ]; then
+		outcome=poweroff
+		reason="QEMU ended by itself with status 0: one boot, no reset, no triple fault"
+	fi
+}
+
 # Classify the boot: sets outcome and reason.
 judge() {
 	local first_line
@@ -384,6 +447,7 @@ judge() {
 			reason="QEMU exited with status 0: the machine restarted (under -no-reboot)"; } ;;
 	*) reason="QEMU exited with status $status; $(tail -n2 "$dir/$name.stderr" | paste -sd ' ' -)" ;;
 	esac
+	[ -n "$reboots_allowed" ] && judge_power
 	[ -z "$first_line" ] && [ "$outcome" != triple ] &&
 		reason="$reason; the kernel printed nothing (no 'Keel ... booting' line)"
 	if [ -n "$want_text" ] && grep -qF -- "$want_text" "$serial"; then

@@ -310,6 +310,30 @@ for result in "PASSED:printf:3 passed, 0 failed" "FAILED:runner_must_fail:0 pass
 		--must-show "Keel: press a key to restart the machine" \
 		--must-show "Keel: key 0x78 pressed; restarting" --expect reset "$kernel"
 done
+# ACPI and power: one boot per firmware and machine runs the acpi tests
+# from the shell (tests/kernel/acpi_test.c, CPU count and machine through
+# fw_cfg), lists the tables, and powers off; QEMU must end by itself with
+# no reset and no triple fault (run-tests.sh, "Poweroff, reset and triple
+# fault"). Then a reboot must come back through the firmware and GRUB.
+for cfg in "bios pc 2 0x604" "bios q35 1 0x604" "uefi pc 1 0xb004" "uefi q35 2 0x604"; do
+	read -r fw machine cpus pm1a <<<"$cfg"
+	step "ACPI: $fw, $machine, $cpus CPUs: tables agree, acpi lists them, poweroff ends QEMU" \
+		env FIRMWARE="$fw" BOOT=cdrom MEMORY= QEMUFLAGS="-machine $machine -smp $cpus" \
+		"$here/run-tests.sh" --cmdline "" --name "acpi-poweroff-$fw-$machine" \
+		--type 'ktest acpi_*\r' --type 'acpi\r' --type 'poweroff\r' \
+		--must-show '# ktest end: 5 passed, 0 failed, 0 skipped' \
+		--must-show '  DSDT at 0x' --must-show "  PM1a control: I/O $pm1a, 16 bits" \
+		--must-show "poweroff: \\_S5 sleep type 0/0 to PM1a control at $pm1a" \
+		--expect poweroff "$kernel"
+done
+step "reboot: the FADT's reset register (UEFI, q35) brings back GRUB and Keel" \
+	env FIRMWARE=uefi BOOT=cdrom MEMORY= QEMUFLAGS="-machine q35" \
+	"$here/run-tests.sh" --cmdline "" --name acpi-reboot --type 'reboot\r' \
+	--must-show "reboot: ACPI reset register, 0xf to 0xcf9 (space 1)" \
+	--expect reboot "$kernel"
+step "reboot: BIOS, pc (no reset register): the keyboard controller brings back GRUB and Keel" \
+	plain "$here/run-tests.sh" --cmdline "" --name acpi-reboot-8042 \
+	--type 'reboot\r' --must-show "Keel: restarting" --expect reboot "$kernel"
 
 run_steps
 echo

@@ -20,6 +20,22 @@ static inline uint8_t inb(uint16_t port)
 	return v;
 }
 
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+
+	__asm__ volatile("inw %[p], %[v]" : [v] "=a"(v) : [p] "Nd"(port));
+	return v;
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+
+	__asm__ volatile("inl %[p], %[v]" : [v] "=a"(v) : [p] "Nd"(port));
+	return v;
+}
+
 static inline void outw(uint16_t port, uint16_t v)
 {
 	__asm__ volatile("outw %[v], %[p]" : : [v] "a"(v), [p] "Nd"(port));

@@ -1,5 +1,7 @@
 /*
- * arch/x86_64/reboot.c - restarting a PC: the 8042 keyboard controller's
+ * arch/x86_64/reboot.c - restarting a PC: the FADT's reset register where
+ * the FADT says it is supported (kernel/power.c), then the 8042 keyboard
+ * controller's
  * "pulse output line" command 0xFE drives the CPU's reset line low (Intel
  * 8042 command set; every PC chipset keeps it), and a triple fault resets
  * the CPU where there is no controller (many UEFI-only machines).
@@ -8,6 +10,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "kernel/console.h"
+#include "kernel/power.h"
 
 #define I8042_STATUS_PORT	0x64	/* read: status; write: command */
 /* Status bit 1: the controller has not yet taken the last byte written. */
@@ -36,6 +39,7 @@ void arch_reboot(void)
 
 	console_flush();
 	cli();
+	power_reset_register();		/* returns if there is none */
 	pulse_reset_line();
 	start = rdtsc();
 	while (rdtsc() - start < RESET_GRACE_CYCLES)
