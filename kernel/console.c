@@ -41,7 +41,7 @@ static size_t capture_size, capture_len;
 #define LINE_WAIT_SPINS_EARLY 100000	/* before the clock is measured */
 
 static struct spinlock console_spin = SPINLOCK_INIT("console");
-static volatile int lock_cpu = NO_CPU;	/* holder; read without the lock */
+static volatile int lock_cpu = NO_CPU;	/* read without the lock */
 static unsigned int lock_depth;
 static int open_line_cpu = NO_CPU;	/* whose last output ended mid-line */
 

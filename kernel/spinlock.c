@@ -90,7 +90,7 @@ void spin_lock(struct spinlock *l)
 
 	check_recursion(l);
 	if (!take(l)) {
-		l->contended++;		/* advisory: not under the lock */
+		l->contended++;	/* advisory: not under the lock */
 		start = arch_cycles();
 		do
 			wait_free(l, start);

@@ -146,11 +146,6 @@ QEMU_ARGS+=(-display none -pidfile "$pidfile"
 # (QEMU refuses an empty string; a boot without a command line runs no test.)
 [ -n "$cmdline" ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/cmdline,string=${cmdline//,/,,}")
 [ "$modules" -gt 0 ] && QEMU_ARGS+=(-fw_cfg "name=opt/keel/modules,string=$modules")
-# The CPUs QEMU starts: "-smp N" or "-smp cpus=N,..." in QEMUFLAGS, else 1
-# (tests/kernel/smp_test.c).
-cpus=$(printf '%s\n' "${QEMUFLAGS:-}" |
-	sed -n 's/.*-smp \(cpus=\)\{0,1\}\([0-9][0-9]*\).*/\2/p')
-QEMU_ARGS+=(-fw_cfg "name=opt/keel/cpus,string=${cpus:-1}")
 # The PS/2 keyboard: whether there is a controller, and a monitor socket
 # through which the runner types when the kernel asks
 # (tests/kernel/kbd_test.c). QEMU's option parser takes neither '=' nor ','
@@ -171,7 +166,8 @@ if [ -n "$screen_at" ]; then
 	rm -f "$screenshot" "$screen_text"
 	QEMU_ARGS+=(-vga std)
 fi
-# The machine QEMU builds, for the ACPI tests (tests/kernel/acpi_test.c):
+# The machine QEMU builds, for the ACPI and SMP tests (tests/kernel/
+# acpi_test.c, smp_test.c):
 # its CPU count (-smp N or cpus=N, default 1) and its type (-machine or
 # -M, default pc), read from QEMUFLAGS.
 qemu_cpus=1 qemu_machine=pc

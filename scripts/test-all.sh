@@ -183,12 +183,13 @@ step "apic=off: the 8259, saying why" plain "$here/run-tests.sh" \
 	--cmdline "ktest=apic apic=off" --name apic-off \
 	--must-show "irq: staying on the 8259 PIC: apic=off on the command line" "$kernel"
 # SMP: every CPU up and the whole self-test on several (tests/kernel/
-# smp_test.c); the runner tells the kernel the count through fw_cfg.
+# smp_test.c); the runner tells the kernel the count through fw_cfg. The
+# machine goes in QEMUFLAGS, where run-tests.sh reads it for the tests.
 step "SMP: UEFI, q35, 4 CPUs, the whole self-test" env FIRMWARE=uefi \
-	MACHINE=q35 QEMUFLAGS="-smp 4" "$here/run-tests.sh" \
+	QEMUFLAGS="-machine q35 -smp 4" "$here/run-tests.sh" \
 	--name smp-uefi-q35-4 --must-show "smp: 4 of 4 CPUs online" "$kernel"
 step "SMP: BIOS, pc, 2 CPUs, the whole self-test" env FIRMWARE=bios \
-	MACHINE=pc QEMUFLAGS="-smp 2" "$here/run-tests.sh" \
+	QEMUFLAGS="-machine pc -smp 2" "$here/run-tests.sh" \
 	--name smp-bios-pc-2 --must-show "smp: 2 of 2 CPUs online" "$kernel"
 step "SMP: nosmp keeps one CPU of 4" env FIRMWARE=bios QEMUFLAGS="-smp 4" \
 	"$here/run-tests.sh" --cmdline "ktest=smp nosmp" --name smp-nosmp \

@@ -121,7 +121,8 @@ static bool locate(uintptr_t addr, unsigned int *index, size_t *area,
 	for (size_t a = 0; a < sizeof(areas) / sizeof(areas[0]); a++) {
 		uintptr_t bottom = area_offset(a);
 
-		if (off >= bottom - GUARD_SIZE && off < bottom + areas[a].size) {
+		if (off >= bottom - GUARD_SIZE &&
+		    off < bottom + areas[a].size) {
 			*area = a;
 			*guard = off < bottom;
 			return true;

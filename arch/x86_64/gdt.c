@@ -94,7 +94,7 @@ void gdt_init(void)
 
 	for (int i = 0; i < IST_COUNT; i++)
 		ist_top[i] = (uint64_t)(uintptr_t)(ist_stacks[i] +
-						   IST_GUARD_SIZE + IST_STACK_SIZE);
+			     IST_GUARD_SIZE + IST_STACK_SIZE);
 	load_cpu_tables(0, ist_top);
 }
 

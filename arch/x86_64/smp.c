@@ -333,8 +333,8 @@ static void fill_params(struct trampoline_params *p, paddr_t page)
 	p->gdt[2] = 0x00cf92000000ffffULL;	/* data, flat */
 	p->gdt[3] = 0x00af9a000000ffffULL;	/* 64-bit code */
 	p->gdt_limit = sizeof(p->gdt) - 1;
-	p->gdt_base = base + (uint32_t)((const char *)&p->gdt - (const char *)p) +
-		      (uint32_t)(trampoline_params - trampoline_start);
+	p->gdt_base = base + (uint32_t)(trampoline_params - trampoline_start) +
+		      (uint32_t)offsetof(struct trampoline_params, gdt);
 	p->pm_entry = base + (uint32_t)(trampoline_pm_entry - trampoline_start);
 	p->pm_sel = TRAMP_SEL_CODE32;
 	p->lm_entry = base + (uint32_t)(trampoline_lm_entry - trampoline_start);
@@ -351,7 +351,8 @@ static void copy_trampoline(paddr_t page, unsigned int n)
 	struct trampoline_params *p = (struct trampoline_params *)
 		(dst + (trampoline_params - trampoline_start));
 
-	memcpy(dst, trampoline_start, (size_t)(trampoline_end - trampoline_start));
+	memcpy(dst, trampoline_start,
+	       (size_t)(trampoline_end - trampoline_start));
 	fill_params(p, page);
 	p->ncpus = n;
 	for (unsigned int i = 1; i <= n; i++) {
@@ -365,8 +366,10 @@ static void copy_trampoline(paddr_t page, unsigned int n)
 
 static struct trampoline_params *params_at(paddr_t page)
 {
-	return (struct trampoline_params *)((char *)phys_to_virt(page) +
-					    (trampoline_params - trampoline_start));
+	char *base = phys_to_virt(page);
+
+	return (struct trampoline_params *)(base + (trampoline_params -
+						    trampoline_start));
 }
 
 /* Pick the APs from the MADT: enabled, not this CPU, at most @limit CPUs
@@ -505,8 +508,8 @@ static void check_reports(unsigned int n)
 
 		cpu_state[i] = ok ? "online" : "did not answer";
 		if (!ok)
-			kprintf("smp: CPU %u (APIC id %u) did not answer within "
-				"%u ms; going on without it\n", i,
+			kprintf("smp: CPU %u (APIC id %u) did not answer "
+				"within %u ms; going on without it\n", i,
 				cpus[i].apic_id, REPORT_TIMEOUT_US / 1000);
 	}
 }

@@ -14,8 +14,8 @@
 %define MSR_EFER		0xc0000080
 %define CPU_ENTRY_SIZE		24	; struct trampoline_cpu
 %define TRAMPOLINE_CPUS		64	; MAX_CPUS of kernel/percpu.h
-%define SEL_DATA		0x10	; the block's own GDT: 8 code32, 16 data,
-					; 24 code64
+; The block's own GDT: 8 is 32-bit code, 16 data, 24 64-bit code.
+%define SEL_DATA		0x10
 
 ; Offsets inside the page: the code runs at a different address than it is
 ; linked at, so every reference is relative to trampoline_start.

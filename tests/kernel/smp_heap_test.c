@@ -43,7 +43,7 @@ KTEST(smp_heap_cache_gives_a_freed_block_back)
 	kheap_stats(&after);
 	caches_off();
 	KT_ASSERT(p != NULL);
-	KT_ASSERT(q == p);		/* this CPU's list, last in first out */
+	KT_ASSERT(q == p);	/* this CPU's list, last in first out */
 	KT_ASSERT_EQ(after.in_use, before.in_use);
 	KT_ASSERT(before.cached >= 48);	/* the block sits in the cache */
 }
@@ -67,7 +67,8 @@ static void churn(void *arg)
 
 		for (size_t b = 0; slot[i] && b < len[i]; b++)
 			if (slot[i][b] != fill)
-				__atomic_fetch_add(&churn_bad, 1, __ATOMIC_RELAXED);
+				__atomic_fetch_add(&churn_bad, 1,
+						   __ATOMIC_RELAXED);
 		kfree(slot[i]);
 		len[i] = 1 + ktest_random(&rng) % 300;
 		slot[i] = kmalloc(len[i]);
@@ -96,7 +97,7 @@ KTEST(smp_heap_every_cpu_allocating_keeps_blocks_intact)
 	while (__atomic_load_n(&churn_done, __ATOMIC_ACQUIRE) < others + 1)
 		arch_relax();
 	kheap_stats(&after);
-	caches_off();			/* every cache back into the heap */
+	caches_off();		/* every cache back into the heap */
 	KT_ASSERT_EQ(churn_bad, 0);
 	KT_ASSERT_EQ(others + 1, cpu_online_count());
 	KT_ASSERT_EQ(after.in_use, before.in_use);

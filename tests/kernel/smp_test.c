@@ -141,7 +141,8 @@ static void stress(void *arg)
 	for (int i = 0; i < STRESS_ROUNDS; i++) {
 		uint64_t flags = spin_lock_irqsave(&stress_lock);
 
-		stress_counter = stress_counter + 1;	/* not atomic on purpose */
+		/* Not atomic on purpose: only the lock keeps counts. */
+		stress_counter = stress_counter + 1;
 		spin_unlock_irqrestore(&stress_lock, flags);
 	}
 	__atomic_fetch_add(&stress_done, 1, __ATOMIC_RELEASE);
