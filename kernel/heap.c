@@ -156,12 +156,21 @@ static void cache_refill(struct cpu_cache *cc, unsigned int c, size_t bs)
 	spin_lock(&heap_lock);
 	for (int i = 0; i < CACHE_BATCH; i++) {
 		void *p = heap_alloc(&kernel_heap, bs - HEAP_ALIGN);
+		unsigned int got;
 
 		if (!p)
 			break;
-		/* A block cut a little larger belongs on its own list; it
-		 * still serves this size. */
-		cache_push(cc, c, p);
+		/* A block cut a little larger goes on the list of its own
+		 * size, so that every list holds blocks of exactly its size
+		 * and the bytes cached add up; if that list is full, back. */
+		got = (unsigned int)(heap_in_use_size(&kernel_heap, p) /
+				     HEAP_ALIGN);
+		if (got != c && (got >= CACHE_CLASSES ||
+				 cc->count[got] == CACHE_DEPTH)) {
+			heap_free_from(&kernel_heap, p, NULL);
+			continue;
+		}
+		cache_push(cc, got, p);
 	}
 	spin_unlock(&heap_lock);
 }
@@ -176,8 +185,14 @@ static void *cache_alloc(size_t size)
 
 	if (!cc->head[c])
 		cache_refill(cc, c, bs);
-	if (cc->head[c])
+	if (cc->head[c]) {
 		p = cache_pop(cc, c);
+	} else {
+		/* Out of memory, or every block came out larger. */
+		spin_lock(&heap_lock);
+		p = heap_alloc(&kernel_heap, size);
+		spin_unlock(&heap_lock);
+	}
 	arch_irq_restore(flags);
 	return p;
 }

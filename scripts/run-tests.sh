@@ -169,8 +169,8 @@ fi
 # The machine QEMU builds, for the ACPI and SMP tests (tests/kernel/
 # acpi_test.c, smp_test.c):
 # its CPU count (-smp N or cpus=N, default 1) and its type (-machine or
-# -M, default pc), read from QEMUFLAGS.
-qemu_cpus=1 qemu_machine=pc
+# -M in QEMUFLAGS, else MACHINE, else pc).
+qemu_cpus=1 qemu_machine=${MACHINE:-pc}
 # shellcheck disable=SC2206
 flags=(${QEMUFLAGS:-})
 for ((k = 0; k + 1 < ${#flags[@]}; k++)); do

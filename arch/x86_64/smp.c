@@ -514,11 +514,13 @@ static void check_reports(unsigned int n)
 	}
 }
 
+/* Nothing on a machine with one processor: the summary fills a text
+ * screen already. */
 void smp_print_summary(void)
 {
 	if (one_cpu_why)
 		kprintf("smp: one CPU: %s\n", one_cpu_why);
-	else
+	else if (started)
 		kprintf("smp: %u of %u CPUs online, started in %llu us\n",
 			cpu_online_count(), started + 1,
 			(unsigned long long)bringup_us);
@@ -531,6 +533,7 @@ void smp_init(const struct acpi_madt *madt)
 	unsigned int n;
 
 	cpus[0].apic_id = apic_in_use() ? lapic_id() : 0;
+	cpus[0].start_us = 0;
 	cpu_state[0] = "online (boot CPU)";
 	one_cpu_why = why;
 	if (why)
@@ -542,10 +545,8 @@ void smp_init(const struct acpi_madt *madt)
 	boot_state.cr4 = read_cr4();
 	boot_state.pat = rdmsr(MSR_IA32_PAT);
 	n = choose_aps(madt, options_number("smp"));
-	if (!n) {
-		one_cpu_why = "the MADT lists no other enabled CPU";
-		return;
-	}
+	if (!n)
+		return;		/* the only processor the MADT lists */
 	n = start_aps(n, page);
 	started = n;
 	if (!n)
