@@ -36,8 +36,10 @@ static size_t capture_size, capture_len;
  * protects everything below: the UARTs, the rings, the capture buffer.
  */
 #define NO_CPU (-1)
-/* How long a CPU waits for another CPU's unfinished line. */
-#define LINE_WAIT_US 2000
+/* How long a CPU waits for another CPU's unfinished line: long enough
+ * for a line printed in pieces on a busy host, short enough not to stall
+ * another CPU for long behind the shell's prompt. */
+#define LINE_WAIT_US 20000
 #define LINE_WAIT_SPINS_EARLY 100000	/* before the clock is measured */
 
 static struct spinlock console_spin = SPINLOCK_INIT("console");

@@ -37,7 +37,7 @@ void console_write(const char *s, size_t len);
 /*
  * Hold the consoles for a run of writes that must come out together (a
  * kprintf). Nests on one CPU and leaves interrupts as they were; another
- * CPU waits, and also waits (up to 2 ms) for the end of a line this CPU
+ * CPU waits, and also waits (up to 20 ms) for the end of a line this CPU
  * left unfinished. Every console_write() takes it too.
  */
 void console_lock(void);

@@ -285,6 +285,86 @@ KTEST(smp_gdt_set_kernel_stack_is_per_cpu)
 	gdt_set_kernel_stack(old);
 }
 
+/*
+ * Lines printed in pieces by every CPU at once: each captured line holds
+ * one CPU's pieces only. Without the console's line ownership the pieces
+ * of different CPUs mix (checked by hand with it taken out: the test fails).
+ */
+#define LINE_ROUNDS 8
+#define LINE_PIECES 12
+static char line_out[8192];
+static volatile unsigned int line_go, line_done;
+
+static void print_lines(void *arg)
+{
+	unsigned int me = this_cpu_index();
+
+	(void)arg;
+	while (!__atomic_load_n(&line_go, __ATOMIC_ACQUIRE))
+		arch_relax();
+	for (int r = 0; r < LINE_ROUNDS; r++) {
+		kprintf("smp lines: cpu %u:", me);
+		for (int p = 0; p < LINE_PIECES; p++)
+			kprintf(" %u", me);
+		kprintf("\n");
+	}
+	__atomic_fetch_add(&line_done, 1, __ATOMIC_RELEASE);
+}
+
+/* Every piece after "smp lines: cpu N:" on the line must be " N". */
+static bool line_is_whole(const char *line, const char *end)
+{
+	unsigned int cpu = 0;
+	const char *p = line + strlen("smp lines: cpu ");
+
+	while (p < end && *p >= '0' && *p <= '9')
+		cpu = cpu * 10 + (unsigned int)(*p++ - '0');
+	if (p >= end || *p++ != ':')
+		return false;
+	for (int i = 0; i < LINE_PIECES; i++) {
+		unsigned int got = 0;
+
+		if (p >= end || *p++ != ' ')
+			return false;
+		while (p < end && *p >= '0' && *p <= '9')
+			got = got * 10 + (unsigned int)(*p++ - '0');
+		if (got != cpu)
+			return false;
+	}
+	return p == end;
+}
+
+KTEST(smp_printk_lines_never_mix)
+{
+	unsigned int others = 0, lines = 0;
+	const char *s;
+
+	if (cpu_online_count() < 2) {
+		ktest_skip(t, "one CPU");
+		return;
+	}
+	line_go = line_done = 0;
+	console_capture(line_out, sizeof(line_out));
+	for (unsigned int i = 1; i < MAX_CPUS; i++)
+		if ((smp_ready_mask() & (1ULL << i)) &&
+		    smp_call_async(i, print_lines, NULL) == 0)
+			others++;
+	__atomic_store_n(&line_go, 1, __ATOMIC_RELEASE);
+	print_lines(NULL);
+	while (__atomic_load_n(&line_done, __ATOMIC_ACQUIRE) < others + 1)
+		arch_relax();
+	console_capture(NULL, 0);
+	for (s = strstr(line_out, "smp lines: cpu "); s;
+	     s = strstr(s + 1, "smp lines: cpu ")) {
+		const char *end = strchr(s, '\n');
+
+		KT_ASSERT(end != NULL);
+		KT_ASSERT(line_is_whole(s, end));
+		lines++;
+	}
+	KT_ASSERT_EQ(lines, (others + 1) * LINE_ROUNDS);
+}
+
 /* A panic on CPU 1: the others stop and its message comes out whole. */
 static void panic_here(void *arg)
 {
