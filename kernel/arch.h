@@ -11,6 +11,10 @@
 /* Stop this CPU for good with interrupts off. */
 __attribute__((noreturn)) void arch_halt(void);
 
+/* Stop every other CPU that runs the kernel (an NMI each) and wait a
+ * little for them to halt: for panic(). Nothing when there are none. */
+void arch_stop_other_cpus(void);
+
 /* Mask interrupts on this CPU. */
 void arch_irq_disable(void);
 

@@ -9,8 +9,12 @@
 #include "drivers/debugcon.h"
 #include "drivers/screen.h"
 #include "drivers/uart16550.h"
+#include "kernel/arch.h"
 #include "kernel/irq.h"
+#include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include "kernel/spinlock.h"
+#include "kernel/timer.h"
 
 /* Two slots, so a new UART is set up beside the one still in use. */
 static struct uart uarts[2];
@@ -22,6 +26,85 @@ static struct ring input;
 static bool input_dropping;	/* the last received byte did not fit */
 static char *capture_buf;
 static size_t capture_size, capture_len;
+
+/*
+ * The console lock: one CPU writes at a time, and a line one CPU started
+ * is finished before another CPU's output goes out, so lines never mix.
+ * It nests on the CPU that holds it (an interrupt handler that prints while
+ * its CPU prints), and leaves interrupts as they were while held, so that
+ * the UART's transmit ring keeps being drained by its interrupt. It
+ * protects everything below: the UARTs, the rings, the capture buffer.
+ */
+#define NO_CPU (-1)
+/* How long a CPU waits for another CPU's unfinished line: long enough
+ * for a line printed in pieces on a busy host, short enough not to stall
+ * another CPU for long behind the shell's prompt. */
+#define LINE_WAIT_US 20000
+#define LINE_WAIT_SPINS_EARLY 100000	/* before the clock is measured */
+
+static struct spinlock console_spin = SPINLOCK_INIT("console");
+static volatile int lock_cpu = NO_CPU;	/* read without the lock */
+static unsigned int lock_depth;
+static int open_line_cpu = NO_CPU;	/* whose last output ended mid-line */
+
+static bool line_wait_over(uint64_t start, unsigned int spins)
+{
+	uint64_t hz = timer_cycles_hz();
+
+	if (!hz)
+		return spins > LINE_WAIT_SPINS_EARLY;
+	return arch_cycles() - start > hz / 1000000 * LINE_WAIT_US;
+}
+
+void console_lock(void)
+{
+	int me = (int)this_cpu_index();
+	uint64_t start = arch_cycles();
+	uint64_t flags;
+
+	if (lock_cpu == me) {
+		lock_depth++;
+		return;
+	}
+	/* Interrupts off from taking the lock to recording its holder, so a
+	 * handler on this CPU sees either no claim or the whole claim. */
+	for (unsigned int spins = 0;; spins++) {
+		flags = arch_irq_save();
+		spin_lock(&console_spin);
+		if (open_line_cpu == NO_CPU || open_line_cpu == me ||
+		    line_wait_over(start, spins))
+			break;
+		spin_unlock(&console_spin);
+		arch_irq_restore(flags);
+		arch_relax();
+	}
+	lock_cpu = me;
+	lock_depth = 1;
+	arch_irq_restore(flags);
+}
+
+void console_unlock(void)
+{
+	uint64_t flags;
+
+	if (--lock_depth)
+		return;
+	flags = arch_irq_save();
+	lock_cpu = NO_CPU;
+	spin_unlock(&console_spin);
+	arch_irq_restore(flags);
+}
+
+void console_break_lock(void)
+{
+	/* The other CPUs are stopped (or would not stop): take the lock
+	 * whatever state they left it in. */
+	console_spin = (struct spinlock)SPINLOCK_INIT("console");
+	spin_lock(&console_spin);
+	lock_cpu = (int)this_cpu_index();
+	lock_depth = 1;
+	open_line_cpu = NO_CPU;
+}
 
 void console_init_early(void)
 {
@@ -103,6 +186,9 @@ static void capture(const char *s, size_t len)
 
 void console_write(const char *s, size_t len)
 {
+	if (!len)
+		return;
+	console_lock();
 	if (capture_buf)
 		capture(s, len);
 	if (serial)
@@ -110,6 +196,8 @@ void console_write(const char *s, size_t len)
 	if (use_debugcon)
 		debugcon_write(s, len);
 	screen_write(s, len);
+	open_line_cpu = s[len - 1] == '\n' ? NO_CPU : lock_cpu;
+	console_unlock();
 }
 
 void console_panic(void)
@@ -124,9 +212,11 @@ void console_flush(void)
 	/* A fault while flushing may panic, and a panic flushes. */
 	if (flushing || !serial)
 		return;
+	console_lock();
 	flushing = true;
 	uart_flush(serial);
 	flushing = false;
+	console_unlock();
 }
 
 struct uart *console_uart(void)
@@ -176,9 +266,12 @@ static void on_rx_byte(uint8_t c, void *ctx)
 	console_input_byte(c);
 }
 
+/* Under the console lock: a CPU may be filling the transmit ring. */
 static void on_uart_irq(void *ctx)
 {
+	console_lock();
 	uart_handle_irq(ctx, on_rx_byte, NULL);
+	console_unlock();
 }
 
 int console_enable_input(void)

@@ -34,6 +34,19 @@ int console_set_uart(uint16_t base, uint32_t baud);
  */
 void console_write(const char *s, size_t len);
 
+/*
+ * Hold the consoles for a run of writes that must come out together (a
+ * kprintf). Nests on one CPU and leaves interrupts as they were; another
+ * CPU waits, and also waits (up to 20 ms) for the end of a line this CPU
+ * left unfinished. Every console_write() takes it too.
+ */
+void console_lock(void);
+void console_unlock(void);
+
+/* For panic() alone, once the other CPUs are stopped: take the console
+ * lock on this CPU whoever held it. */
+void console_break_lock(void);
+
 /* A panic (or the exception report before one) begins: the screen shows
  * it on a fresh line in the panic's colours. Any context. */
 void console_panic(void);

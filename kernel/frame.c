@@ -12,9 +12,9 @@
 #include "kernel/pmm.h"
 #include "kernel/spinlock.h"
 
-/* Protects kernel_pmm and allocs_until_failure: threads and interrupt
- * handlers take frames. Taken after the kernel page tables' lock. */
-static struct spinlock frame_lock = SPINLOCK_INIT("frames");
+/* Guards kernel_pmm and the fault injection count; taken inside the heap's
+ * and the page tables' locks, never around them. */
+static struct spinlock frame_lock = SPINLOCK_INIT("frame allocator");
 static struct pmm kernel_pmm;
 static int64_t allocs_until_failure = -1;	/* -1: no injected failure */
 static bool direct_map_complete;
@@ -33,7 +33,10 @@ void frame_init(const struct memmap_region *regions, size_t n, paddr_t meta,
 
 void frame_reserve(paddr_t start, paddr_t end, const char *what)
 {
+	uint64_t flags = spin_lock_irqsave(&frame_lock);
 	int err = pmm_reserve_range(&kernel_pmm, start, end);
+
+	spin_unlock_irqrestore(&frame_lock, flags);
 
 	if (err)
 		panic("Keel cannot boot: cannot reserve %s [%#llx, %#llx) (%s)",
@@ -83,12 +86,15 @@ void frame_free(paddr_t frame)
 
 uint64_t frame_free_count(void)
 {
-	return kernel_pmm.free_frames;
+	return __atomic_load_n(&kernel_pmm.free_frames, __ATOMIC_RELAXED);
 }
 
 void frame_fail_after(int64_t n)
 {
+	uint64_t flags = spin_lock_irqsave(&frame_lock);
+
 	allocs_until_failure = n;
+	spin_unlock_irqrestore(&frame_lock, flags);
 }
 
 void frame_direct_map_ready(void)

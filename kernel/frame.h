@@ -6,8 +6,7 @@
  * pmm_* is the core, written against a caller-owned struct pmm and tested
  * on the host; frame_* is the kernel's allocator built on it, which zeroes
  * what it hands out, panics on a bad free and can be told to fail.
- * frame_alloc() and frame_free() take a lock: any thread or interrupt
- * handler may call them.
+ * Safe on every CPU at once and from interrupt handlers (one spinlock).
  */
 #pragma once
 

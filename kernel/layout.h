@@ -10,6 +10,9 @@
  *   0xffffc80000000000 .. +512 GiB  thread stacks, each with an unmapped
  *                                   guard below it (kernel/thread.c)
  *   0xffffd00000000000 .. +512 GiB  scratch space for the self-test's mappings
+ *   0xffffd80000000000 .. +4 MiB    the other CPUs' stacks, 64 KiB a CPU,
+ *                                   each stack above an unmapped guard page
+ *                                   (arch/x86_64/cpu_stacks.c)
  *   0xffffe00000000000 .. +512 GiB  device memory (the framebuffer), mapped
  *                                   by vmm_map_device()
  *   0xffffffff80000000 .. +2 GiB    kernel image (higher half): KERNEL_VMA + p
@@ -33,6 +36,7 @@
 #define THREAD_STACKS_START 0xffffc80000000000ULL	/* one PML4 slot */
 #define THREAD_STACKS_MAX (512ULL << 30)
 #define KTEST_SCRATCH 0xffffd00000000000ULL	/* one PML4 slot, unused */
+#define CPU_STACKS_START 0xffffd80000000000ULL	/* one PML4 slot */
 #define DEVICE_MAP_START 0xffffe00000000000ULL	/* one PML4 slot */
 #define DEVICE_MAP_MAX (512ULL << 30)
 

@@ -25,6 +25,7 @@
 #include "kernel/printk.h"
 #include "kernel/program.h"
 #include "kernel/shell.h"
+#include "kernel/smp.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/version.h"
@@ -63,6 +64,7 @@ static void print_summary(const struct boot_info *info)
 		(unsigned long long)timer_cycles_hz() / 1000000);
 	irq_print_summary();
 	print_console();
+	smp_print_summary();
 	screen_print_summary();
 	i8042_print_summary();
 	arch_print_protections();
@@ -152,6 +154,10 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	boot_step_done("interrupt controller");
 	timer_init(options_number("timer_hz"));	/* tick, cycle counter */
 	boot_step_done("timer");
+	/* The other CPUs: needs the MADT, the local APIC and the measured
+	 * cycle counter (its waits); each starts its own APIC timer. */
+	smp_init(acpi_madt());
+	boot_step_done("other CPUs");
 	i8042_init();			/* PS/2 keyboard on IRQ 1, if any */
 	boot_step_done("keyboard");
 	console_enable_input();		/* serial input by interrupt */

@@ -154,6 +154,36 @@ static paddr_t place_metadata(size_t size)
 	      "frame allocator's %zu bytes of metadata", size);
 }
 
+/*
+ * The page the other CPUs start in (a STARTUP IPI names a page below 1 MiB,
+ * Intel SDM Vol. 3A 9.4.4): the lowest page from AP_START_MIN that the
+ * map calls usable. The frame allocator never hands out the first MiB, so
+ * nothing else can take it; what GRUB left there (the boot information)
+ * was copied by bootinfo_load() and claimed in the map, so its pages are
+ * not "usable" and are skipped.
+ */
+#define AP_START_MIN 0x8000
+#define AP_START_END 0x9f000	/* below the EBDA's usual start */
+static paddr_t ap_start_page;
+
+static void choose_ap_start_page(void)
+{
+	for (size_t i = 0; i < nr_regions && !ap_start_page; i++) {
+		const struct memmap_region *r = &regions[i];
+		paddr_t p = ALIGN_UP(r->start < AP_START_MIN ? AP_START_MIN :
+							     r->start, PAGE_SIZE);
+
+		if (r->type == MEMMAP_USABLE && p + PAGE_SIZE <= r->end &&
+		    p + PAGE_SIZE <= AP_START_END)
+			ap_start_page = p;
+	}
+}
+
+paddr_t memory_ap_start_page(void)
+{
+	return ap_start_page;
+}
+
 static void start_allocator(void)
 {
 	size_t size = pmm_metadata_size(regions, nr_regions);
@@ -200,6 +230,7 @@ void memory_init(const struct boot_info *info, uint64_t info_phys,
 		panic("Keel needs at least %u MiB of usable memory, found %llu MiB",
 		      MEMORY_MIN_MIB, (unsigned long long)(usable >> 20));
 	start_allocator();
+	choose_ap_start_page();
 	reserve_framebuffer(info);
 }
 

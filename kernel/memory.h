@@ -71,6 +71,11 @@ struct boot_info;
 void memory_init(const struct boot_info *info, uint64_t info_phys,
 		 unsigned int phys_bits);
 
+/* The page below 1 MiB kept for the other CPUs' start-up code (never
+ * handed out: the allocator skips the first MiB), or 0 if the map has
+ * none usable. */
+paddr_t memory_ap_start_page(void);
+
 /* The normalized map, sorted; *@n receives the number of regions. */
 const struct memmap_region *memory_map(size_t *n);
 

@@ -8,6 +8,7 @@
 #include "lib/string.h"
 #include "lib/vsnprintf.h"
 #include "drivers/uart16550.h"
+#include "kernel/percpu.h"
 #include "kernel/timer.h"
 
 /* The reasons behind uart_baud_valid() (drivers/uart16550.c), in words:
@@ -53,6 +54,11 @@ const struct option_desc option_table[] = {
 	{ "init", OPTION_TEXT, .value = "=NAME",
 	  .help = "run the user program NAME (a boot module) once the kernel "
 		  "is up, print how it ended, then start the shell" },
+	{ "smp", OPTION_NUMBER, MAX_CPUS, 1, MAX_CPUS, NULL, "=N",
+	  "use at most N CPUs, the boot CPU included (default: all the "
+	  "ACPI MADT lists, up to 64)" },
+	{ "nosmp", OPTION_FLAG,
+	  .help = "start no other CPU (the same as `smp=1`)" },
 	{ "heap_debug", OPTION_ON_OFF, 0, .value = "=on\\|off",
 	  .help = "poison freed memory and check exact block sizes (the "
 		  "self-test turns it on)" },

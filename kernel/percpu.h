@@ -23,6 +23,7 @@ struct cpu {
 	uint32_t apic_id;
 	bool online;			/* running kernel code */
 	struct thread *current;		/* NULL until the scheduler runs */
+	uint64_t start_us;		/* STARTUP IPI to reporting in (APs) */
 };
 
 #define CPU_OFFSET_SELF			0
@@ -39,3 +40,7 @@ unsigned int cpu_online_count(void);
 
 /* Point this CPU's per-CPU base at @c and mark it online (arch code). */
 void arch_percpu_init(struct cpu *c);
+
+/* This CPU's index; 0 before arch_init() (only the boot CPU runs then),
+ * so that locks and printk work from the first line of kmain(). */
+unsigned int this_cpu_index(void);

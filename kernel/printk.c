@@ -16,7 +16,8 @@ struct printk_buf {
 
 static void flush(struct printk_buf *b)
 {
-	console_write(b->data, b->len);
+	if (b->len)
+		console_write(b->data, b->len);
 	b->len = 0;
 }
 
@@ -32,9 +33,12 @@ static void put(char c, void *ctx)
 int vkprintf(const char *fmt, va_list ap)
 {
 	struct printk_buf b = { .len = 0 };
-	int n = vcbprintf(put, &b, fmt, ap);
+	int n;
 
+	console_lock();		/* one kprintf comes out in one piece */
+	n = vcbprintf(put, &b, fmt, ap);
 	flush(&b);
+	console_unlock();
 	return n;
 }
 
@@ -54,10 +58,12 @@ int kprint_escaped(const char *s)
 	char piece[64];
 	int n = 0;
 
+	console_lock();
 	while (*s) {
 		s += escape_str(piece, sizeof(piece), s);
 		n += (int)strlen(piece);
 		console_write(piece, strlen(piece));
 	}
+	console_unlock();
 	return n;
 }

@@ -23,10 +23,12 @@
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
 #include "kernel/module.h"
+#include "kernel/percpu.h"
 #include "kernel/pmm.h"
 #include "kernel/power.h"
 #include "kernel/printk.h"
 #include "kernel/program.h"
+#include "kernel/smp.h"
 #include "kernel/symbols.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
@@ -61,6 +63,7 @@ static int cmd_spin(int argc, char **argv);
 static int cmd_programs(int argc, char **argv);
 static int cmd_irqs(int argc, char **argv);
 static int cmd_run(int argc, char **argv);
+static int cmd_cpus(int argc, char **argv);
 
 static const struct shell_command commands[] = {
 	{ "help", "", "list the commands", 0, 0, cmd_help },
@@ -88,6 +91,8 @@ static const struct shell_command commands[] = {
 	{ "spin", "", "start a thread that spins forever (preemption demo)",
 	  0, 0, cmd_spin },
 	{ "irqs", "", "interrupts taken, per vector and CPU", 0, 0, cmd_irqs },
+	{ "cpus", "", "each CPU: APIC id, state, start-up time", 0, 0,
+	  cmd_cpus },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -569,5 +574,14 @@ static int cmd_irqs(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	irq_print_counts();
+	return 0;
+}
+
+static int cmd_cpus(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	kprintf("%u CPUs online\n", cpu_online_count());
+	smp_print_cpus();
 	return 0;
 }

@@ -502,6 +502,18 @@ void heap_free_from(struct heap *h, void *p, void *caller)
 	heap_release(h, b, bs);
 }
 
+size_t heap_in_use_size(const struct heap *h, const void *p)
+{
+	if (h->debug || !in_use_ok(h, p))
+		return 0;
+	return bsize(block_of(p));
+}
+
+size_t heap_request_block_size(size_t n)
+{
+	return n > HEAP_MAX_ALLOC ? 0 : block_size(n);
+}
+
 void heap_free(struct heap *h, void *p)
 {
 	heap_free_from(h, p, __builtin_return_address(0));

@@ -203,6 +203,17 @@ __must_check void *heap_realloc_from(struct heap *h, void *p, size_t size,
 void heap_get_stats(const struct heap *h, struct heap_stats *st);
 
 /*
+ * For a cache kept in front of the heap (kernel/heap.c keeps one per CPU):
+ * the size of p's block if p is a block in use that passes the checks of
+ * heap_free(), else 0, also in debug mode (where nothing may bypass the
+ * heap). It only reads: the block stays in use as far as the heap knows.
+ */
+size_t heap_in_use_size(const struct heap *h, const void *p);
+
+/* The block size heap_alloc(n) asks its lists for (0: n is too large). */
+size_t heap_request_block_size(size_t n);
+
+/*
  * Walk every arena and list and report each inconsistency (as "corrupt" or a
  * more precise phrase). Returns the number found. O(blocks), or O(free bytes)
  * in debug mode, where poison is verified too.

@@ -4,12 +4,16 @@
 #
 #   scripts/run-bench.sh KERNEL.elf
 #
-# Uses FIRMWARE, BOOT, MEMORY and QEMUFLAGS like the tests. Figures are TSC
+# Uses FIRMWARE, BOOT, MEMORY and QEMUFLAGS like the tests; QEMUFLAGS is
+# "-smp 4" unless set, so that the SMP figures (tests/kernel/smp_bench.c)
+# have CPUs to measure (the other figures run on the boot CPU while the
+# rest idle). Figures are TSC
 # cycles of the emulated CPU: under TCG they show relative costs, not what
 # real hardware takes.
 set -uo pipefail
 here=$(dirname "$0")
 kernel=$1
+export QEMUFLAGS=${QEMUFLAGS:--smp 4}
 out=$("$here/run-tests.sh" --cmdline "bench${CMDLINE:+ $CMDLINE}" \
 	--expect bench --name "bench-${FIRMWARE:-bios}" "$kernel")
 status=$?

@@ -182,6 +182,32 @@ step "self-test, BIOS, -cpu qemu64,-apic: the 8259, saying why" env \
 step "apic=off: the 8259, saying why" plain "$here/run-tests.sh" \
 	--cmdline "ktest=apic apic=off" --name apic-off \
 	--must-show "irq: staying on the 8259 PIC: apic=off on the command line" "$kernel"
+# SMP: every CPU up and the whole self-test on several (tests/kernel/
+# smp_test.c); the runner tells the kernel the count through fw_cfg. The
+# machine goes in QEMUFLAGS, where run-tests.sh reads it for the tests.
+step "SMP: UEFI, q35, 4 CPUs, the whole self-test" env FIRMWARE=uefi \
+	QEMUFLAGS="-machine q35 -smp 4" "$here/run-tests.sh" \
+	--name smp-uefi-q35-4 --must-show "smp: 4 of 4 CPUs online" "$kernel"
+step "SMP: BIOS, pc, 2 CPUs, the whole self-test" env FIRMWARE=bios \
+	QEMUFLAGS="-machine pc -smp 2" "$here/run-tests.sh" \
+	--name smp-bios-pc-2 --must-show "smp: 2 of 2 CPUs online" "$kernel"
+step "SMP: nosmp keeps one CPU of 4" env FIRMWARE=bios QEMUFLAGS="-smp 4" \
+	"$here/run-tests.sh" --cmdline "ktest=smp nosmp" --name smp-nosmp \
+	--must-show "smp: one CPU: nosmp on the command line" "$kernel"
+step "SMP: smp=3 starts 3 CPUs of 4" env FIRMWARE=bios QEMUFLAGS="-smp 4" \
+	"$here/run-tests.sh" --cmdline "ktest=smp smp=3" --name smp-cap-3 \
+	--must-show "smp: 3 of 3 CPUs online" "$kernel"
+step "SMP: a panic on CPU 1 stops the others, its message whole" env \
+	FIRMWARE=bios QEMUFLAGS="-smp 4" "$here/run-tests.sh" \
+	--cmdline ktest=smp_panic_on_another_cpu --expect panic \
+	--must-show "PANIC: smp test: a panic on CPU 1 at tests/kernel/smp_test.c" \
+	--name smp-panic "$kernel"
+step "SMP: a block freed twice into a CPU's heap cache panics" env \
+	FIRMWARE=bios QEMUFLAGS="-smp 2" "$here/run-tests.sh" \
+	--cmdline ktest=smp_heap_cache_double_free_panics --expect panic \
+	--must-show "PANIC: heap: double free at 0x" \
+	--must-show "(called from ktest_fn_smp_heap_cache_double_free_panics" \
+	--name smp-heap-double-free "$kernel"
 step --host "host unit tests" "$here/run-host-tests.sh" "$@"
 step --host "KTAP parser (scripts/ktap.py) on crafted logs" python3 \
 	"$here/../tests/host/ktap_test.py"

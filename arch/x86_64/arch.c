@@ -11,6 +11,7 @@
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/pit.h"
+#include "arch/x86_64/tlb.h"
 #include "arch/x86_64/vm.h"
 #include "kernel/console.h"
 #include "kernel/irq.h"
@@ -149,9 +150,11 @@ void arch_idle_unless(bool (*ready)(void))
 		sti_hlt();
 }
 
+/* Busy-waiters serve TLB shootdowns: one may wait on this CPU. */
 void arch_relax(void)
 {
 	pause();
+	tlb_shootdown_poll();
 }
 
 uint64_t arch_cycles(void)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpu_stacks.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/console.h"
 #include "kernel/panic.h"
@@ -73,7 +74,8 @@ const char *exception_guard_hit(uintptr_t addr)
 		if (addr >= guards[i].start && addr < guards[i].end)
 			return guards[i].stack;
 	}
-	return thread_guard_hit(addr);	/* the threads' stacks */
+	/* The threads' stacks, then the other CPUs'. */
+	return thread_guard_hit(addr) ?: cpu_stacks_guard_hit(addr);
 }
 
 /* Page-fault error code bits (SDM Vol. 3A, figure 4-12). */
@@ -138,18 +140,17 @@ static void print_symbol(uint64_t addr)
 }
 
 /* A frame pointer worth following: aligned and inside a kernel stack,
- * that is the kernel's .bss (the boot and IST stacks) or a thread's. */
+ * that is the kernel's .bss (the boot CPU's stacks), a thread's or another
+ * CPU's. */
 static bool frame_pointer_ok(uint64_t rbp)
 {
-	bool in_bss = rbp >= (uintptr_t)__bss_start &&
-		      rbp + 16 <= (uintptr_t)__bss_end;
-
 	if (rbp & 7)
 		return false;
-	if (thread_stack_contains(rbp, 16))
+	if (thread_stack_contains(rbp, 16) || cpu_stacks_contains(rbp, 16))
 		return true;
-	return in_bss && !exception_guard_hit(rbp) &&
-	       !exception_guard_hit(rbp + 8);
+	return rbp >= (uintptr_t)__bss_start &&
+	       rbp + 16 <= (uintptr_t)__bss_end &&
+	       !exception_guard_hit(rbp) && !exception_guard_hit(rbp + 8);
 }
 
 void backtrace_print(uint64_t rip, uint64_t rbp)

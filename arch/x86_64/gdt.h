@@ -66,16 +66,23 @@ void gdt_tss_descriptor(uint64_t base, uint32_t limit, uint64_t out[2]);
  */
 void gdt_init(void);
 
-/* IST stack @ist (1..IST_COUNT): its guard page [guard, bottom) and the
- * stack itself [bottom, top). */
-void gdt_ist_stack(int ist, uintptr_t *guard, uintptr_t *bottom, uintptr_t *top);
+/*
+ * The same for an application processor: CPU @index's own GDT and TSS,
+ * with the IST stacks whose tops are @ist_top (arch/x86_64/cpu_stacks.c),
+ * loaded on the calling CPU. Called once on each AP as it starts.
+ */
+void gdt_init_ap(unsigned int index, const uint64_t ist_top[IST_COUNT]);
 
-/* The stack the CPU loads on an interrupt or exception from ring 3
- * (TSS.RSP0): the running thread's kernel stack top. */
+/* Set this CPU's TSS.RSP0, the stack an interrupt or system call from
+ * ring 3 starts on. */
 void gdt_set_kernel_stack(uint64_t rsp0);
 
 /* This CPU's TSS.RSP0, for tests. */
 uint64_t gdt_kernel_stack(void);
 
-/* The GDT as loaded, for tests. */
+/* The boot CPU's IST stack @ist (1..IST_COUNT): its guard page [guard, bottom) and the
+ * stack itself [bottom, top). */
+void gdt_ist_stack(int ist, uintptr_t *guard, uintptr_t *bottom, uintptr_t *top);
+
+/* This CPU's GDT as loaded, for tests. */
 const uint64_t *gdt_table(void);

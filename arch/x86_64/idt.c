@@ -54,6 +54,11 @@ void idt_init(void)
 	lidt(idt, sizeof(idt) - 1);
 }
 
+void idt_load(void)
+{
+	lidt(idt, sizeof(idt) - 1);
+}
+
 const struct idt_gate *idt_gate(unsigned int vector)
 {
 	return &idt[vector % IDT_VECTORS];

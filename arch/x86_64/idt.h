@@ -25,5 +25,8 @@ _Static_assert(sizeof(struct idt_gate) == 16, "SDM Vol. 3A, figure 6-8");
 /* Fill all 256 gates with the stubs of isr.asm and load the IDT. */
 void idt_init(void);
 
+/* Load the IDT idt_init() filled on this CPU (every CPU shares it). */
+void idt_load(void);
+
 /* The gate of @vector, for tests. */
 const struct idt_gate *idt_gate(unsigned int vector);

@@ -11,6 +11,8 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/msr.h"
 
+static bool gs_ready;	/* the boot CPU's GS base is set */
+
 void arch_percpu_init(struct cpu *c)
 {
 	c->self = c;
@@ -18,6 +20,12 @@ void arch_percpu_init(struct cpu *c)
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)c);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	c->online = true;
+	gs_ready = true;
+}
+
+unsigned int this_cpu_index(void)
+{
+	return gs_ready ? this_cpu()->index : 0;
 }
 
 struct cpu *this_cpu(void)

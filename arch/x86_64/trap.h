@@ -43,6 +43,13 @@ enum {
 	VEC_SPURIOUS = 0xff,	/* bits 3:0 set, as P6-era APICs force */
 };
 
+/* Inter-processor interrupts (arch/x86_64/smp.c, tlb.c), in the top
+ * priority class beside the timer. */
+enum {
+	VEC_IPI_CALL = 0xf2,	/* run a function on this CPU */
+	VEC_IPI_TLB = 0xf3,	/* drop a stale kernel TLB entry */
+};
+
 /* A handler for one vector. Runs with interrupts off. */
 typedef void (*trap_handler)(struct trap_frame *frame);
 

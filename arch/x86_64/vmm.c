@@ -17,10 +17,14 @@
 #include "kernel/layout.h"
 #include "kernel/spinlock.h"
 
-/* Serialises changes to the kernel's tree (the mapper takes no lock):
- * the heap and thread stacks map and unmap from any thread. Taken after
- * the heap's lock, before the frames' (new tables come from there). */
-static struct spinlock kernel_tree_lock = SPINLOCK_INIT("kernel page tables");
+/*
+ * The kernel's page tables are one tree that every CPU uses: changes go one
+ * at a time under this lock (taken after the heap's, before the frame
+ * allocator's). An unmap's TLB flush reaches every CPU before the lock is
+ * released (arch/x86_64/tlb.c), so no CPU keeps a stale entry once a call
+ * returns.
+ */
+static struct spinlock vm_lock = SPINLOCK_INIT("kernel page tables");
 
 static pte_t pte_flags(unsigned int flags)
 {
@@ -51,35 +55,40 @@ static int map_errno(enum paging_error err)
 
 int vmm_map(vaddr_t va, paddr_t frame, unsigned int flags)
 {
-	uint64_t irqs = spin_lock_irqsave(&kernel_tree_lock);
-	int err = map_errno(paging_flush(paging_map(vm_kernel_tree(), va, frame,
-						    PAGE_4K, pte_flags(flags),
-						    vm_table_source())));
+	uint64_t irq = spin_lock_irqsave(&vm_lock);
+	/* No flush, here or on another CPU: the page and any table the call
+	 * adds were not present, and no TLB or paging-structure cache holds
+	 * a not-present entry (Intel SDM Vol. 3A 4.10.2.3, 4.10.3.1). A page
+	 * already mapped is refused (-EEXIST), never replaced. */
+	enum paging_error err = paging_ignore(paging_map(vm_kernel_tree(), va,
+							 frame, PAGE_4K,
+							 pte_flags(flags),
+							 vm_table_source()));
 
-	spin_unlock_irqrestore(&kernel_tree_lock, irqs);
-	return err;
+	spin_unlock_irqrestore(&vm_lock, irq);
+	return map_errno(err);
 }
 
 paddr_t vmm_unmap(vaddr_t va)
 {
-	uint64_t irqs = spin_lock_irqsave(&kernel_tree_lock);
+	uint64_t irq = spin_lock_irqsave(&vm_lock);
 	struct paging_result r = paging_unmap(vm_kernel_tree(), va, PAGE_4K);
 	paddr_t frame = r.frame;
 
 	if (paging_flush(r) != PAGING_OK)
 		frame = 0;
-	spin_unlock_irqrestore(&kernel_tree_lock, irqs);
+	spin_unlock_irqrestore(&vm_lock, irq);
 	return frame;
 }
 
 void vmm_release_tables(vaddr_t start, vaddr_t end)
 {
-	uint64_t irqs = spin_lock_irqsave(&kernel_tree_lock);
+	uint64_t irq = spin_lock_irqsave(&vm_lock);
 
 	paging_free_empty_tables(vm_kernel_tree(),
 				 (struct page_range){ start, end },
 				 vm_table_source());
-	spin_unlock_irqrestore(&kernel_tree_lock, irqs);
+	spin_unlock_irqrestore(&vm_lock, irq);
 }
 
 /*
@@ -130,7 +139,7 @@ static enum page_size device_page(paddr_t pa, vaddr_t va, paddr_t end)
 	return PAGE_4K;
 }
 
-void *vmm_map_device(paddr_t phys, uint64_t size, unsigned int flags)
+static void *map_device_locked(paddr_t phys, uint64_t size, unsigned int flags)
 {
 	uint64_t big = page_size_bytes(PAGE_2M);
 	paddr_t start = ALIGN_DOWN(phys, PAGE_SIZE);
@@ -163,4 +172,13 @@ void *vmm_map_device(paddr_t phys, uint64_t size, unsigned int flags)
 	}
 	device_next = va0 + (end - start);
 	return (void *)(uintptr_t)(va0 + (phys - start));
+}
+
+void *vmm_map_device(paddr_t phys, uint64_t size, unsigned int flags)
+{
+	uint64_t irq = spin_lock_irqsave(&vm_lock);
+	void *p = map_device_locked(phys, size, flags);
+
+	spin_unlock_irqrestore(&vm_lock, irq);
+	return p;
 }

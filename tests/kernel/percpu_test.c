@@ -23,10 +23,11 @@ KTEST(percpu_spinlock_restores_interrupt_state)
 	uint64_t outer = arch_irq_save();	/* off */
 	uint64_t flags = spin_lock_irqsave(&l);
 
-	KT_ASSERT(l.locked);
+	KT_ASSERT(spin_is_locked(&l));
+	KT_ASSERT(spin_held_here(&l));
 	KT_ASSERT(!spin_trylock(&l));
 	spin_unlock_irqrestore(&l, flags);
-	KT_ASSERT(!l.locked);
+	KT_ASSERT(!spin_is_locked(&l));
 	KT_ASSERT(arch_irq_save() == 0);	/* still off: it was off */
 	arch_irq_restore(outer);
 	KT_ASSERT(spin_trylock(&l));

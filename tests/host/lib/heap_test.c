@@ -579,6 +579,35 @@ static void heap_test_corrupt_quick_list_reported(void **state)
 	fx->check_at_end = false;
 }
 
+/* before: a block in use; after: its size known, and 0 once it is freed,
+ * for a foreign pointer, and in debug mode. */
+static void heap_test_in_use_size_names_blocks_in_use_only(void **state)
+{
+	struct fixture *fx = *state;
+	char *p = heap_alloc(fx->h, 40);
+	char local[64];
+
+	assert_non_null(p);
+	assert_int_equal(heap_in_use_size(fx->h, p),
+			 heap_request_block_size(40));
+	assert_int_equal(heap_request_block_size(40), 64);
+	assert_int_equal(heap_in_use_size(fx->h, local + 16), 0);
+	assert_int_equal(heap_in_use_size(fx->h, p + 16), 0);
+	heap_free(fx->h, p);
+	assert_int_equal(heap_in_use_size(fx->h, p), 0);
+	assert_int_equal(heap_request_block_size(HEAP_MAX_ALLOC + 1), 0);
+}
+
+static void heap_test_in_use_size_is_zero_in_debug_mode(void **state)
+{
+	struct fixture *fx = *state;
+	char *p = heap_alloc(fx->h, 40);
+
+	assert_non_null(p);
+	assert_int_equal(heap_in_use_size(fx->h, p), 0);
+	heap_free(fx->h, p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -610,6 +639,8 @@ int main(void)
 		HEAP_TEST(heap_test_realloc_resizes_in_place_when_it_can),
 		HEAP_GROWING_TEST(heap_test_grow_failure_then_heap_works),
 		HEAP_TEST(heap_test_corrupt_quick_list_reported),
+		HEAP_TEST(heap_test_in_use_size_names_blocks_in_use_only),
+		HEAP_DEBUG_TEST(heap_test_in_use_size_is_zero_in_debug_mode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

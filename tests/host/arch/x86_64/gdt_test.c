@@ -10,6 +10,13 @@
 #include <cmocka.h>
 
 #include "arch/x86_64/gdt.h"
+#include "kernel/percpu.h"
+
+/* gdt.c keeps a GDT per CPU; these tests are the boot CPU. */
+unsigned int this_cpu_index(void)
+{
+	return 0;
+}
 
 #define SEG (GDT_ACCESS_PRESENT | GDT_ACCESS_SEGMENT | GDT_ACCESS_RW | \
 	     GDT_ACCESS_ACCESSED)

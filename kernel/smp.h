@@ -1,0 +1,59 @@
+/*
+ * kernel/smp.h - the other CPUs: starting them, running a function on one
+ * of them, and what each does once up.
+ *
+ * smp_init() starts every enabled processor of the ACPI MADT (up to the
+ * smp=N option; none with nosmp) and returns when each has reported in or
+ * was given up on. An AP then idles in smp_ap_idle() with interrupts on,
+ * taking its own timer tick and the IPIs below, until a scheduler gives it
+ * work.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct acpi_madt;
+
+/* Start the APs that @madt lists (NULL: there is no MADT, one CPU). Boot
+ * CPU, once, after the heap, the local APIC and the timer. Prints a line
+ * for each AP that did not come up. */
+void smp_init(const struct acpi_madt *madt);
+
+/* The boot summary's line: how many CPUs came up and how fast, or why
+ * there is only one. */
+void smp_print_summary(void);
+
+/*
+ * Run @fn(@arg) on CPU @cpu (an index into cpus[]) in its interrupt
+ * context and wait until it returned. On this CPU it is a plain call.
+ * Returns 0, -EINVAL when @cpu does not take IPIs, or -ETIMEDOUT when it
+ * did not start @fn within SMP_CALL_TIMEOUT_MS (then @fn never runs).
+ * Any context but an interrupt handler, interrupts on or off: a caller
+ * that waits runs the calls other CPUs make to it meanwhile.
+ */
+int smp_call(unsigned int cpu, void (*fn)(void *), void *arg);
+#define SMP_CALL_TIMEOUT_MS 5000
+
+/* The same without waiting for @fn to return: once @cpu has started it.
+ * The caller learns of the end through @arg. -EINVAL for this CPU. */
+int smp_call_async(unsigned int cpu, void (*fn)(void *), void *arg);
+
+/*
+ * What an AP does once it is up: wait for interrupts, for good. The
+ * scheduler replaces the body of this with its idle loop.
+ */
+__attribute__((noreturn)) void smp_ap_idle(void);
+
+/* The CPUs that take IPIs (online with their local APIC on), as a bit
+ * per cpus[] index. */
+uint64_t smp_ready_mask(void);
+
+/* How long the APs took to start (the first INIT to the last report),
+ * in microseconds, and how many were asked to start. */
+uint64_t smp_bringup_us(void);
+unsigned int smp_started_count(void);
+
+/* One line per CPU: index, APIC id, state, its start-up time (the shell's
+ * "cpus"). */
+void smp_print_cpus(void);
