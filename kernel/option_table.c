@@ -59,6 +59,10 @@ const struct option_desc option_table[] = {
 	  "ACPI MADT lists, up to 64)" },
 	{ "nosmp", OPTION_FLAG,
 	  .help = "start no other CPU (the same as `smp=1`)" },
+	{ "smp_ghost", OPTION_NUMBER, 0, 0, 254, NULL, "=ID",
+	  "for tests: also try to start a CPU with local APIC id ID, as if "
+	  "the MADT listed it; no processor has it, so the boot must report "
+	  "it did not answer and go on (0: none)" },
 	{ "heap_debug", OPTION_ON_OFF, 0, .value = "=on\\|off",
 	  .help = "poison freed memory and check exact block sizes (the "
 		  "self-test turns it on)" },

@@ -197,6 +197,13 @@ step "SMP: nosmp keeps one CPU of 4" env FIRMWARE=bios QEMUFLAGS="-smp 4" \
 step "SMP: smp=3 starts 3 CPUs of 4" env FIRMWARE=bios QEMUFLAGS="-smp 4" \
 	"$here/run-tests.sh" --cmdline "ktest=smp smp=3" --name smp-cap-3 \
 	--must-show "smp: 3 of 3 CPUs online" "$kernel"
+# smp_ghost=ID adds an APIC id that no processor has: its INIT and STARTUP
+# go nowhere, as with a CPU that is broken or held in reset.
+step "SMP: a CPU that does not answer is named, and the boot goes on" env \
+	FIRMWARE=bios QEMUFLAGS="-smp 2" "$here/run-tests.sh" \
+	--cmdline "ktest=smp smp_ghost=100" --name smp-ghost \
+	--must-show "smp: CPU 2 (APIC id 100) did not answer within 200 ms; going on without it" \
+	--must-show "smp: 2 of 3 CPUs online" "$kernel"
 step "SMP: a panic on CPU 1 stops the others, its message whole" env \
 	FIRMWARE=bios QEMUFLAGS="-smp 4" "$here/run-tests.sh" \
 	--cmdline ktest=smp_panic_on_another_cpu --expect panic \

@@ -389,6 +389,13 @@ static unsigned int choose_aps(const struct acpi_madt *madt, unsigned int limit)
 		cpus[n].apic_id = m->apic_id;
 		cpu_state[n] = "starting";
 	}
+	/* A processor that never answers, for the runner to check how that
+	 * is reported: the INIT and STARTUP go to an APIC id nobody has. */
+	if (options_number("smp_ghost") && n + 1 < limit && n + 1 < MAX_CPUS) {
+		n++;
+		cpus[n].apic_id = (uint32_t)options_number("smp_ghost");
+		cpu_state[n] = "starting";
+	}
 	return n;
 }
 
@@ -417,18 +424,24 @@ static void send_all(unsigned int n, paddr_t page, bool startup,
 	}
 }
 
+/* How many of cpus[1..n] have reported in. */
+static unsigned int reported_count(unsigned int n)
+{
+	unsigned int up = 0;
+
+	for (unsigned int i = 1; i <= n; i++)
+		up += __atomic_load_n(&reported[i], __ATOMIC_ACQUIRE);
+	return up;
+}
+
 /* Wait until every AP has reported in, or the time is up. */
 static unsigned int wait_reports(unsigned int n)
 {
 	uint64_t end = arch_cycles() + us_to_cycles(REPORT_TIMEOUT_US);
 	unsigned int up;
 
-	do {
-		up = 0;
-		for (unsigned int i = 1; i <= n; i++)
-			up += __atomic_load_n(&reported[i], __ATOMIC_ACQUIRE);
+	while ((up = reported_count(n)) < n && arch_cycles() < end)
 		arch_relax();
-	} while (up < n && arch_cycles() < end);
 	return up;
 }
 
@@ -554,7 +567,7 @@ void smp_init(const struct acpi_madt *madt)
 	check_reports(n);
 	/* An AP that did not answer may still be on its way through the
 	 * trampoline's tables: keep them then. */
-	if (wait_reports(n) == n)
+	if (reported_count(n) == n)
 		free_start_tables();
 }
 
