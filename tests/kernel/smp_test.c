@@ -334,7 +334,10 @@ static bool line_is_whole(const char *line, const char *end)
 	return p == end;
 }
 
-KTEST(smp_printk_lines_never_mix)
+/* KTEST_TIMING: a CPU waits at most 20 ms for another's unfinished line
+ * (kernel/console.c), and a host busy with other guests can hold a
+ * virtual CPU off longer than that. */
+KTEST_FLAGS(smp_printk_lines_never_mix, KTEST_TIMING)
 {
 	unsigned int others = 0, lines = 0;
 	const char *s;
