@@ -6,10 +6,13 @@
 #   build/user/test-NAME   user/tests/NAME.c, a case of the user-space tests
 #   make user              all of them; the ISO carries each as a module
 #                          "NAME" (scripts/mkiso.sh --programs)
+#   make bench-linux       Keel's benchmarks, then user/callbench as /init
+#                          of Debian's Linux under the same QEMU, and the
+#                          two kernels' callbench figures side by side
 #   make elf-fuzz          libFuzzer over random ELF files, clang only;
 #                          ELF_FUZZ_TIME seconds (default 30)
 
-.PHONY: user elf-fuzz
+.PHONY: user elf-fuzz bench-linux
 
 # musl-gcc (Debian's musl-tools) wraps the host gcc with musl's headers,
 # crt1.o and libc.a. Debian 12's gcc makes PIE objects by default; -no-pie
@@ -43,7 +46,14 @@ $(BUILD)/user/%: user/%.c mk/user.mk | $(DEPS_STAMP)
 
 # The ISOs and the boots carry the programs; the parser's host test reads
 # them.
-$(ISO) $(BUILD)/run/keel.iso kernel-test test: $(USER_PROGS)
+$(ISO) $(BUILD)/run/keel.iso kernel-test test kernel-bench: $(USER_PROGS)
+
+# Downloads Debian's kernel package once into $(BUILD)/linux/ (not in
+# make test: it needs a mirror, and figures are not a pass or a fail).
+bench-linux: $(KERNEL) $(USER_PROGS)
+	@scripts/run-bench.sh $(KERNEL)
+	@scripts/linux-bench.sh $(BUILD)/user/callbench \
+		$(BUILD)/test/bench-$(FIRMWARE).serial
 $(BUILD)/host/lib/elf_test.o: $(USER_PROGS)
 $(BUILD)/host/lib/elf_test.o: HOST_CFLAGS += -DELF_TEST_PROGRAMS='"$(USER_PROGS)"'
 

@@ -20,6 +20,8 @@ status=$?
 serial=${BUILD:-build}/test/bench-${FIRMWARE:-bios}.serial
 echo "Kernel benchmarks (${FIRMWARE:-bios}, ${MEMORY:-256M}, ${QEMUFLAGS:-default CPU}):"
 grep '^bench: ' "$serial" | sed 's/^bench: /  /'
+# user/callbench's own lines (tests/kernel/user_bench.c runs it).
+grep -a '^callbench: ' "$serial" | tr -d '\r' | sed 's/^/  /'
 grep '^# bench .* failed:' "$serial"
 if [ $status -ne 0 ]; then
 	printf '%s\n' "$out" | tail -n 5
