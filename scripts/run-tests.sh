@@ -5,7 +5,9 @@
 #   scripts/run-tests.sh [options] KERNEL.elf
 #     --cmdline WORDS   kernel command line (default: "ktest", plus $CMDLINE)
 #     --name NAME       label for the output and the log files
-#     --timeout SEC     give up after SEC seconds (default 60; 120 for UEFI)
+#     --timeout SEC     give up after SEC seconds (default 180; 240 for UEFI:
+#                       a hang is caught either way, and a busy 2-core host
+#                       running several guests can take minutes)
 #     --must-show TEXT  TEXT must appear on serial (may be repeated); a
 #                       missing message makes the boot a failure
 #     --must-not-show T T must not appear on serial (may be repeated)
@@ -105,7 +107,7 @@ done
 kernel=$1
 firmware=${FIRMWARE:-bios}
 [ -n "$name" ] || name="$firmware-${BOOT:-cdrom}-${cmdline//[^A-Za-z0-9_.=-]/_}"
-[ -n "$timeout" ] || { [ "$firmware" = uefi ] && timeout=120 || timeout=60; }
+[ -n "$timeout" ] || { [ "$firmware" = uefi ] && timeout=240 || timeout=180; }
 dir=${BUILD:-build}/test
 mkdir -p "$dir"
 serial=$dir/$name.serial

@@ -187,10 +187,12 @@ step "apic=off: the 8259, saying why" plain "$here/run-tests.sh" \
 # machine goes in QEMUFLAGS, where run-tests.sh reads it for the tests.
 step "SMP: UEFI, q35, 4 CPUs, the whole self-test" env FIRMWARE=uefi \
 	QEMUFLAGS="-machine q35 -smp 4" "$here/run-tests.sh" \
-	--name smp-uefi-q35-4 --must-show "smp: 4 of 4 CPUs online" "$kernel"
+	--timeout 420 --name smp-uefi-q35-4 --must-show "smp: 4 of 4 CPUs online" \
+	"$kernel"
 step "SMP: BIOS, pc, 2 CPUs, the whole self-test" env FIRMWARE=bios \
 	QEMUFLAGS="-machine pc -smp 2" "$here/run-tests.sh" \
-	--name smp-bios-pc-2 --must-show "smp: 2 of 2 CPUs online" "$kernel"
+	--timeout 300 --name smp-bios-pc-2 --must-show "smp: 2 of 2 CPUs online" \
+	"$kernel"
 step "SMP: nosmp keeps one CPU of 4" env FIRMWARE=bios QEMUFLAGS="-smp 4" \
 	"$here/run-tests.sh" --cmdline "ktest=smp nosmp" --name smp-nosmp \
 	--must-show "smp: one CPU: nosmp on the command line" "$kernel"
