@@ -34,6 +34,10 @@ int main(void)
 	expect(syscall(SYS_brk, brk0) == (long)brk0, "brk did not shrink");
 	expect(syscall(SYS_brk, brk0 - 4096) == (long)brk0,
 	       "brk went below its start");
+	/* Rounded up to a page, this wraps to 0: it must fail, not unmap
+	 * the program below its break. */
+	expect(syscall(SYS_brk, -1L) == (long)brk0, "brk(-1) did not fail");
+	expect(syscall(SYS_brk, 0) == (long)brk0, "brk(-1) moved the break");
 	m = mmap(NULL, SIZE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED) {
