@@ -112,9 +112,11 @@ int64_t sys_mmap(const uint64_t *arg)
 	return va;
 }
 
+/* A length in the last page wraps to 0 when rounded up: refused. */
 static int check_range(uint64_t addr, uint64_t len)
 {
 	if ((addr & (PAGE_SIZE - 1)) || !len ||
+	    ALIGN_UP(len, PAGE_SIZE) < len ||
 	    !uspace_range_ok(addr, ALIGN_UP(len, PAGE_SIZE)))
 		return -EINVAL;
 	return 0;

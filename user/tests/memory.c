@@ -50,6 +50,11 @@ int main(void)
 	memset(m, 0x22, SIZE);
 	expect(mprotect(m, SIZE, PROT_READ) == 0, "mprotect failed");
 	expect(m[SIZE - 1] == 0x22, "the mapping lost its contents");
+	/* A length that wraps when rounded up to a page is refused. */
+	expect(syscall(SYS_munmap, m, -1L) == -1,
+	       "munmap of a wrapping length worked");
+	expect(syscall(SYS_mprotect, m, -1L, PROT_READ) == -1,
+	       "mprotect of a wrapping length worked");
 	expect(munmap(m, SIZE) == 0, "munmap failed");
 	expect(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) ==
 	       MAP_FAILED, "mmap of 0 bytes worked");
