@@ -22,6 +22,7 @@ global isr_stub_table
 %define VEC_DF		8
 %define VEC_MC		18
 %define MSR_GS_BASE	0xc0000101
+%define RFLAGS_AC	(1 << 18)
 
 section .text
 
@@ -101,6 +102,14 @@ isr_common:
 	mov r12d, 1
 .kernel_gs:
 	cld				; the SysV ABI expects DF clear
+	; An interrupt may come in the middle of a user copy, with RFLAGS.AC
+	; set to lift SMAP (arch/x86_64/uaccess.c); the gate does not clear
+	; it (SDM Vol. 3A, 6.12.1.3). The handler, and any thread preemption
+	; switches to, run with it clear; IRETQ gives the copy its AC back.
+	; Not CLAC: that is an invalid opcode on a CPU without SMAP.
+	pushfq
+	and dword [rsp], ~RFLAGS_AC
+	popfq
 	mov rdi, rsp			; arg 1: struct trap_frame *
 	; In 64-bit mode the CPU aligns RSP to 16 bytes before pushing its
 	; frame (SDM Vol. 3A, 6.14.2) and the frame is 22 * 8 bytes, so RSP is

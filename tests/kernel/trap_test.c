@@ -230,6 +230,44 @@ KTEST(trap_nmi_with_the_user_gs_finds_its_cpu)
 	KT_ASSERT_EQ(after_user, UNMAPPED_ADDR);
 }
 
+#define RFLAGS_AC (1ULL << 18)
+
+static volatile uint64_t handler_rflags;
+
+static void on_ac_vector(struct trap_frame *frame)
+{
+	(void)frame;
+	handler_rflags = read_rflags();
+}
+
+static void write_rflags(uint64_t v)
+{
+	__asm__ volatile("push %0; popfq" : : "r"(v) : "memory", "cc");
+}
+
+/*
+ * RFLAGS.AC is set while the kernel copies from or to user memory, so
+ * that SMAP lets it (SDM Vol. 3A, 4.6.1). An interrupt taken then must
+ * not run its handler, or the thread preemption switches to, with SMAP
+ * lifted; the interrupted copy gets AC back from its frame.
+ */
+KTEST(trap_handler_runs_with_smap_window_closed)
+{
+	uint64_t flags = arch_irq_save();
+	uint64_t before = read_rflags(), after;
+
+	trap_set_handler(TEST_VECTOR, on_ac_vector);
+	handler_rflags = RFLAGS_AC;
+	write_rflags(before | RFLAGS_AC);
+	__asm__ volatile("int %[v]" : : [v] "i"(TEST_VECTOR));
+	after = read_rflags();
+	write_rflags(before);
+	trap_set_handler(TEST_VECTOR, NULL);
+	arch_irq_restore(flags);
+	KT_ASSERT_EQ(handler_rflags & RFLAGS_AC, 0);
+	KT_ASSERT(after & RFLAGS_AC);
+}
+
 KTEST(trap_symbols_resolve_kernel_functions)
 {
 	uintptr_t off;
