@@ -58,8 +58,10 @@ int64_t sys_brk(const uint64_t *arg)
 	uint64_t old_end = ALIGN_UP(p->brk, PAGE_SIZE);
 	uint64_t new_end = ALIGN_UP(want, PAGE_SIZE);
 
-	/* Linux's brk returns the break: unchanged when the request fails. */
-	if (want < p->brk_start || new_end > p->mmap_next)
+	/* Linux's brk returns the break: unchanged when the request fails.
+	 * The test is on @want itself: rounded up, an address in the last
+	 * page wraps to 0 and would shrink the break over the program. */
+	if (want < p->brk_start || want > p->mmap_next)
 		return (int64_t)p->brk;
 	if (new_end > old_end &&
 	    process_map_data(p, old_end, new_end - old_end, VMM_WRITE, NULL, 0, 0))
@@ -110,9 +112,11 @@ int64_t sys_mmap(const uint64_t *arg)
 	return va;
 }
 
+/* A length in the last page wraps to 0 when rounded up: refused. */
 static int check_range(uint64_t addr, uint64_t len)
 {
 	if ((addr & (PAGE_SIZE - 1)) || !len ||
+	    ALIGN_UP(len, PAGE_SIZE) < len ||
 	    !uspace_range_ok(addr, ALIGN_UP(len, PAGE_SIZE)))
 		return -EINVAL;
 	return 0;

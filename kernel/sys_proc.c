@@ -22,6 +22,7 @@
 #define CLOCK_MONOTONIC	1
 #define NSEC_PER_SEC	1000000000ULL
 #define NSEC_PER_MSEC	1000000ULL
+#define NANOSLEEP_STEP_MS 10
 #define GETRANDOM_MAX	256	/* bytes per call; callers loop (Linux too) */
 
 int64_t sys_exit(const uint64_t *arg)
@@ -99,22 +100,37 @@ int64_t sys_clock_gettime(const uint64_t *arg)
 	return copy_to_user(arg[1], &ts, sizeof(ts));
 }
 
+/* The whole sleep in nanoseconds, saturated: 2^63 s would overflow. */
+static uint64_t sleep_ns(const struct timespec_user *ts)
+{
+	if ((uint64_t)ts->sec > (UINT64_MAX - NSEC_PER_SEC) / NSEC_PER_SEC)
+		return UINT64_MAX;
+	return (uint64_t)ts->sec * NSEC_PER_SEC + (uint64_t)ts->nsec;
+}
+
+/* Asleep in steps of at most NANOSLEEP_STEP_MS, so that a process the
+ * kernel wants to end ends within one (-EINTR; the return kills it). */
 int64_t sys_nanosleep(const uint64_t *arg)
 {
+	struct process *p = process_current();
 	struct timespec_user ts;
-	uint64_t ms;
+	uint64_t now, end;
 
 	if (copy_from_user(&ts, arg[0], sizeof(ts)))
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || (uint64_t)ts.nsec >= NSEC_PER_SEC)
 		return -EINVAL;
-	ms = (uint64_t)ts.sec * 1000 + ((uint64_t)ts.nsec + NSEC_PER_MSEC - 1) /
-					   NSEC_PER_MSEC;
-	while (ms) {
-		uint32_t step = ms > 1000 ? 1000 : (uint32_t)ms;
+	now = timer_uptime_ns();
+	end = now + sleep_ns(&ts);
+	if (end < now)
+		end = UINT64_MAX;
+	while ((now = timer_uptime_ns()) < end) {
+		uint64_t ms = (end - now) / NSEC_PER_MSEC + 1;
 
-		sleep_ms(step);
-		ms -= step;
+		if (p && p->kill_requested)
+			return -EINTR;
+		sleep_ms(ms < NANOSLEEP_STEP_MS ? (uint32_t)ms :
+			 NANOSLEEP_STEP_MS);
 	}
 	return 0;
 }

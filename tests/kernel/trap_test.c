@@ -9,9 +9,12 @@
 #include "arch/x86_64/fault.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
+#include "arch/x86_64/msr.h"
 #include "arch/x86_64/trap.h"
+#include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/ktest.h"
+#include "kernel/percpu.h"
 #include "kernel/symbols.h"
 
 /* A lower-half address the kernel's tables never map. */
@@ -169,6 +172,100 @@ KTEST(trap_idt_gates_present_with_ist)
 	KT_ASSERT_EQ(idt_gate(VEC_NMI)->ist, IST_NMI);
 	KT_ASSERT_EQ(idt_gate(VEC_MC)->ist, IST_MACHINE_CHECK);
 	KT_ASSERT_EQ(idt_gate(VEC_PF)->ist, 0);
+}
+
+static struct cpu *volatile nmi_cpu;
+
+static void on_test_nmi(struct trap_frame *frame)
+{
+	(void)frame;
+	nmi_cpu = this_cpu();
+}
+
+/* Deliver vector 2 through its gate (IST, as a real NMI) with the GS base
+ * @gs loaded, as the kernel's or as a process's; returns the GS base the
+ * interrupted code has afterwards. */
+static uint64_t nmi_with_gs(uint64_t gs)
+{
+	uint64_t saved = rdmsr(MSR_KERNEL_GS_BASE), after;
+	bool user = gs != rdmsr(MSR_GS_BASE);
+
+	wrmsr(MSR_KERNEL_GS_BASE, gs);
+	if (user)
+		__asm__ volatile("swapgs" ::: "memory");
+	__asm__ volatile("int $2" ::: "memory");
+	after = rdmsr(MSR_GS_BASE);
+	if (user)
+		__asm__ volatile("swapgs" ::: "memory");
+	wrmsr(MSR_KERNEL_GS_BASE, saved);
+	return after;
+}
+
+/*
+ * An NMI (or machine check) can arrive in ring 0 with the user's GS base
+ * loaded: right after SYSCALL, before its swapgs, or between the swapgs
+ * and SYSRET. The CS it interrupted says ring 0 there, so the entry must
+ * find out from the GS base itself, and put back what it found.
+ */
+KTEST(trap_nmi_with_the_user_gs_finds_its_cpu)
+{
+	struct cpu *me = this_cpu();
+	uint64_t kernel_gs = rdmsr(MSR_GS_BASE);
+	trap_handler old = trap_set_handler(VEC_NMI, on_test_nmi);
+	uint64_t flags = arch_irq_save();
+	uint64_t after_kernel, after_user;
+	struct cpu *saw_kernel, *saw_user;
+
+	nmi_cpu = NULL;
+	after_kernel = nmi_with_gs(kernel_gs);
+	saw_kernel = nmi_cpu;
+	nmi_cpu = NULL;
+	after_user = nmi_with_gs(UNMAPPED_ADDR);
+	saw_user = nmi_cpu;
+	arch_irq_restore(flags);
+	trap_set_handler(VEC_NMI, old);
+	KT_ASSERT(saw_kernel == me);
+	KT_ASSERT_EQ(after_kernel, kernel_gs);
+	KT_ASSERT(saw_user == me);
+	KT_ASSERT_EQ(after_user, UNMAPPED_ADDR);
+}
+
+#define RFLAGS_AC (1ULL << 18)
+
+static volatile uint64_t handler_rflags;
+
+static void on_ac_vector(struct trap_frame *frame)
+{
+	(void)frame;
+	handler_rflags = read_rflags();
+}
+
+static void write_rflags(uint64_t v)
+{
+	__asm__ volatile("push %0; popfq" : : "r"(v) : "memory", "cc");
+}
+
+/*
+ * RFLAGS.AC is set while the kernel copies from or to user memory, so
+ * that SMAP lets it (SDM Vol. 3A, 4.6.1). An interrupt taken then must
+ * not run its handler, or the thread preemption switches to, with SMAP
+ * lifted; the interrupted copy gets AC back from its frame.
+ */
+KTEST(trap_handler_runs_with_smap_window_closed)
+{
+	uint64_t flags = arch_irq_save();
+	uint64_t before = read_rflags(), after;
+
+	trap_set_handler(TEST_VECTOR, on_ac_vector);
+	handler_rflags = RFLAGS_AC;
+	write_rflags(before | RFLAGS_AC);
+	__asm__ volatile("int %[v]" : : [v] "i"(TEST_VECTOR));
+	after = read_rflags();
+	write_rflags(before);
+	trap_set_handler(TEST_VECTOR, NULL);
+	arch_irq_restore(flags);
+	KT_ASSERT_EQ(handler_rflags & RFLAGS_AC, 0);
+	KT_ASSERT(after & RFLAGS_AC);
 }
 
 KTEST(trap_symbols_resolve_kernel_functions)

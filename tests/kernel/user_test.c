@@ -36,6 +36,7 @@
 #define SYS_BRK		12
 #define SYS_IOCTL	16
 #define SYS_WRITEV	20
+#define SYS_NANOSLEEP	35
 #define SYS_GETPID	39
 #define SYS_UNKNOWN	200	/* tkill: not in Keel's table */
 
@@ -605,6 +606,30 @@ KTEST(user_process_blocked_in_read_is_killed)
 	sleep_ms(20);
 	process_kill(p);
 	process_wait(p);
+	KT_ASSERT(p->end.killed);
+	KT_ASSERT_EQ(p->end.status, PROCESS_KILLED_STATUS);
+	process_destroy(p);
+}
+
+/*
+ * nanosleep() for 2^62 s: as good as forever, and whatever the length
+ * the process can be ended meanwhile. The arguments (10 words, so the
+ * stack starts 80 bytes below its top) end with the timespec.
+ */
+KTEST(user_process_in_a_long_nanosleep_sleeps_and_is_killed)
+{
+	uint64_t args[10] = { SYS_NANOSLEEP, USER_STACK_TOP - 24, 0, 0, 0,
+			      0, 0, 1ULL << 62, 0, 0 };
+	struct process *p = blob_process("sleeper", CODE(syscall6), args, 10);
+	bool asleep;
+
+	KT_ASSERT(p);
+	KT_ASSERT_EQ(process_start(p), 0);
+	sleep_ms(30);
+	asleep = p->thread->state != THREAD_DEAD;
+	process_kill(p);
+	process_wait(p);
+	KT_ASSERT(asleep);
 	KT_ASSERT(p->end.killed);
 	KT_ASSERT_EQ(p->end.status, PROCESS_KILLED_STATUS);
 	process_destroy(p);

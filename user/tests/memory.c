@@ -34,6 +34,10 @@ int main(void)
 	expect(syscall(SYS_brk, brk0) == (long)brk0, "brk did not shrink");
 	expect(syscall(SYS_brk, brk0 - 4096) == (long)brk0,
 	       "brk went below its start");
+	/* Rounded up to a page, this wraps to 0: it must fail, not unmap
+	 * the program below its break. */
+	expect(syscall(SYS_brk, -1L) == (long)brk0, "brk(-1) did not fail");
+	expect(syscall(SYS_brk, 0) == (long)brk0, "brk(-1) moved the break");
 	m = mmap(NULL, SIZE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED) {
@@ -46,6 +50,11 @@ int main(void)
 	memset(m, 0x22, SIZE);
 	expect(mprotect(m, SIZE, PROT_READ) == 0, "mprotect failed");
 	expect(m[SIZE - 1] == 0x22, "the mapping lost its contents");
+	/* A length that wraps when rounded up to a page is refused. */
+	expect(syscall(SYS_munmap, m, -1L) == -1,
+	       "munmap of a wrapping length worked");
+	expect(syscall(SYS_mprotect, m, -1L, PROT_READ) == -1,
+	       "mprotect of a wrapping length worked");
 	expect(munmap(m, SIZE) == 0, "munmap failed");
 	expect(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) ==
 	       MAP_FAILED, "mmap of 0 bytes worked");
