@@ -13,6 +13,7 @@
 #include "kernel/irq.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 #include "kernel/spinlock.h"
 #include "kernel/timer.h"
 
@@ -32,7 +33,9 @@ static size_t capture_size, capture_len;
  * is finished before another CPU's output goes out, so lines never mix.
  * It nests on the CPU that holds it (an interrupt handler that prints while
  * its CPU prints), and leaves interrupts as they were while held, so that
- * the UART's transmit ring keeps being drained by its interrupt. It
+ * the UART's transmit ring keeps being drained by its interrupt. Since it
+ * nests by CPU, not by thread, preemption is off while it is held: another
+ * thread switched in on this CPU would otherwise enter it too. It
  * protects everything below: the UARTs, the rings, the capture buffer.
  */
 #define NO_CPU (-1)
@@ -80,6 +83,7 @@ void console_lock(void)
 	}
 	lock_cpu = me;
 	lock_depth = 1;
+	preempt_disable();
 	arch_irq_restore(flags);
 }
 
@@ -93,6 +97,7 @@ void console_unlock(void)
 	lock_cpu = NO_CPU;
 	spin_unlock(&console_spin);
 	arch_irq_restore(flags);
+	preempt_enable();	/* may switch to a thread the tick chose */
 }
 
 void console_break_lock(void)
@@ -103,6 +108,7 @@ void console_break_lock(void)
 	spin_lock(&console_spin);
 	lock_cpu = (int)this_cpu_index();
 	lock_depth = 1;
+	preempt_disable();	/* as console_lock() would have */
 	open_line_cpu = NO_CPU;
 }
 

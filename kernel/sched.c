@@ -33,10 +33,11 @@ static struct run_queue run_queues[MAX_CPUS];
 
 static void reschedule(bool preempted);
 
-/* Safe with preemption on: a thread never leaves its CPU. */
+/* Safe with preemption on: a thread never leaves its CPU. Safe before
+ * arch_init() too (CPU 0's), for preempt_disable() in the console lock. */
 static struct run_queue *this_rq(void)
 {
-	return &run_queues[this_cpu()->index];
+	return &run_queues[this_cpu_index()];
 }
 
 static struct thread *current(void)
