@@ -97,6 +97,8 @@ int64_t sys_mmap(const uint64_t *arg)
 	if (flags & MAP_FIXED) {
 		if ((addr & (PAGE_SIZE - 1)) || !uspace_range_ok(addr, len))
 			return -EINVAL;
+		if (addr < USER_MAP_MIN)
+			return -EPERM;	/* Linux's answer below mmap_min_addr */
 		unmap_range(p, addr, addr + len);
 		va = (int64_t)addr;
 	} else {

@@ -64,6 +64,11 @@ void uspace_activate(const struct uspace *s);
 unsigned int uspace_table_count(const struct uspace *s);
 
 /* Whether [@addr, @addr + @size) lies below USER_TOP without wrapping. */
+/* The lowest address a mapping may start at: the first 64 KiB stay
+ * unmapped, so that a NULL pointer plus a small offset always faults (the
+ * ELF loader keeps the same floor, ELF_USER_BOTTOM_DEFAULT). */
+#define USER_MAP_MIN 0x10000ULL
+
 static inline bool uspace_range_ok(uint64_t addr, uint64_t size)
 {
 	return addr <= USER_TOP && size <= USER_TOP - addr;

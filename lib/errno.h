@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#define EPERM	1	/* not allowed (a mapping below USER_MAP_MIN) */
 #define ENOENT	2	/* no such thing: absent device, unknown name */
 #define EINTR	4	/* a wait given up (the process is being killed) */
 #define EIO	5	/* the hardware did not do what it should */
@@ -27,6 +28,7 @@ static inline const char *errno_name(int err)
 {
 	switch (err < 0 ? -err : err) {
 	case 0: return "OK";
+	case EPERM: return "EPERM";
 	case ENOENT: return "ENOENT";
 	case EINTR: return "EINTR";
 	case EIO: return "EIO";

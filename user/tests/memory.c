@@ -56,6 +56,11 @@ int main(void)
 	expect(syscall(SYS_mprotect, m, -1L, PROT_READ) == -1,
 	       "mprotect of a wrapping length worked");
 	expect(munmap(m, SIZE) == 0, "munmap failed");
+	/* The lowest 64 KiB stay unmapped, so a NULL pointer (and a small
+	 * offset from one) always faults. */
+	expect(mmap((void *)0x1000, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED,
+	       "mmap MAP_FIXED at 0x1000 worked");
 	expect(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) ==
 	       MAP_FAILED, "mmap of 0 bytes worked");
 	printf("memory: %s\n", failures ? "FAILED" : "ok");
