@@ -18,6 +18,7 @@
 #include "kernel/heap.h"
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
+#include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
 #include "kernel/thread.h"
@@ -493,8 +494,8 @@ KTEST(user_space_sees_later_kernel_mappings)
 	process_destroy(p);
 }
 
-/* Two processes that write a letter and yield, eight times each: the
- * output alternates, each yield handing the CPU to the other. */
+/* Two processes on this CPU that write a letter and yield, eight times
+ * each: the output alternates, each yield handing the CPU to the other. */
 KTEST(user_two_processes_ping_pong_with_sched_yield)
 {
 	uint64_t a[2] = { 8, 'a' }, b[2] = { 8, 'b' };
@@ -506,8 +507,8 @@ KTEST(user_two_processes_ping_pong_with_sched_yield)
 	KT_ASSERT(pa && pb);
 	kprintf("# ");
 	console_capture(out, sizeof(out));
-	KT_ASSERT_EQ(process_start(pa), 0);
-	KT_ASSERT_EQ(process_start(pb), 0);
+	KT_ASSERT_EQ(process_start_on(pa, (int)this_cpu()->index), 0);
+	KT_ASSERT_EQ(process_start_on(pb, (int)this_cpu()->index), 0);
 	process_wait(pa);
 	process_wait(pb);
 	console_capture(NULL, 0);
