@@ -176,8 +176,8 @@ static bool wait_until_blocked(struct thread *th)
 
 KTEST(wait_wake_all_wakes_every_waiter)
 {
-	struct thread *a = thread_create("waiter", wait_for_flag, NULL);
-	struct thread *b = thread_create("waiter", wait_for_flag, NULL);
+	struct thread *a = create_here("waiter", wait_for_flag, NULL);
+	struct thread *b = create_here("waiter", wait_for_flag, NULL);
 	bool blocked;
 	unsigned int woken;
 
@@ -200,7 +200,7 @@ KTEST(wait_wake_without_waiters_does_nothing)
 /* A wake-up without the condition true leaves the waiter waiting. */
 KTEST(wait_spurious_wake_rechecks_the_condition)
 {
-	struct thread *th = thread_create("waiter", wait_for_flag, NULL);
+	struct thread *th = create_here("waiter", wait_for_flag, NULL);
 	bool blocked_first, blocked_again;
 
 	wq_flag = 0;
