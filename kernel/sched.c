@@ -39,10 +39,12 @@ static struct run_queue *rq_of(unsigned int cpu)
 	return &run_queues[cpu];
 }
 
-/* Safe with preemption on: a thread never leaves its CPU. */
+/* Safe with preemption on: a thread never leaves its CPU. Usable from
+ * the first line of kmain() (this_cpu_index() is 0 until GS is set), so
+ * that preempt_disable() serves the console's lock that early too. */
 static struct run_queue *this_rq(void)
 {
-	return &run_queues[this_cpu()->index];
+	return &run_queues[this_cpu_index()];
 }
 
 static struct thread *current(void)
