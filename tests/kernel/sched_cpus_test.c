@@ -6,8 +6,11 @@
  * is idle), and a mutex excludes threads on every CPU. With one CPU the
  * tests that need two skip.
  */
+#include "lib/string.h"
+#include "lib/vsnprintf.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/arch.h"
+#include "kernel/console.h"
 #include "kernel/ktest.h"
 #include "kernel/mutex.h"
 #include "kernel/percpu.h"
@@ -272,4 +275,42 @@ KTEST(sched_cpus_mutex_excludes_threads_on_every_cpu)
 		thread_join(th[i], NULL);
 	KT_ASSERT_EQ(overlaps, 0);
 	KT_ASSERT_EQ(counter, (uint64_t)n * MUTEX_ROUNDS);
+}
+
+/* In a "threads" listing, the CPU column of the row named @name (the
+ * name and state columns are 16 and 8 wide, each with a space after). */
+static const char *cpu_column(const char *out, const char *name)
+{
+	char key[THREAD_NAME_MAX + 2];
+	const char *row;
+
+	snprintf(key, sizeof(key), "%-16s ", name);
+	row = strstr(out, key);
+	return row ? row + 17 + 9 : "";
+}
+
+/* The shell's "threads" shows each thread's CPU: CPU 1's idle thread and
+ * a thread pinned to CPU 1 both say 1. */
+KTEST(sched_cpus_threads_listing_shows_each_cpu)
+{
+	static char out[4096];
+	static struct where where;
+	struct thread *th;
+
+	if (!sched_cpu_running(1)) {
+		ktest_skip(t, "one CPU");
+		return;
+	}
+	wait_queue_init(&release_q, "release");
+	release = false;
+	th = thread_create_on(1, "listed1", hold, &where);
+	KT_ASSERT(th);
+	console_capture(out, sizeof(out));
+	thread_print_all();
+	console_capture(NULL, 0);
+	release = true;
+	wake_all(&release_q);
+	thread_join(th, NULL);
+	KT_ASSERT(strncmp(cpu_column(out, "idle1"), "  1  ", 5) == 0);
+	KT_ASSERT(strncmp(cpu_column(out, "listed1"), "  1  ", 5) == 0);
 }
