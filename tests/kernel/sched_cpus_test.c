@@ -264,12 +264,14 @@ KTEST(sched_cpus_mutex_excludes_threads_on_every_cpu)
 	mutex_init(&shared, "cpus test");
 	counter = 0;
 	inside = overlaps = 0;
-	for (unsigned int i = 0; i < MAX_CPUS; i++) {
-		for (unsigned int k = 0; k < PER_CPU && sched_cpu_running(i); k++) {
-			th[n] = thread_create_on(i, "locker", mutex_worker, NULL);
-			KT_ASSERT(th[n]);
-			n++;
-		}
+	for (unsigned int i = 0; i < MAX_CPUS * PER_CPU; i++) {
+		unsigned int cpu = i / PER_CPU;
+
+		if (!sched_cpu_running(cpu))
+			continue;
+		th[n] = thread_create_on(cpu, "locker", mutex_worker, NULL);
+		KT_ASSERT(th[n]);
+		n++;
 	}
 	for (unsigned int i = 0; i < n; i++)
 		thread_join(th[i], NULL);

@@ -63,7 +63,8 @@ KTEST(user_cpus_eight_programs_at_once)
 		const char *argv[2] = { "hello", arg[i] };
 
 		snprintf(arg[i], sizeof(arg[i]), "copy %d", i);
-		snprintf(line[i], sizeof(line[i]), "argv[1] = \"copy %d\"\n", i);
+		snprintf(line[i], sizeof(line[i]), "argv[1] = \"copy %d\"\n",
+			 i);
 		p[i] = exec_load("hello", m->data, m->size, 2, argv, why,
 				 sizeof(why));
 		KT_ASSERT(p[i]);
@@ -115,8 +116,8 @@ KTEST(user_cpus_sse_registers_stay_apart)
 	for (unsigned int i = 0; i < n; i++) {
 		KT_ASSERT(!p[i]->end.killed);
 		if (p[i]->end.status)
-			ktest_fail_at(t, __FILE__, __LINE__, "process %u on CPU "
-				      "%u saw another's XMM value", i,
+			ktest_fail_at(t, __FILE__, __LINE__, "process %u on "
+				      "CPU %u saw another's XMM value", i,
 				      cpu[i % ncpu]);
 		process_destroy(p[i]);
 	}
@@ -168,9 +169,10 @@ KTEST(user_cpus_user_pages_need_no_shootdown)
 
 	KT_ASSERT(s && f);
 	for (int i = 0; i < 16; i++) {
-		KT_ASSERT_EQ(uspace_map(s, USER_CODE_BASE + i * PAGE_SIZE, f,
-					VMM_WRITE), 0);
-		KT_ASSERT_EQ(uspace_unmap(s, USER_CODE_BASE + i * PAGE_SIZE), f);
+		vaddr_t va = USER_CODE_BASE + i * PAGE_SIZE;
+
+		KT_ASSERT_EQ(uspace_map(s, va, f, VMM_WRITE), 0);
+		KT_ASSERT_EQ(uspace_unmap(s, va), f);
 	}
 	KT_ASSERT_EQ(tlb_shootdown_count(), before);
 	frame_free(f);
