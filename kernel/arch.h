@@ -38,6 +38,10 @@ void arch_idle_unless(bool (*ready)(void));
 /* A hint inside busy-wait loops. */
 void arch_relax(void);
 
+/* Interrupt CPU @cpu (not the caller's) so that it looks at its run
+ * queue again: it may be halted in its idle thread. */
+void arch_send_resched(unsigned int cpu);
+
 /* A free-running cycle counter (the TSC on x86). */
 uint64_t arch_cycles(void);
 

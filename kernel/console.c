@@ -65,6 +65,10 @@ void console_lock(void)
 	uint64_t start = arch_cycles();
 	uint64_t flags;
 
+	/* The holder is this CPU, so no other thread may run on it until
+	 * the lock is given back: it would count as the holder, nest, and
+	 * put its text inside the holder's line. */
+	preempt_disable();
 	if (lock_cpu == me) {
 		lock_depth++;
 		return;
@@ -83,7 +87,6 @@ void console_lock(void)
 	}
 	lock_cpu = me;
 	lock_depth = 1;
-	preempt_disable();
 	arch_irq_restore(flags);
 }
 
@@ -91,8 +94,10 @@ void console_unlock(void)
 {
 	uint64_t flags;
 
-	if (--lock_depth)
+	if (--lock_depth) {
+		preempt_enable();
 		return;
+	}
 	flags = arch_irq_save();
 	lock_cpu = NO_CPU;
 	spin_unlock(&console_spin);
@@ -105,10 +110,10 @@ void console_break_lock(void)
 	/* The other CPUs are stopped (or would not stop): take the lock
 	 * whatever state they left it in. */
 	console_spin = (struct spinlock)SPINLOCK_INIT("console");
+	preempt_disable();	/* console_unlock() gives it back */
 	spin_lock(&console_spin);
 	lock_cpu = (int)this_cpu_index();
 	lock_depth = 1;
-	preempt_disable();	/* as console_lock() would have */
 	open_line_cpu = NO_CPU;
 }
 

@@ -14,6 +14,7 @@
 #define MAX_CPUS 64
 
 struct thread;
+struct arch_user_state;
 
 struct cpu {
 	struct cpu *self;		/* offset 0: GS:0 gives the pointer */
@@ -24,6 +25,9 @@ struct cpu {
 	bool online;			/* running kernel code */
 	struct thread *current;		/* NULL until the scheduler runs */
 	uint64_t start_us;		/* STARTUP IPI to reporting in (APs) */
+	/* Whose x87/SSE registers this CPU's unit holds (saved only when
+	 * another process's thread is switched in here); NULL: nobody's. */
+	struct arch_user_state *fpu_owner;
 };
 
 #define CPU_OFFSET_SELF			0

@@ -157,10 +157,17 @@ struct process *process_current(void)
 	return t ? t->process : NULL;
 }
 
+/*
+ * A kernel thread runs on the kernel's own tables, not on those of the
+ * process that ran before it: that process may end and be freed by
+ * another CPU meanwhile, and a CPU must never hold freed tables in CR3.
+ */
 void process_activate(struct process *p)
 {
-	if (!p)
+	if (!p) {
+		uspace_activate(NULL);
 		return;
+	}
 	uspace_activate(p->space);
 	arch_user_state_load(p->arch);
 	arch_user_set_tls(p->fs_base);
@@ -186,13 +193,24 @@ static __attribute__((noreturn)) void process_end(struct process *p)
 
 int process_start(struct process *p)
 {
-	struct thread *t = thread_alloc(p->name, process_main, p);
+	return process_start_on(p, PROCESS_ANY_CPU);
+}
 
+int process_start_on(struct process *p, int cpu)
+{
+	struct thread *t;
+
+	if (cpu != PROCESS_ANY_CPU && !sched_cpu_running((unsigned int)cpu))
+		return -EINVAL;
+	t = thread_alloc(p->name, process_main, p);
 	if (!t)
 		return -ENOMEM;
 	t->process = p;
 	p->thread = t;
-	sched_add(t);
+	if (cpu == PROCESS_ANY_CPU)
+		sched_add(t);
+	else
+		sched_add_on(t, (unsigned int)cpu);
 	return 0;
 }
 

@@ -97,9 +97,14 @@ int process_set_stack(struct process *p, const void *data, size_t size);
  * the program's highest segment. */
 void process_set_break(struct process *p, uint64_t end);
 
-/* Start @p's thread, which enters user mode at p->entry. 0, or -ENOMEM
- * (no thread). */
+/* Start @p's thread, which enters user mode at p->entry, on the least
+ * loaded CPU. 0, or -ENOMEM (no thread). */
 int process_start(struct process *p);
+
+/* The same on CPU @cpu (PROCESS_ANY_CPU: any), for its whole life;
+ * -EINVAL when that CPU does not schedule threads. */
+#define PROCESS_ANY_CPU (-1)
+int process_start_on(struct process *p, int cpu);
 
 /* Wait for a started @p to end; returns p->end.status (p->end says how).
  * The caller then destroys it. */

@@ -25,6 +25,7 @@ struct run_queue {
 	volatile bool need_resched;	/* switch at the next chance */
 	volatile unsigned int preempt_off;	/* preempt_disable() depth */
 	bool running;		/* the scheduler runs on this CPU */
+	unsigned int load;	/* threads placed here, not yet ended */
 	uint64_t switched_in_at;	/* arch_cycles() at the last switch */
 	uint64_t switches, preemptions;
 };
@@ -33,8 +34,14 @@ static struct run_queue run_queues[MAX_CPUS];
 
 static void reschedule(bool preempted);
 
-/* Safe with preemption on: a thread never leaves its CPU. Safe before
- * arch_init() too (CPU 0's), for preempt_disable() in the console lock. */
+static struct run_queue *rq_of(unsigned int cpu)
+{
+	return &run_queues[cpu];
+}
+
+/* Safe with preemption on: a thread never leaves its CPU. Usable from
+ * the first line of kmain() (this_cpu_index() is 0 until GS is set), so
+ * that preempt_disable() serves the console's lock that early too. */
 static struct run_queue *this_rq(void)
 {
 	return &run_queues[this_cpu_index()];
@@ -181,19 +188,71 @@ void sched_thread_start(struct thread *prev)
 	thread_exit(0);
 }
 
-void sched_add(struct thread *t)
+/* Once its run queue is set up (sched_init(), sched_idle_enter()). */
+bool sched_cpu_running(unsigned int cpu)
 {
-	struct run_queue *rq;
-	uint64_t flags;
+	return cpu < MAX_CPUS &&
+	       __atomic_load_n(&run_queues[cpu].running, __ATOMIC_ACQUIRE);
+}
 
-	t->cpu = this_cpu()->index;
-	rq = &run_queues[t->cpu];
+/*
+ * The CPU a new thread goes to: the running one with the fewest threads
+ * placed on it and not yet ended, the caller's own on a tie (its caches
+ * are warm and no IPI is needed). Counting live threads rather than
+ * dealing them out in turn keeps long-lived threads spread when short
+ * ones come and go. The counts are read without locks: a placement
+ * that races another is merely less even.
+ */
+static unsigned int pick_cpu(void)
+{
+	unsigned int self = this_cpu()->index;
+	unsigned int best = self;
+	unsigned int best_load = __atomic_load_n(&rq_of(self)->load,
+						 __ATOMIC_RELAXED);
+
+	for (unsigned int i = 0; i < MAX_CPUS; i++) {
+		unsigned int load;
+
+		if (!sched_cpu_running(i))
+			continue;
+		load = __atomic_load_n(&rq_of(i)->load, __ATOMIC_RELAXED);
+		if (load < best_load) {
+			best = i;
+			best_load = load;
+		}
+	}
+	return best;
+}
+
+/* After a thread was made ready on @cpu's queue: a CPU halted in its idle
+ * thread hears of it only by an interrupt, so send one. */
+static void kick(unsigned int cpu, bool was_idle)
+{
+	if (was_idle && cpu != this_cpu()->index)
+		arch_send_resched(cpu);
+}
+
+void sched_add_on(struct thread *t, unsigned int cpu)
+{
+	struct run_queue *rq = rq_of(cpu);
+	uint64_t flags;
+	bool idle;
+
+	t->cpu = cpu;
+	__atomic_fetch_add(&rq->load, 1, __ATOMIC_RELAXED);
 	flags = spin_lock_irqsave(&rq->lock);
 	t->state = THREAD_READY;
 	list_add_tail(&rq->ready, &t->run_link);
-	if (current() == rq->idle)
+	idle = cpus[cpu].current == rq->idle;
+	if (idle)
 		rq->need_resched = true;
 	spin_unlock_irqrestore(&rq->lock, flags);
+	kick(cpu, idle);
+}
+
+void sched_add(struct thread *t)
+{
+	sched_add_on(t, pick_cpu());
 }
 
 static void set_current_state(enum thread_state s)
@@ -218,6 +277,7 @@ void sched_unblock_current(void)
 void sched_mark_dead(void)
 {
 	set_current_state(THREAD_DEAD);
+	__atomic_fetch_sub(&this_rq()->load, 1, __ATOMIC_RELAXED);
 }
 
 /*
@@ -225,26 +285,37 @@ void sched_mark_dead(void)
  * CPU (it marked itself blocked and has not switched away yet) only changes
  * state: its own schedule() puts it back on the queue.
  */
-static bool wake_locked(struct run_queue *rq, struct thread *t)
+/*
+ * Make blocked @t ready, with its run queue locked. A thread still on its
+ * CPU (it marked itself blocked and has not switched away yet) only changes
+ * state: its own schedule() puts it back on the queue. True when @t's CPU
+ * is in its idle thread and so needs telling (kick()).
+ */
+static bool wake_locked(struct run_queue *rq, struct thread *t, bool *woke)
 {
-	if (t->state != THREAD_BLOCKED)
+	*woke = t->state == THREAD_BLOCKED;
+	if (!*woke)
 		return false;
 	t->state = THREAD_READY;
 	list_del(&t->run_link);		/* off the sleep list, if on it */
 	if (cpus[t->cpu].current != t)
 		list_add_tail(&rq->ready, &t->run_link);
-	if (cpus[t->cpu].current == rq->idle)
-		rq->need_resched = true;
+	if (cpus[t->cpu].current != rq->idle)
+		return false;
+	rq->need_resched = true;
 	return true;
 }
 
 bool sched_wake(struct thread *t)
 {
-	struct run_queue *rq = &run_queues[t->cpu];
+	unsigned int cpu = t->cpu;
+	struct run_queue *rq = rq_of(cpu);
 	uint64_t flags = spin_lock_irqsave(&rq->lock);
-	bool woke = wake_locked(rq, t);
+	bool woke;
+	bool idle = wake_locked(rq, t, &woke);
 
 	spin_unlock_irqrestore(&rq->lock, flags);
+	kick(cpu, idle);
 	return woke;
 }
 
@@ -267,10 +338,12 @@ void sched_sleep_until(uint64_t ns)
 static void wake_sleepers(struct run_queue *rq, uint64_t now)
 {
 	struct thread *t, *tmp;
+	bool woke;
 
+	/* This CPU's own sleepers: it is awake, no kick needed. */
 	list_for_each_entry_safe(t, tmp, &rq->sleeping, run_link) {
 		if (t->wake_ns <= now)
-			wake_locked(rq, t);
+			wake_locked(rq, t, &woke);
 	}
 }
 
@@ -340,7 +413,8 @@ void sched_init(void)
 	boot->on_cpu = true;
 	arch_thread_switch_in(boot);
 	this_cpu()->current = boot;
-	rq->running = true;
+	rq->load = 1;		/* the boot thread */
+	__atomic_store_n(&rq->running, true, __ATOMIC_RELEASE);
 }
 
 void sched_idle_enter(uint64_t stack_top)
@@ -358,9 +432,11 @@ void sched_idle_enter(uint64_t stack_top)
 	self->idle = true;
 	self->state = THREAD_RUNNING;
 	self->on_cpu = true;
+	self->cpu = this_cpu()->index;
 	arch_thread_switch_in(self);
 	this_cpu()->current = self;
-	rq->running = true;
+	/* From here on other CPUs may place threads on this queue. */
+	__atomic_store_n(&rq->running, true, __ATOMIC_RELEASE);
 	irq_enable();
 	idle_loop(NULL);
 }
@@ -373,6 +449,12 @@ uint64_t sched_switch_count(void)
 uint64_t sched_preempt_count(void)
 {
 	return this_rq()->preemptions;
+}
+
+unsigned int sched_cpu_load(unsigned int cpu)
+{
+	return cpu < MAX_CPUS ? __atomic_load_n(&rq_of(cpu)->load,
+						__ATOMIC_RELAXED) : 0;
 }
 
 uint64_t sched_idle_cycles(void)

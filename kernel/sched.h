@@ -7,9 +7,15 @@
  * tick (sched_tick()) takes SCHED_SLICE_TICKS from the running thread's
  * slice, and when it runs out while another thread is ready the switch
  * happens on the way out of the interrupt (sched_irq_exit()), after the
- * interrupt controller got its EOI. A thread stays on the CPU it was
- * created on (there is no migration), which is what makes reading
- * this_cpu() safe with preemption on.
+ * interrupt controller got its EOI. Every CPU ticks its own queue (its
+ * local APIC timer; the boot CPU alone counts time).
+ *
+ * A new thread is placed on the CPU with the fewest live threads, or on
+ * one named by the caller, and stays on it until it ends (there is no
+ * migration), which is what makes reading this_cpu() safe with
+ * preemption on. Making a thread ready on another CPU's queue takes that
+ * queue's lock and, when that CPU is in its idle thread (halted), sends
+ * it the reschedule IPI.
  *
  * Lock order: a wait queue's lock, then a run queue's lock. The run queue's
  * lock is held across the switch itself and released by the thread
@@ -44,8 +50,19 @@ bool sched_may_block(void);
  * caller back at the end of the ready queue if it is still runnable. */
 void schedule(void);
 
-/* Make the new thread @t ready on this CPU's run queue. */
+/*
+ * Make the new thread @t ready: on the running CPU with the fewest live
+ * threads (the caller's on a tie), or on CPU @cpu, which must be running
+ * (sched_cpu_running()). It stays on that CPU until it ends.
+ */
 void sched_add(struct thread *t);
+void sched_add_on(struct thread *t, unsigned int cpu);
+
+/* True once CPU @cpu schedules threads (its idle thread exists). */
+bool sched_cpu_running(unsigned int cpu);
+
+/* Threads placed on CPU @cpu and not yet ended (its idle thread aside). */
+unsigned int sched_cpu_load(unsigned int cpu);
 
 /* Mark the calling thread blocked (the next schedule() leaves it off the
  * ready queue), or running again; for wait queues. */

@@ -430,14 +430,15 @@ static void spin_forever(void *arg)
 }
 
 /* The thread never ends and is never joined: it shows that the shell (and
- * everything else) still gets the CPU while something hogs it. */
+ * everything else) still gets the CPU while something hogs it, so it spins
+ * on the shell's own CPU. */
 static int cmd_spin(int argc, char **argv)
 {
 	struct thread *t;
 
 	(void)argc;
 	(void)argv;
-	t = thread_create("spin", spin_forever, NULL);
+	t = thread_create_on(this_cpu()->index, "spin", spin_forever, NULL);
 	if (!t) {
 		kprintf("spin: no memory for a thread\n");
 		return -ENOMEM;

@@ -4,9 +4,9 @@
  *
  * smp_init() starts every enabled processor of the ACPI MADT (up to the
  * smp=N option; none with nosmp) and returns when each has reported in or
- * was given up on. An AP then idles in smp_ap_idle() with interrupts on,
- * taking its own timer tick and the IPIs below, until a scheduler gives it
- * work.
+ * was given up on. An AP then enters the scheduler (sched_idle_enter():
+ * its start-up flow becomes its idle thread), taking its own timer tick,
+ * which preempts its threads, and the IPIs below.
  */
 #pragma once
 
@@ -38,12 +38,6 @@ int smp_call(unsigned int cpu, void (*fn)(void *), void *arg);
 /* The same without waiting for @fn to return: once @cpu has started it.
  * The caller learns of the end through @arg. -EINVAL for this CPU. */
 int smp_call_async(unsigned int cpu, void (*fn)(void *), void *arg);
-
-/*
- * What an AP does once it is up: wait for interrupts, for good. The
- * scheduler replaces the body of this with its idle loop.
- */
-__attribute__((noreturn)) void smp_ap_idle(void);
 
 /* The CPUs that take IPIs (online with their local APIC on), as a bit
  * per cpus[] index. */

@@ -59,15 +59,11 @@ struct iovec_user {
 	uint64_t len;
 };
 
-int64_t sys_writev(const uint64_t *arg)
+/* The iovecs of sys_writev(), with the console held. */
+static int64_t writev_locked(uint64_t iov, uint64_t count)
 {
-	uint64_t iov = arg[1], count = arg[2];
 	int64_t total = 0;
 
-	if (!is_console(arg[0]))
-		return -EBADF;
-	if (count > IOV_MAX)
-		return -EINVAL;
 	for (uint64_t i = 0; i < count; i++) {
 		struct iovec_user v;
 		int64_t n;
@@ -81,6 +77,23 @@ int64_t sys_writev(const uint64_t *arg)
 			return total ? total : n;
 		total += n;
 	}
+	return total;
+}
+
+int64_t sys_writev(const uint64_t *arg)
+{
+	uint64_t iov = arg[1], count = arg[2];
+	int64_t total;
+
+	if (!is_console(arg[0]))
+		return -EBADF;
+	if (count > IOV_MAX)
+		return -EINVAL;
+	/* One writev is one piece of output: musl sends a line as what it
+	 * had buffered plus the rest, and no other output goes between. */
+	console_lock();
+	total = writev_locked(iov, count);
+	console_unlock();
 	return total;
 }
 

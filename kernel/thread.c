@@ -182,6 +182,21 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 	return t;
 }
 
+struct thread *thread_create_on(unsigned int cpu, const char *name,
+				void (*fn)(void *), void *arg)
+{
+	struct thread *t;
+
+	if (!sched_running())
+		panic("thread_create_on(\"%s\") before sched_init()", name);
+	if (!sched_cpu_running(cpu))
+		return NULL;
+	t = thread_alloc(name, fn, arg);
+	if (t)
+		sched_add_on(t, cpu);
+	return t;
+}
+
 void thread_exit(int status)
 {
 	struct thread *self = thread_current();

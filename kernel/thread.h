@@ -62,11 +62,19 @@ struct thread {
 
 /*
  * Start fn(arg) in a new thread named @name (cut to THREAD_NAME_MAX - 1
- * characters), ready to run on this CPU. Returns NULL when no memory is
+ * characters), ready to run on the least loaded CPU (kernel/sched.h).
+ * Returns NULL when no memory is
  * left for its record or its stack, or every stack slot is taken. Thread
  * context only, after sched_init().
  */
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
+
+/*
+ * The same, on CPU @cpu for its whole life (tests, per-CPU work); NULL
+ * also when that CPU does not schedule threads (offline, or not started).
+ */
+struct thread *thread_create_on(unsigned int cpu, const char *name,
+				void (*fn)(void *), void *arg);
 
 /*
  * A thread like thread_create()'s that is on no run queue yet, so that

@@ -16,6 +16,7 @@
 #include "arch/x86_64/msr.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/percpu.h"
+#include "kernel/thread.h"
 #include "kernel/timer.h"
 
 #define DIVIDE_BY_16		0x3	/* divide configuration (figure 11-10) */
@@ -106,8 +107,8 @@ static void rearm_deadline(void)
 	wrmsr(MSR_IA32_TSC_DEADLINE, *next);
 }
 
-/* The boot CPU keeps time; every other CPU's tick is for its own use
- * (scheduling), which this handler leaves to the code that needs it. */
+/* The boot CPU keeps time (and its tick schedules it too); every other
+ * CPU's tick only schedules that CPU, so that time is counted once. */
 static void on_tick(struct trap_frame *frame)
 {
 	(void)frame;
@@ -115,6 +116,8 @@ static void on_tick(struct trap_frame *frame)
 		rearm_deadline();
 	if (this_cpu()->index == 0)
 		timer_tick();
+	else
+		sched_tick();
 	lapic_eoi();
 }
 

@@ -34,8 +34,10 @@
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 #include "kernel/spinlock.h"
 #include "kernel/timer.h"
+#include "kernel/usermode.h"
 
 #define INIT_WAIT_US 10000	/* INIT to STARTUP (SDM Vol. 3A, 9.4.4.1) */
 #define SIPI_RETRY_US 1000	/* then a second STARTUP to the late */
@@ -254,13 +256,18 @@ void arch_stop_other_cpus(void)
 
 /* --- The AP's side ----------------------------------------------------- */
 
-void smp_ap_idle(void)
+/* Nothing to do but return: the way out of the interrupt (trap.c) finds
+ * need_resched set by the waker and switches. */
+static void on_resched_ipi(struct trap_frame *frame)
 {
-	/* TODO: the scheduler's idle loop takes over here. */
-	for (;;) {
-		sti();
-		hlt();
-	}
+	(void)frame;
+	lapic_eoi();
+}
+
+void arch_send_resched(unsigned int cpu)
+{
+	if (cpu < MAX_CPUS && (smp_ready_mask() & (1ULL << cpu)))
+		lapic_send_ipi(cpus[cpu].apic_id, VEC_IPI_RESCHED);
 }
 
 /* Entered from trampoline.asm on this CPU's own stack, on the start-up
@@ -273,6 +280,7 @@ void ap_entry(struct cpu *c)
 	write_cr3(boot_state.cr3);	/* the kernel's own tables */
 	write_cr4(boot_state.cr4);	/* the boot CPU's protections */
 	wrmsr(MSR_IA32_PAT, boot_state.pat);
+	arch_usermode_init();	/* SSE on, and the SYSCALL MSRs, per CPU */
 	gdt_init_ap(i, boot_state.stacks[i].ist_top);
 	idt_load();
 	arch_percpu_init(c);
@@ -284,7 +292,7 @@ void ap_entry(struct cpu *c)
 	 * drop everything once (here only), now that shootdowns reach us. */
 	write_cr3(read_cr3());
 	__atomic_store_n(&reported[i], true, __ATOMIC_RELEASE);
-	smp_ap_idle();
+	sched_idle_enter(boot_state.stacks[i].kernel_top);
 }
 
 /* --- The boot CPU's side ----------------------------------------------- */
@@ -553,6 +561,7 @@ void smp_init(const struct acpi_madt *madt)
 		return;
 	trap_set_handler(VEC_IPI_CALL, on_call_ipi);
 	trap_set_handler(VEC_IPI_TLB, tlb_shootdown_ipi);
+	trap_set_handler(VEC_IPI_RESCHED, on_resched_ipi);
 	trap_set_handler(VEC_NMI, on_nmi);
 	boot_state.cr3 = read_cr3();
 	boot_state.cr4 = read_cr4();

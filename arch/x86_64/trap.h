@@ -48,6 +48,7 @@ enum {
 enum {
 	VEC_IPI_CALL = 0xf2,	/* run a function on this CPU */
 	VEC_IPI_TLB = 0xf3,	/* drop a stale kernel TLB entry */
+	VEC_IPI_RESCHED = 0xf4,	/* a thread became ready on this CPU */
 };
 
 /* A handler for one vector. Runs with interrupts off. */

@@ -16,7 +16,9 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/heap.h"
+#include "kernel/arch.h"
 #include "kernel/percpu.h"
+#include "kernel/smp.h"
 #include "kernel/syscall.h"
 
 #define EFER_SCE	(1ULL << 0)	/* SYSCALL enable */
@@ -117,9 +119,6 @@ struct arch_user_state {
 	uint8_t fxsave[512];		/* FXSAVE image; 16-byte aligned */
 };
 
-/* Whose registers this CPU's x87/SSE unit holds (one CPU for now). */
-static struct arch_user_state *fpu_owner;
-
 struct arch_user_state *arch_user_state_create(void)
 {
 	struct arch_user_state *s = kmalloc_aligned(sizeof(*s), 16);
@@ -129,23 +128,45 @@ struct arch_user_state *arch_user_state_create(void)
 	return s;
 }
 
+/* On the CPU whose unit holds @arg's registers, with interrupts off (an
+ * IPI, or the caller's own CPU): forget them, since they are going. */
+static void drop_fpu_owner(void *arg)
+{
+	struct arch_user_state **owner = &this_cpu()->fpu_owner;
+	uint64_t flags = arch_irq_save();
+
+	if (*owner == arg)
+		*owner = NULL;
+	arch_irq_restore(flags);
+}
+
+/*
+ * Only the CPU the process's thread ran on can hold @s (threads do not
+ * migrate), and that thread has ended, so no CPU takes @s up again: a
+ * CPU not holding it now never will. One that does is told to forget it
+ * on its own side, where its switches (interrupts off) cannot interleave.
+ */
 void arch_user_state_destroy(struct arch_user_state *s)
 {
-	if (fpu_owner == s)
-		fpu_owner = NULL;
+	for (unsigned int i = 0; s && i < MAX_CPUS; i++) {
+		if (__atomic_load_n(&cpus[i].fpu_owner, __ATOMIC_ACQUIRE) == s)
+			smp_call(i, drop_fpu_owner, s);
+	}
 	kfree(s);
 }
 
-/* Saved only when another state takes the unit: between two threads of
- * processes, kernel threads leave it alone. */
+/* Saved only when another state takes this CPU's unit: between two
+ * threads of processes; kernel threads leave it alone. Interrupts off. */
 void arch_user_state_load(struct arch_user_state *s)
 {
-	if (!s || fpu_owner == s)
+	struct arch_user_state **owner = &this_cpu()->fpu_owner;
+
+	if (!s || *owner == s)
 		return;
-	if (fpu_owner)
-		fxsave(fpu_owner->fxsave);
+	if (*owner)
+		fxsave((*owner)->fxsave);
 	fxrstor(s->fxsave);
-	fpu_owner = s;
+	__atomic_store_n(owner, s, __ATOMIC_RELEASE);
 }
 
 uint64_t arch_user_slow_returns(void)

@@ -11,6 +11,7 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/tlb.h"
 #include "arch/x86_64/vm.h"
 #include "kernel/frame.h"
 #include "kernel/heap.h"
@@ -120,6 +121,24 @@ static pte_t user_pte(unsigned int flags)
 	return pte;
 }
 
+/*
+ * A user space is in one CPU's TLB at most: the CPU that runs its
+ * process's thread (threads do not migrate), and only while its tables are
+ * in CR3 there (a kernel thread runs on the kernel's, and a CR3 load drops
+ * every entry not global). So a change is flushed on this CPU if the space
+ * is loaded here, and nowhere else: a shootdown to every CPU for each user
+ * page would cost an IPI round trip per page.
+ */
+static enum paging_error flush_here(const struct uspace *s,
+				    struct paging_result r)
+{
+	if (read_cr3() == s->tree.pml4)
+		for (vaddr_t va = r.flush.start; va < r.flush.end;
+		     va += PAGE_SIZE)
+			tlb_flush_local(va);
+	return paging_ignore(r);
+}
+
 static bool is_user_page(vaddr_t va)
 {
 	return !(va & (PAGE_SIZE - 1)) && va < USER_TOP;
@@ -131,8 +150,8 @@ int uspace_map(struct uspace *s, vaddr_t va, paddr_t frame, unsigned int flags)
 
 	if (!is_user_page(va))
 		return -EINVAL;
-	err = paging_flush(paging_map(&s->tree, va, frame, PAGE_4K,
-				      user_pte(flags), &s->src));
+	err = flush_here(s, paging_map(&s->tree, va, frame, PAGE_4K,
+				       user_pte(flags), &s->src));
 	if (err == PAGING_FRAME_ALLOCATION_FAILED)
 		return -ENOMEM;
 	if (err == PAGING_PAGE_ALREADY_MAPPED)
@@ -149,15 +168,15 @@ paddr_t uspace_unmap(struct uspace *s, vaddr_t va)
 		return 0;
 	r = paging_unmap(&s->tree, va, PAGE_4K);
 	frame = r.frame;
-	return paging_flush(r) == PAGING_OK ? frame : 0;
+	return flush_here(s, r) == PAGING_OK ? frame : 0;
 }
 
 int uspace_protect(struct uspace *s, vaddr_t va, unsigned int flags)
 {
 	if (!is_user_page(va))
 		return -ENOENT;
-	if (paging_flush(paging_protect(&s->tree, va, PAGE_4K,
-					user_pte(flags))) != PAGING_OK)
+	if (flush_here(s, paging_protect(&s->tree, va, PAGE_4K,
+					 user_pte(flags))) != PAGING_OK)
 		return -ENOENT;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/ktest.h"
+#include "kernel/percpu.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 
@@ -46,8 +47,9 @@ KTEST(console_lock_excludes_threads_of_one_cpu)
 	struct thread *a, *b;
 
 	holder_started = holder_inside = overlap_seen = false;
-	a = thread_create("console holder", holder, NULL);
-	b = thread_create("console contender", contender, NULL);
+	a = thread_create_on(this_cpu_index(), "console holder", holder, NULL);
+	b = thread_create_on(this_cpu_index(), "console contender", contender,
+			     NULL);
 	KT_ASSERT(a && b);
 	KT_ASSERT_EQ(thread_join(a, NULL), 0);
 	KT_ASSERT_EQ(thread_join(b, NULL), 0);

@@ -7,12 +7,22 @@
 
 #include "kernel/arch.h"
 #include "kernel/ktest.h"
+#include "kernel/percpu.h"
 #include "kernel/semaphore.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 
 #define WORKERS 4
 #define ROUNDS 500
+
+/* On the caller's CPU: these tests hand the CPU over with yields, which
+ * only works between threads sharing one (tests/kernel/sched_cpus_test.c
+ * has the tests across CPUs). */
+static struct thread *create_here(const char *name, void (*fn)(void *),
+				  void *arg)
+{
+	return thread_create_on(this_cpu()->index, name, fn, arg);
+}
 
 static struct mutex counter_lock = MUTEX_INIT(counter_lock, "test counter");
 static volatile uint64_t counter;
@@ -61,7 +71,7 @@ static void run_workers(void (*fn)(void *))
 
 	counter = 0;
 	for (int i = 0; i < WORKERS; i++)
-		ts[i] = thread_create("worker", fn, NULL);
+		ts[i] = create_here("worker", fn, NULL);
 	for (int i = 0; i < WORKERS; i++) {
 		if (ts[i])
 			thread_join(ts[i], NULL);
@@ -136,7 +146,7 @@ KTEST(semaphore_admits_count_holders)
 
 	inside = most_inside = 0;
 	for (int i = 0; i < GUESTS; i++)
-		ts[i] = thread_create("guest", guest, NULL);
+		ts[i] = create_here("guest", guest, NULL);
 	for (int i = 0; i < GUESTS; i++) {
 		if (ts[i])
 			thread_join(ts[i], NULL);

@@ -7,6 +7,7 @@
 
 #include "kernel/arch.h"
 #include "kernel/ktest.h"
+#include "kernel/percpu.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/wait.h"
@@ -15,6 +16,14 @@
 static uint64_t ms_cycles(uint64_t ms)
 {
 	return timer_cycles_hz() / 1000 * ms;
+}
+
+/* On the caller's CPU: the tests of one queue's round robin, preemption
+ * and preempt_disable() need the other thread to share the CPU. */
+static struct thread *create_here(const char *name, void (*fn)(void *),
+				  void *arg)
+{
+	return thread_create_on(this_cpu()->index, name, fn, arg);
 }
 
 static volatile bool stop;
@@ -40,7 +49,7 @@ KTEST(sched_spinner_is_preempted_both_ways)
 
 	stop = false;
 	spins = 0;
-	th = thread_create("spinner", spinner, NULL);
+	th = create_here("spinner", spinner, NULL);
 	KT_ASSERT(th);
 	/* No yield here: the spinner runs only if the tick preempts us. */
 	while (spins == 0 && arch_cycles() - start < ms_cycles(2000))
@@ -73,8 +82,8 @@ static bool ping_pong_round(void)
 	struct thread *a, *b;
 
 	order_len = 0;
-	a = thread_create("ping", ping, "A");
-	b = thread_create("pong", ping, "B");
+	a = create_here("ping", ping, "A");
+	b = create_here("pong", ping, "B");
 	thread_join(a, NULL);
 	thread_join(b, NULL);
 	order[order_len] = '\0';
@@ -100,7 +109,7 @@ KTEST(sched_sleep_lets_others_run)
 
 	stop = false;
 	spins = 0;
-	th = thread_create("spinner", spinner, NULL);
+	th = create_here("spinner", spinner, NULL);
 	KT_ASSERT(th);
 	sleep_ms(20);
 	stop = true;
@@ -129,7 +138,7 @@ KTEST(sched_preempt_disable_holds_off_the_tick)
 	stop = false;
 	spins = 0;
 	preempt_disable();
-	th = thread_create("spinner", spinner, NULL);
+	th = create_here("spinner", spinner, NULL);
 	start = arch_cycles();
 	while (arch_cycles() - start < ms_cycles(30))
 		;
@@ -167,8 +176,8 @@ static bool wait_until_blocked(struct thread *th)
 
 KTEST(wait_wake_all_wakes_every_waiter)
 {
-	struct thread *a = thread_create("waiter", wait_for_flag, NULL);
-	struct thread *b = thread_create("waiter", wait_for_flag, NULL);
+	struct thread *a = create_here("waiter", wait_for_flag, NULL);
+	struct thread *b = create_here("waiter", wait_for_flag, NULL);
 	bool blocked;
 	unsigned int woken;
 
@@ -191,7 +200,7 @@ KTEST(wait_wake_without_waiters_does_nothing)
 /* A wake-up without the condition true leaves the waiter waiting. */
 KTEST(wait_spurious_wake_rechecks_the_condition)
 {
-	struct thread *th = thread_create("waiter", wait_for_flag, NULL);
+	struct thread *th = create_here("waiter", wait_for_flag, NULL);
 	bool blocked_first, blocked_again;
 
 	wq_flag = 0;

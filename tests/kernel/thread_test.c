@@ -11,6 +11,7 @@
 #include "kernel/console.h"
 #include "kernel/frame.h"
 #include "kernel/ktest.h"
+#include "kernel/percpu.h"
 #include "kernel/sched.h"
 
 static void set_flag(void *arg)
@@ -156,11 +157,12 @@ KTEST(thread_create_without_memory_returns_null)
 }
 
 /* "threads" lists each thread with its state: the caller running, a new
- * thread ready (it has not run yet: nothing yielded). */
+ * thread on the caller's CPU ready (it has not run yet: nothing yielded). */
 KTEST(thread_print_all_lists_names_and_states)
 {
 	static char out[4096];
-	struct thread *th = thread_create("listed", set_flag, &(int){ 0 });
+	struct thread *th = thread_create_on(this_cpu()->index, "listed",
+					     set_flag, &(int){ 0 });
 	char row[64];
 
 	KT_ASSERT(th);

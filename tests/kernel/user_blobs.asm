@@ -310,3 +310,34 @@ blob nap
 	mov eax, SYS_EXIT
 	syscall
 blob_end nap
+
+; SSE registers kept across switches: put [rsp] in XMM0 and XMM7, then
+; [rsp + 8] times yield, spin a while (for the tick to preempt too) and
+; check both still hold it; exit(0), or exit(1) at the first change.
+blob sse_keep
+	mov rbx, [rsp + 8]
+	movq xmm0, [rsp]
+	movq xmm7, [rsp]
+.again:
+	mov eax, SYS_SCHED_YIELD
+	syscall
+	mov ecx, 20000
+.spin:
+	dec ecx
+	jnz .spin
+	movq rdx, xmm0
+	cmp rdx, [rsp]
+	jne .bad
+	movq rdx, xmm7
+	cmp rdx, [rsp]
+	jne .bad
+	dec rbx
+	jnz .again
+	xor edi, edi
+	jmp .exit
+.bad:
+	mov edi, 1
+.exit:
+	mov eax, SYS_EXIT
+	syscall
+blob_end sse_keep

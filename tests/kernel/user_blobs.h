@@ -33,6 +33,7 @@ BLOB(unknown_twice);
 BLOB(spin);
 BLOB(ping);
 BLOB(nap);
+BLOB(sse_keep);
 #define CODE(n) user_blob_##n, user_blob_##n##_end
 
 

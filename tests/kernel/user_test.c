@@ -18,6 +18,7 @@
 #include "kernel/heap.h"
 #include "kernel/ktest.h"
 #include "kernel/layout.h"
+#include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
 #include "kernel/thread.h"
@@ -494,8 +495,8 @@ KTEST(user_space_sees_later_kernel_mappings)
 	process_destroy(p);
 }
 
-/* Two processes that write a letter and yield, eight times each: the
- * output alternates, each yield handing the CPU to the other. */
+/* Two processes on this CPU that write a letter and yield, eight times
+ * each: the output alternates, each yield handing the CPU to the other. */
 KTEST(user_two_processes_ping_pong_with_sched_yield)
 {
 	uint64_t a[2] = { 8, 'a' }, b[2] = { 8, 'b' };
@@ -507,8 +508,8 @@ KTEST(user_two_processes_ping_pong_with_sched_yield)
 	KT_ASSERT(pa && pb);
 	kprintf("# ");
 	console_capture(out, sizeof(out));
-	KT_ASSERT_EQ(process_start(pa), 0);
-	KT_ASSERT_EQ(process_start(pb), 0);
+	KT_ASSERT_EQ(process_start_on(pa, (int)this_cpu()->index), 0);
+	KT_ASSERT_EQ(process_start_on(pb, (int)this_cpu()->index), 0);
 	process_wait(pa);
 	process_wait(pb);
 	console_capture(NULL, 0);
@@ -526,15 +527,15 @@ KTEST(user_two_processes_ping_pong_with_sched_yield)
 			      out);
 }
 
-/* A process that spins in ring 3 forever is preempted by the tick: this
- * thread sleeps and wakes while it spins, then has it killed. */
+/* A process that spins in ring 3 forever on this CPU is preempted by the
+ * tick: this thread sleeps and wakes while it spins, then has it killed. */
 KTEST(user_spinning_process_is_preempted)
 {
 	struct process *p = blob_process("spin", CODE(spin), NULL, 0);
 	uint64_t t0;
 
 	KT_ASSERT(p);
-	KT_ASSERT_EQ(process_start(p), 0);
+	KT_ASSERT_EQ(process_start_on(p, (int)this_cpu()->index), 0);
 	t0 = timer_uptime_ns();
 	sleep_ms(30);
 	KT_ASSERT(timer_uptime_ns() - t0 >= 30 * 1000 * 1000ULL);
