@@ -5,9 +5,14 @@
  *
  * The count rate is the APIC's bus or crystal clock over a divider, which
  * no architectural register names, so it is measured: the TSC has already
- * been checked against the PIT (arch/x86_64/tsc.c), and a count over a
- * known number of TSC cycles gives the rate in about a millisecond. In
- * TSC-deadline mode nothing needs measuring: the deadline is in TSC cycles.
+ * been checked against the PIT (arch/x86_64/tsc.c), so one window of a
+ * quarter millisecond gives the rate. Each read of the count is bracketed
+ * by two TSC reads, so the moment it was taken is known within their
+ * spread; a read whose spread is too wide (an emulator translating the
+ * code, an interrupt in the host) is taken again, so the rate is within
+ * MEASURE_ERROR_PPM without warm-up windows or a second window to agree
+ * with. In TSC-deadline mode nothing needs measuring: the deadline is in
+ * TSC cycles.
  */
 #include "arch/x86_64/lapic.h"
 
@@ -20,10 +25,9 @@
 
 #define DIVIDE_BY_16		0x3	/* divide configuration (figure 11-10) */
 #define COUNT_START		0xffffffffu
-#define MEASURE_WARMUP_US	100
-#define MEASURE_WINDOW_US	500
-#define MEASURE_MAX_WINDOWS	5
-#define MEASURE_AGREE_PPM	5000	/* two windows this close: done */
+#define MEASURE_WINDOW_US	250
+#define MEASURE_ERROR_PPM	2000	/* both reads' spreads, of the window */
+#define MEASURE_MAX_READS	64	/* tries at a read within its spread */
 #define PS_PER_S		1000000000000ULL
 
 static bool use_deadline;
@@ -41,55 +45,73 @@ static uint64_t periods_to_ps(uint64_t n, uint64_t hz)
 	return n * (PS_PER_S / hz) + n * (PS_PER_S % hz) / hz;
 }
 
-static bool within_ppm(uint64_t a, uint64_t b, uint64_t ppm)
-{
-	uint64_t diff = a > b ? a - b : b - a;
+/* The count, and the TSC half-way between two reads around it. */
+struct count_read {
+	uint32_t count;
+	uint64_t tsc;
+	uint64_t spread;	/* TSC cycles between the two reads */
+};
 
-	return diff * 1000000 <= b * ppm;
+/* LFENCE before each RDTSC: it then reads the TSC only once the loads
+ * before it are done (SDM Vol. 2B, RDTSC), so the count's read lies
+ * between the two. */
+static struct count_read read_count(void)
+{
+	struct count_read r;
+	uint64_t before;
+
+	__asm__ volatile("lfence" ::: "memory");
+	before = rdtsc();
+	r.count = lapic_read(LAPIC_REG_TIMER_COUNT);
+	__asm__ volatile("lfence" ::: "memory");
+	r.tsc = rdtsc();
+	r.spread = r.tsc - before;
+	r.tsc = before + r.spread / 2;
+	return r;
 }
 
-/* Counts per second over @us of TSC time, 0 if the counter stood still. */
+/* A read whose spread is at most @max cycles; false when none was. */
+static bool read_count_within(uint64_t max, struct count_read *r)
+{
+	for (int i = 0; i < MEASURE_MAX_READS; i++) {
+		*r = read_count();
+		if (r->spread <= max)
+			return true;
+	}
+	return false;
+}
+
+/* Counts per second over @us of TSC time, 0 if the counter stood still
+ * or no read was sharp enough. Each read's midpoint is within half its
+ * spread of the moment the count was taken, so with each spread at most
+ * MEASURE_ERROR_PPM of the window the rate is within that much. */
 static uint64_t measure_window(uint64_t tsc_hz, uint32_t us)
 {
 	uint64_t cycles = tsc_hz * us / 1000000;
-	uint64_t t0, t1;
-	uint32_t c0, c1;
+	uint64_t max_spread = cycles * MEASURE_ERROR_PPM / 1000000;
+	struct count_read a, b;
+	bool sharp;
 
 	lapic_write(LAPIC_REG_TIMER_INIT, COUNT_START);
-	t0 = rdtsc();
-	c0 = lapic_read(LAPIC_REG_TIMER_COUNT);
-	while (rdtsc() - t0 < cycles)
+	sharp = read_count_within(max_spread, &a);
+	while (sharp && rdtsc() - a.tsc < cycles)
 		pause();
-	c1 = lapic_read(LAPIC_REG_TIMER_COUNT);
-	t1 = rdtsc();
+	/* A later read only makes the window longer. */
+	sharp = sharp && read_count_within(max_spread, &b);
 	lapic_write(LAPIC_REG_TIMER_INIT, 0);	/* stops the count */
-	if (c1 >= c0 || t1 <= t0)
+	if (!sharp || b.count >= a.count || b.tsc <= a.tsc)
 		return 0;
-	return (uint64_t)(c0 - c1) * tsc_hz / (t1 - t0);
+	return (uint64_t)(a.count - b.count) * tsc_hz / (b.tsc - a.tsc);
 }
 
 uint64_t lapic_timer_measure_hz(uint64_t tsc_hz)
 {
-	uint64_t hz = 0, prev = 0;
-
 	if (!tsc_hz)
 		return 0;
 	lapic_write(LAPIC_REG_LVT_TIMER,
 		    LAPIC_LVT_MASKED | LAPIC_LVT_ONE_SHOT | VEC_LAPIC_TIMER);
 	lapic_write(LAPIC_REG_TIMER_DIVIDE, DIVIDE_BY_16);
-	/* The first window runs cold (an emulator translates the loop then),
-	 * as in tsc.c; it also tells whether the counter moves at all. */
-	if (!measure_window(tsc_hz, MEASURE_WARMUP_US))
-		return 0;
-	for (int i = 0; i < MEASURE_MAX_WINDOWS; i++) {
-		hz = measure_window(tsc_hz, MEASURE_WINDOW_US);
-		if (!hz)
-			return 0;
-		if (prev && within_ppm(hz, prev, MEASURE_AGREE_PPM))
-			break;
-		prev = hz;
-	}
-	return hz;
+	return measure_window(tsc_hz, MEASURE_WINDOW_US);
 }
 
 /* The next deadline a tick after the last one, so that the rate does not
