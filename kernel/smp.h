@@ -4,9 +4,9 @@
  *
  * smp_send_init() and smp_init() start every enabled processor of the ACPI
  * MADT (up to the smp=N option; none with nosmp); smp_init() returns when
- * each has reported in or was given up on. An AP then idles in smp_ap_idle() with interrupts on,
- * taking its own timer tick and the IPIs below, until a scheduler gives it
- * work.
+ * each has reported in or was given up on. An AP then idles in
+ * smp_ap_idle() with interrupts on, taking its own timer tick and the IPIs
+ * below, until a scheduler gives it work.
  */
 #pragma once
 

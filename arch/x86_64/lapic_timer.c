@@ -11,11 +11,11 @@
  * spread; when the reads are slow (device exits on a busy emulator host)
  * the window grows until they are a small enough share of it, so the
  * rate is within MEASURE_ERROR_PPM without warm-up windows or a second
- * window to agree with. At boot not even that is waited for: the count starts when the
- * local APIC does (lapic_timer_window_open() from irq_controller_init())
- * and is read again at lapic_timer_setup(), milliseconds of boot later.
- * In TSC-deadline mode nothing needs measuring: the deadline is in TSC
- * cycles.
+ * window to agree with. At boot not even that is waited for: the count
+ * starts when the local APIC does (lapic_timer_window_open() from
+ * irq_controller_init()) and is read again at lapic_timer_setup(),
+ * milliseconds of boot later. In TSC-deadline mode nothing needs
+ * measuring: the deadline is in TSC cycles.
  */
 #include "arch/x86_64/lapic.h"
 
