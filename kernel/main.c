@@ -139,6 +139,15 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	 * FADT; device mappings need the heap's page-table path. */
 	acpi_init(info);
 	boot_step_done("ACPI tables");
+	/* The IOAPIC and local APIC, or the 8259 with the reason: needs the
+	 * heap (device mappings) and acpi_init() (the MADT); before the timer,
+	 * whose tick is the local APIC's when the APIC is in use. */
+	irq_controller_init();
+	boot_step_done("interrupt controller");
+	/* INIT to the other CPUs (needs the MADT and the local APIC): the
+	 * steps below run during the 10 ms they need before a STARTUP. */
+	smp_send_init(acpi_madt());
+	boot_step_done("other CPUs: INIT");
 	/* Threads need the heap; the tick that preempts them starts below. */
 	sched_init();			/* this flow becomes thread "boot" */
 	boot_step_done("threads");
@@ -147,19 +156,15 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	/* The screen: the framebuffer or EGA text the loader set up. */
 	screen_init(info, arch_cpu_info()->phys_addr_bits);
 	boot_step_done("screen console");
-	/* The IOAPIC and local APIC, or the 8259 with the reason: needs the
-	 * heap (device mappings) and acpi_init() (the MADT); before the timer,
-	 * whose tick is the local APIC's when the APIC is in use. */
-	irq_controller_init();
-	boot_step_done("interrupt controller");
 	timer_init(options_number("timer_hz"));	/* tick, cycle counter */
 	boot_step_done("timer");
-	/* The other CPUs: needs the MADT, the local APIC and the measured
-	 * cycle counter (its waits); each starts its own APIC timer. */
-	smp_init(acpi_madt());
-	boot_step_done("other CPUs");
 	i8042_init();			/* PS/2 keyboard on IRQ 1, if any */
 	boot_step_done("keyboard");
+	/* STARTUP to the other CPUs once the 10 ms are over: needs the
+	 * measured cycle counter (its waits) and the scheduler; each starts
+	 * its own APIC timer. */
+	smp_init();
+	boot_step_done("other CPUs: STARTUP");
 	console_enable_input();		/* serial input by interrupt */
 	irq_enable();
 	boot_steps_mark_ready();	/* everything is up */

@@ -2,11 +2,11 @@
  * kernel/smp.h - the other CPUs: starting them, running a function on one
  * of them, and what each does once up.
  *
- * smp_init() starts every enabled processor of the ACPI MADT (up to the
- * smp=N option; none with nosmp) and returns when each has reported in or
- * was given up on. An AP then enters the scheduler (sched_idle_enter():
- * its start-up flow becomes its idle thread), taking its own timer tick,
- * which preempts its threads, and the IPIs below.
+ * smp_send_init() and smp_init() start every enabled processor of the ACPI
+ * MADT (up to the smp=N option; none with nosmp); smp_init() returns when
+ * each has reported in or was given up on. An AP then enters the scheduler
+ * (sched_idle_enter(): its start-up flow becomes its idle thread), taking
+ * its own timer tick, which preempts its threads, and the IPIs below.
  */
 #pragma once
 
@@ -15,10 +15,19 @@
 
 struct acpi_madt;
 
-/* Start the APs that @madt lists (NULL: there is no MADT, one CPU). Boot
- * CPU, once, after the heap, the local APIC and the timer. Prints a line
- * for each AP that did not come up. */
-void smp_init(const struct acpi_madt *madt);
+/*
+ * Send INIT to the APs that @madt lists (NULL: there is no MADT, one CPU)
+ * and make ready what they will run on. Boot CPU, once, after the heap and
+ * the local APIC; the cycle counter need not be calibrated yet. The boot
+ * goes on during the 10 ms the APs need before a STARTUP.
+ */
+void smp_send_init(const struct acpi_madt *madt);
+
+/* Start the APs smp_send_init() readied, once the rest of the 10 ms is
+ * over. Boot CPU, once, after the timer (its waits are measured on the
+ * cycle counter, and each AP starts its own APIC timer) and the
+ * scheduler. Prints a line for each AP that did not come up. */
+void smp_init(void);
 
 /* The boot summary's line: how many CPUs came up and how fast, or why
  * there is only one. */

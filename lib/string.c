@@ -1,16 +1,31 @@
 /*
- * lib/string.c - byte-at-a-time implementations; simple and obviously right.
- * The kernel copies little data, so speed here is not worth complexity.
+ * lib/string.c - simple implementations. memset and memcpy move whole
+ * 8-byte words where they can: the boot zeroes and copies pages, and under
+ * an emulator every turn of a byte loop costs. The rest go a byte at a time.
  */
 #include "lib/string.h"
 
 #include <stdint.h>
 
+/* A 64-bit word that may alias any object, as the char loops do. */
+typedef uint64_t __attribute__((may_alias)) word_t;
+#define WORD_BYTES sizeof(word_t)
+
+/* Whole words where both ends can be aligned alike (see memset). */
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
+	if ((uintptr_t)d % WORD_BYTES == (uintptr_t)s % WORD_BYTES) {
+		for (; n && (uintptr_t)d % WORD_BYTES; n--)
+			*d++ = *s++;
+		for (; n >= WORD_BYTES; n -= WORD_BYTES) {
+			*(word_t *)d = *(const word_t *)s;
+			d += WORD_BYTES;
+			s += WORD_BYTES;
+		}
+	}
 	while (n--)
 		*d++ = *s++;
 	return dst;
@@ -32,10 +47,21 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+/*
+ * Whole 8-byte words between the unaligned ends: every fresh page table,
+ * stack and heap page is zeroed here, and under an emulator each turn of
+ * the loop costs, so 512 turns a page instead of 4096 take a large share
+ * off the boot.
+ */
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
+	word_t word = 0x0101010101010101ULL * (unsigned char)c;
 
+	for (; n && (uintptr_t)d % WORD_BYTES; n--)
+		*d++ = (unsigned char)c;
+	for (; n >= WORD_BYTES; n -= WORD_BYTES, d += WORD_BYTES)
+		*(word_t *)d = word;
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;

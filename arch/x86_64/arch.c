@@ -12,6 +12,7 @@
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/pit.h"
 #include "arch/x86_64/tlb.h"
+#include "arch/x86_64/tsc.h"
 #include "arch/x86_64/vm.h"
 #include "kernel/console.h"
 #include "kernel/irq.h"
@@ -49,6 +50,9 @@ void arch_init(void)
 	exception_init();	/* breakpoint and double-fault handlers */
 	irq_arch_init();	/* PIC remapped to 32-47, every line masked */
 	arch_usermode_init();	/* SYSCALL/SYSRET for user mode */
+	/* The TSC is measured against the PIT over the boot's next steps,
+	 * to arch_cycles_calibrate() in timer_init(): no wait of its own. */
+	tsc_window_open();
 }
 
 void arch_vm_init(void)

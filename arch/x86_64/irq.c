@@ -123,6 +123,7 @@ static int switch_to_apic(void)
 			ioapic_unmask(gsi_of(irq));
 	}
 	pic_reason = NULL;
+	lapic_timer_window_open();	/* its rate, measured at timer_init() */
 	return 0;
 }
 

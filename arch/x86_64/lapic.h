@@ -122,6 +122,11 @@ uint64_t lapic_timer_count_hz(void);
  * counter did not move. Leaves this CPU's timer stopped. */
 uint64_t lapic_timer_measure_hz(uint64_t tsc_hz);
 
+/* Start this CPU's count (masked, one-shot) for lapic_timer_setup() to
+ * measure the rate over the boot's next steps instead of waiting; boot
+ * CPU, after lapic_init(). */
+void lapic_timer_window_open(void);
+
 /* True when the tick comes from TSC deadlines rather than periodic mode. */
 bool lapic_timer_uses_deadline(void);
 

@@ -5,9 +5,17 @@
  *
  * The count rate is the APIC's bus or crystal clock over a divider, which
  * no architectural register names, so it is measured: the TSC has already
- * been checked against the PIT (arch/x86_64/tsc.c), and a count over a
- * known number of TSC cycles gives the rate in about a millisecond. In
- * TSC-deadline mode nothing needs measuring: the deadline is in TSC cycles.
+ * been checked against the PIT (arch/x86_64/tsc.c), so one window of a
+ * quarter millisecond gives the rate. Each read of the count is bracketed
+ * by two TSC reads, so the moment it was taken is known within their
+ * spread; when the reads are slow (device exits on a busy emulator host)
+ * the window grows until they are a small enough share of it, so the
+ * rate is within MEASURE_ERROR_PPM without warm-up windows or a second
+ * window to agree with. At boot not even that is waited for: the count
+ * starts when the local APIC does (lapic_timer_window_open() from
+ * irq_controller_init()) and is read again at lapic_timer_setup(),
+ * milliseconds of boot later. In TSC-deadline mode nothing needs
+ * measuring: the deadline is in TSC cycles.
  */
 #include "arch/x86_64/lapic.h"
 
@@ -21,10 +29,11 @@
 
 #define DIVIDE_BY_16		0x3	/* divide configuration (figure 11-10) */
 #define COUNT_START		0xffffffffu
-#define MEASURE_WARMUP_US	100
-#define MEASURE_WINDOW_US	500
-#define MEASURE_MAX_WINDOWS	5
-#define MEASURE_AGREE_PPM	5000	/* two windows this close: done */
+#define MEASURE_WINDOW_US	250
+#define MEASURE_MAX_US		10000	/* a window longer is given up */
+/* Half both reads' spreads, of the window: as close as the two windows
+ * that had to agree before. */
+#define MEASURE_ERROR_PPM	5000
 #define PS_PER_S		1000000000000ULL
 
 static bool use_deadline;
@@ -42,55 +51,115 @@ static uint64_t periods_to_ps(uint64_t n, uint64_t hz)
 	return n * (PS_PER_S / hz) + n * (PS_PER_S % hz) / hz;
 }
 
-static bool within_ppm(uint64_t a, uint64_t b, uint64_t ppm)
-{
-	uint64_t diff = a > b ? a - b : b - a;
+/* The count, and the TSC half-way between two reads around it. */
+struct count_read {
+	uint32_t count;
+	uint64_t tsc;
+	uint64_t spread;	/* TSC cycles between the two reads */
+};
 
-	return diff * 1000000 <= b * ppm;
+/* LFENCE before each RDTSC: it then reads the TSC only once the loads
+ * before it are done (SDM Vol. 2B, RDTSC), so the count's read lies
+ * between the two. */
+static struct count_read read_count(void)
+{
+	struct count_read r;
+	uint64_t before;
+
+	__asm__ volatile("lfence" ::: "memory");
+	before = rdtsc();
+	r.count = lapic_read(LAPIC_REG_TIMER_COUNT);
+	__asm__ volatile("lfence" ::: "memory");
+	r.tsc = rdtsc();
+	r.spread = r.tsc - before;
+	r.tsc = before + r.spread / 2;
+	return r;
 }
 
-/* Counts per second over @us of TSC time, 0 if the counter stood still. */
+/* Whether the midpoints of @a and @b, each within half its spread of its
+ * read, time the window between them within MEASURE_ERROR_PPM. */
+static bool sharp_enough(const struct count_read *a, const struct count_read *b)
+{
+	return (a->spread + b->spread) / 2 * 1000000 <=
+	       (b->tsc - a->tsc) * MEASURE_ERROR_PPM;
+}
+
+/*
+ * Counts per second over at least @us of TSC time, 0 if the counter stood
+ * still or no window up to MEASURE_MAX_US was timed sharply enough. Slow
+ * reads (an emulator's device exits on a busy host) only make the window
+ * longer: the end is read again until the two reads' spreads are a small
+ * enough share of it.
+ */
 static uint64_t measure_window(uint64_t tsc_hz, uint32_t us)
 {
-	uint64_t cycles = tsc_hz * us / 1000000;
-	uint64_t t0, t1;
-	uint32_t c0, c1;
+	uint64_t cycles = tsc_hz / 1000000 * us;
+	uint64_t max = tsc_hz / 1000000 * MEASURE_MAX_US;
+	struct count_read a, b;
 
 	lapic_write(LAPIC_REG_TIMER_INIT, COUNT_START);
-	t0 = rdtsc();
-	c0 = lapic_read(LAPIC_REG_TIMER_COUNT);
-	while (rdtsc() - t0 < cycles)
+	read_count();		/* cold: an emulator translates it now */
+	a = read_count();
+	while (rdtsc() - a.tsc < cycles)
 		pause();
-	c1 = lapic_read(LAPIC_REG_TIMER_COUNT);
-	t1 = rdtsc();
+	do
+		b = read_count();
+	while (!sharp_enough(&a, &b) && b.tsc - a.tsc < max);
 	lapic_write(LAPIC_REG_TIMER_INIT, 0);	/* stops the count */
-	if (c1 >= c0 || t1 <= t0)
+	if (!sharp_enough(&a, &b) || b.count >= a.count || b.tsc <= a.tsc)
 		return 0;
-	return (uint64_t)(c0 - c1) * tsc_hz / (t1 - t0);
+	return (uint64_t)(a.count - b.count) * tsc_hz / (b.tsc - a.tsc);
+}
+
+/* The boot's long window: counting since irq_controller_init(). */
+static struct count_read window_start;
+static bool window_started;
+
+void lapic_timer_window_open(void)
+{
+	lapic_write(LAPIC_REG_LVT_TIMER,
+		    LAPIC_LVT_MASKED | LAPIC_LVT_ONE_SHOT | VEC_LAPIC_TIMER);
+	lapic_write(LAPIC_REG_TIMER_DIVIDE, DIVIDE_BY_16);
+	lapic_write(LAPIC_REG_TIMER_INIT, COUNT_START);
+	read_count();		/* cold: an emulator translates it now */
+	window_start = read_count();
+	window_started = true;
+}
+
+/*
+ * The count rate over the window lapic_timer_window_open() opened, once;
+ * 0 when it cannot be trusted: shorter than the short window, longer than
+ * a second (the product below must fit 64 bits), run down to zero (a
+ * one-shot count stops there), or a read too slow to time.
+ */
+static uint64_t window_hz(uint64_t tsc_hz)
+{
+	struct count_read end;
+	uint64_t cycles;
+
+	if (!window_started)
+		return 0;
+	window_started = false;
+	end = read_count();
+	lapic_write(LAPIC_REG_TIMER_INIT, 0);	/* stops the count */
+	if (end.count == 0 || end.count >= window_start.count ||
+	    end.tsc <= window_start.tsc)
+		return 0;
+	cycles = end.tsc - window_start.tsc;
+	if (cycles < tsc_hz / 1000000 * MEASURE_WINDOW_US || cycles > tsc_hz ||
+	    !sharp_enough(&window_start, &end))
+		return 0;
+	return (uint64_t)(window_start.count - end.count) * tsc_hz / cycles;
 }
 
 uint64_t lapic_timer_measure_hz(uint64_t tsc_hz)
 {
-	uint64_t hz = 0, prev = 0;
-
 	if (!tsc_hz)
 		return 0;
 	lapic_write(LAPIC_REG_LVT_TIMER,
 		    LAPIC_LVT_MASKED | LAPIC_LVT_ONE_SHOT | VEC_LAPIC_TIMER);
 	lapic_write(LAPIC_REG_TIMER_DIVIDE, DIVIDE_BY_16);
-	/* The first window runs cold (an emulator translates the loop then),
-	 * as in tsc.c; it also tells whether the counter moves at all. */
-	if (!measure_window(tsc_hz, MEASURE_WARMUP_US))
-		return 0;
-	for (int i = 0; i < MEASURE_MAX_WINDOWS; i++) {
-		hz = measure_window(tsc_hz, MEASURE_WINDOW_US);
-		if (!hz)
-			return 0;
-		if (prev && within_ppm(hz, prev, MEASURE_AGREE_PPM))
-			break;
-		prev = hz;
-	}
-	return hz;
+	return measure_window(tsc_hz, MEASURE_WINDOW_US);
 }
 
 /* The next deadline a tick after the last one, so that the rate does not
@@ -144,7 +213,9 @@ static uint64_t setup_periodic(uint32_t hz, uint64_t tsc_hz)
 {
 	uint64_t n;
 
-	count_hz = lapic_timer_measure_hz(tsc_hz);
+	count_hz = window_hz(tsc_hz);
+	if (!count_hz)
+		count_hz = lapic_timer_measure_hz(tsc_hz);
 	if (!count_hz)
 		return 0;
 	n = (count_hz + hz / 2) / hz;

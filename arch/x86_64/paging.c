@@ -197,12 +197,13 @@ static bool alloc_tables(const struct paging_table_source *src,
  */
 static pte_t build_tables(const struct paging_tree *tree, vaddr_t page,
 			  const paddr_t *tables, int leaf, int top, pte_t e,
-			  pte_t table_flags)
+			  pte_t table_flags, bool zeroed)
 {
 	for (int t = leaf; t < top; t++) {
 		pte_t *table = table_virt(tree, tables[t]);
 
-		memset(table, 0, PAGE_SIZE);
+		if (!zeroed)
+			memset(table, 0, PAGE_SIZE);
 		table[PT_INDEX(page, t)] = e;
 		e = tables[t] | PTE_PRESENT | table_flags;
 	}
@@ -243,7 +244,8 @@ struct paging_result paging_map(const struct paging_tree *tree, vaddr_t page,
 	grant_table_flags(path, level + 1, table_flags);
 	pte_store(path[level],
 		  build_tables(tree, page, tables, (int)size, level,
-			       leaf_entry(frame, flags, size), table_flags));
+			       leaf_entry(frame, flags, size), table_flags,
+			       src && src->zeroed));
 	return changed(r);
 }
 

@@ -179,15 +179,17 @@ struct paging_tree {
 
 /*
  * Where new page tables come from. alloc returns a 4 KiB-aligned frame, not
- * necessarily zeroed, or 0 when there is none (frame 0 is never handed
- * out). free, which may be NULL, takes back a frame alloc gave: the mapper
- * calls it for tables it allocated but could not use, and for page tables
- * that paging_free_empty_tables() releases.
+ * necessarily zeroed (the mapper zeroes it unless @zeroed says alloc has),
+ * or 0 when there is none (frame 0 is never handed out). free, which may be
+ * NULL, takes back a frame alloc gave: the mapper calls it for tables it
+ * allocated but could not use, and for page tables that
+ * paging_free_empty_tables() releases.
  */
 struct paging_table_source {
 	paddr_t (*alloc)(void *ctx);
 	void *ctx;
 	void (*free)(void *ctx, paddr_t frame);
+	bool zeroed;	/* every frame alloc returns is all zeros */
 };
 
 /* Why a call failed: one value per kind of failure. */

@@ -99,6 +99,13 @@ uint16_t pit_count_read(void)
 	return (uint16_t)(hi << 8 | lo);
 }
 
+/* Mode 0: OUT2 goes high when the count reaches zero and stays high while
+ * the counter wraps on (82C54 data sheet, "Mode 0"). */
+bool pit_count_expired(void)
+{
+	return inb(PIT_PORT_B) & PORT_B_OUT2;
+}
+
 void pit_count_stop(void)
 {
 	outb(PIT_PORT_B, inb(PIT_PORT_B) & ~(PORT_B_GATE2 | PORT_B_SPEAKER));

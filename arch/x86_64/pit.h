@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define PIT_HZ 1193182		/* 14.31818 MHz / 12 */
@@ -38,4 +39,6 @@ uint64_t pit_calibrate_tsc(uint32_t us);
  */
 void pit_count_start(void);
 uint16_t pit_count_read(void);
+/* Whether the count has gone past zero (and wrapped) since the start. */
+bool pit_count_expired(void);
 void pit_count_stop(void);

@@ -4,8 +4,9 @@
  * "MP initialization example"), the call-function IPI, and stopping them
  * with an NMI when the kernel panics.
  *
- * Start-up, all APs at once: INIT to each, one 10 ms wait, a STARTUP IPI
- * to each, and a second one only to those that have not reached the
+ * Start-up, all APs at once: INIT to each (smp_send_init(), early in the
+ * boot), the boot going on for most of the 10 ms wait, a STARTUP IPI to
+ * each (smp_init()), and a second one only to those that have not reached the
  * trampoline 1 ms later. Each AP runs arch/x86_64/trampoline.asm from a
  * page below 1 MiB (memory_ap_start_page()) into ap_entry() here, on its
  * own stack (arch/x86_64/cpu_stacks.c), and reports in.
@@ -93,6 +94,7 @@ static struct {
 
 static volatile uint64_t ready_mask = 1;	/* the boot CPU */
 static volatile bool reported[MAX_CPUS];
+static uint64_t init_cycles;	/* when the INITs went out */
 static uint64_t sipi_cycles;
 static uint64_t bringup_us;
 static unsigned int started;
@@ -469,26 +471,35 @@ static void wait_arrivals(unsigned int n,
 }
 
 /*
- * INIT to every AP, then, during the 10 ms the APs need before a STARTUP,
- * everything they will use: stacks, start-up tables, the trampoline. An
- * AP left without them stays waiting for a STARTUP that never comes.
- * Returns how many were sent STARTUP.
+ * INIT to every AP, then everything they will use: stacks, start-up
+ * tables, the trampoline. An AP left without them stays waiting for a
+ * STARTUP that never comes. Returns how many are ready for one.
  */
-static unsigned int start_aps(unsigned int n, paddr_t page)
+static unsigned int init_aps(unsigned int n, paddr_t page)
 {
-	const volatile struct trampoline_params *p = params_at(page);
-	uint64_t start = arch_cycles();
-	uint64_t startup_at = start + us_to_cycles(INIT_WAIT_US);
-
+	init_cycles = arch_cycles();
 	send_all(n, page, false, NULL);		/* INIT */
 	n = map_stacks(n);
 	if (n && build_start_tables()) {
 		kprintf("smp: no memory for the start-up page tables\n");
 		n = 0;
 	}
-	if (!n)
-		return 0;
-	copy_trampoline(page, n);
+	if (n)
+		copy_trampoline(page, n);
+	return n;
+}
+
+/*
+ * The rest of the 10 ms after the INIT that the APs need before a
+ * STARTUP (the boot went on meanwhile), then the STARTUPs, and the
+ * reports. The cycle counter is calibrated by now; the INIT's timestamp
+ * was taken in its units before.
+ */
+static void startup_aps(unsigned int n, paddr_t page)
+{
+	const volatile struct trampoline_params *p = params_at(page);
+	uint64_t startup_at = init_cycles + us_to_cycles(INIT_WAIT_US);
+
 	while (arch_cycles() < startup_at)
 		arch_relax();
 	sipi_cycles = arch_cycles();
@@ -496,8 +507,7 @@ static unsigned int start_aps(unsigned int n, paddr_t page)
 	wait_arrivals(n, p);
 	send_all(n, page, true, p);		/* STARTUP, to the late */
 	wait_reports(n);
-	bringup_us = cycles_to_us(arch_cycles() - start);
-	return n;
+	bringup_us = cycles_to_us(arch_cycles() - init_cycles);
 }
 
 /* Why the boot stays on one CPU, or NULL when APs may start. */
@@ -547,7 +557,29 @@ void smp_print_summary(void)
 			(unsigned long long)bringup_us);
 }
 
-void smp_init(const struct acpi_madt *madt)
+/* The boot went on since the INIT: what the APs load after their STARTUP
+ * is read again, and the start-up tables, which copy the kernel's PML4,
+ * are built again if the boot CPU has moved to other tables. */
+static int refresh_boot_state(unsigned int n, paddr_t page)
+{
+	bool same_tables = read_cr3() == boot_state.cr3;
+
+	boot_state.cr3 = read_cr3();
+	boot_state.cr4 = read_cr4();
+	boot_state.pat = rdmsr(MSR_IA32_PAT);
+	if (same_tables)
+		return 0;
+	free_start_tables();
+	if (build_start_tables())
+		return -ENOMEM;
+	copy_trampoline(page, n);
+	return 0;
+}
+
+static paddr_t start_page;	/* the trampoline's, while APs start */
+static unsigned int initialised;	/* APs sent INIT and made ready */
+
+void smp_send_init(const struct acpi_madt *madt)
 {
 	paddr_t page = memory_ap_start_page();
 	const char *why = why_one_cpu(madt, page);
@@ -569,10 +601,25 @@ void smp_init(const struct acpi_madt *madt)
 	n = choose_aps(madt, options_number("smp"));
 	if (!n)
 		return;		/* the only processor the MADT lists */
-	n = start_aps(n, page);
-	started = n;
-	if (!n)
+	initialised = init_aps(n, page);
+	start_page = page;
+	if (!initialised)
 		one_cpu_why = "no memory to start the others";
+}
+
+void smp_init(void)
+{
+	unsigned int n = initialised;
+
+	if (!n)
+		return;
+	if (refresh_boot_state(n, start_page)) {
+		kprintf("smp: no memory for the start-up page tables\n");
+		one_cpu_why = "no memory to start the others";
+		return;
+	}
+	startup_aps(n, start_page);
+	started = n;
 	check_reports(n);
 	/* An AP that did not answer may still be on its way through the
 	 * trampoline's tables: keep them then. */

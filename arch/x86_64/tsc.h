@@ -24,6 +24,18 @@ uint64_t tsc_reported_hz(void);
 uint64_t tsc_measured_hz(void);
 
 /*
+ * The boot's long window: tsc_window_open() starts channel 2 counting
+ * from 65536 and notes the TSC; tsc_window_hz(), once, some milliseconds
+ * later, reads both again and returns the TSC's rate over the whole span,
+ * or 0 when it cannot be trusted (shorter than TSC_WINDOW_MIN_US, longer
+ * than the 54.9 ms the counter holds, a read too slow to time, no PIT).
+ * Channel 2 is stopped afterwards.
+ */
+#define TSC_WINDOW_MIN_US 2000
+void tsc_window_open(void);
+uint64_t tsc_window_hz(void);
+
+/*
  * Which to believe: @reported when it is within TSC_AGREE_PERCENT of
  * @measured (it is exact, the measurement is not) or when nothing was
  * measured; else @measured (a reported figure can be stale or wrong, as

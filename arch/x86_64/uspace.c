@@ -61,7 +61,9 @@ struct uspace *uspace_create(void)
 
 	if (!s)
 		return NULL;
-	s->src = (struct paging_table_source){ table_alloc, s, table_free };
+	/* frame_alloc() zeroes: the mapper need not again. */
+	s->src = (struct paging_table_source){ table_alloc, s, table_free,
+					       true };
 	s->tree = (struct paging_tree){ table_alloc(s), PHYS_OFFSET };
 	if (!s->tree.pml4) {
 		kfree(s);

@@ -40,8 +40,9 @@ static void source_free(void *ctx, paddr_t frame)
 	frame_free(frame);
 }
 
+/* frame_alloc() zeroes every frame: the mapper need not again. */
 static const struct paging_table_source kernel_source = {
-	.alloc = source_alloc, .free = source_free,
+	.alloc = source_alloc, .free = source_free, .zeroed = true,
 };
 
 /*

@@ -135,6 +135,50 @@ KTEST_FLAGS(timer_calibration_agrees_with_a_fresh_measurement, KTEST_TIMING)
 				 TSC_AGREE_PERCENT + 1));
 }
 
+/* Spin @us microseconds by the calibrated TSC. */
+static void spin_us(uint64_t us)
+{
+	uint64_t start = arch_cycles();
+
+	while (arch_cycles() - start < timer_cycles_hz() / 1000000 * us)
+		;
+}
+
+/*
+ * The boot's long window (tsc_window_open/tsc_window_hz) measures what the
+ * short PIT windows do. A window can be refused when the host stalls a
+ * read, so a few are tried; none at all would mean it never works.
+ */
+KTEST_FLAGS(timer_tsc_window_agrees_with_short_windows, KTEST_TIMING)
+{
+	uint64_t hz = 0;
+
+	for (int i = 0; i < 5 && !hz; i++) {
+		tsc_window_open();
+		spin_us(3 * TSC_WINDOW_MIN_US);
+		hz = tsc_window_hz();
+	}
+	KT_ASSERT(hz > 0);
+	KT_ASSERT(within_percent(hz, tsc_measured_hz(), 1));
+}
+
+/* Past 65536 PIT periods the count has wrapped: the elapsed time is no
+ * longer known, and the window says so rather than give a wrong rate. */
+KTEST_FLAGS(timer_tsc_window_refuses_a_wrapped_count, KTEST_TIMING)
+{
+	tsc_window_open();
+	spin_us(60000);		/* 65536 periods are 54.9 ms */
+	KT_ASSERT_EQ(tsc_window_hz(), 0);
+}
+
+/* Too short to be precise, and good for one reading only. */
+KTEST(timer_tsc_window_refuses_a_short_window_and_a_second_read)
+{
+	tsc_window_open();
+	KT_ASSERT_EQ(tsc_window_hz(), 0);
+	KT_ASSERT_EQ(tsc_window_hz(), 0);	/* not open any more */
+}
+
 #define SAMPLES 65
 
 /* Sort @n values in place (insertion sort: n is small). */

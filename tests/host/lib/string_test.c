@@ -108,6 +108,46 @@ static void string_test_memset_stores_low_byte_only(void **state)
 	assert_int_equal(buf[7], 0);
 }
 
+#define EDGE 40	/* more than two words either side of every case */
+
+/*
+ * Every start offset of source and destination within a word, and every
+ * length up to three words and some: the word loops and the byte loops
+ * around them meet at each alignment. Only [dst, dst + n) may change.
+ */
+static void string_test_memcpy_every_alignment_and_length(void **state)
+{
+	unsigned char src[EDGE + 8], dst[EDGE + 8], want[EDGE + 8];
+
+	(void)state;
+	for (size_t so = 0; so < 8; so++)
+		for (size_t doff = 0; doff < 8; doff++)
+			for (size_t n = 0; n <= EDGE - 8; n++) {
+				fill_counting(src, sizeof(src));
+				memset(dst, 0xee, sizeof(dst));
+				memcpy(want, dst, sizeof(want));
+				memcpy(want + doff, src + so, n);
+				keel_memcpy(dst + doff, src + so, n);
+				assert_memory_equal(dst, want, sizeof(dst));
+			}
+}
+
+static void string_test_memset_every_alignment_and_length(void **state)
+{
+	unsigned char buf[EDGE + 8], want[EDGE + 8];
+
+	(void)state;
+	for (size_t off = 0; off < 8; off++)
+		for (size_t n = 0; n <= EDGE - 8; n++) {
+			fill_counting(buf, sizeof(buf));
+			memcpy(want, buf, sizeof(want));
+			memset(want + off, 0x5a, n);
+			assert_ptr_equal(keel_memset(buf + off, 0x15a, n),
+					 buf + off);
+			assert_memory_equal(buf, want, sizeof(buf));
+		}
+}
+
 /* Bytes compare as unsigned char: 0x80 is greater than 0x01. */
 static void string_test_memcmp_sign_follows_unsigned_bytes(void **state)
 {
@@ -319,6 +359,8 @@ int main(void)
 		cmocka_unit_test(string_test_memmove_overlap_by_one),
 		cmocka_unit_test(string_test_memmove_onto_itself),
 		cmocka_unit_test(string_test_memset_stores_low_byte_only),
+		cmocka_unit_test(string_test_memcpy_every_alignment_and_length),
+		cmocka_unit_test(string_test_memset_every_alignment_and_length),
 		cmocka_unit_test(string_test_memcmp_sign_follows_unsigned_bytes),
 		cmocka_unit_test(string_test_memcmp_stops_at_n),
 		cmocka_unit_test(string_test_memchr_finds_first),

@@ -198,6 +198,21 @@ static struct paging_result identity_map(paddr_t frame, pte_t flags)
 /* --- Page tables come from the source only when missing ------------------ */
 
 /* before: a PT holds USER_VA; after: its neighbour maps with no frame to spare. */
+/* A source that zeroes its frames itself (the kernel's: frame_alloc()) is
+ * believed: the tables are not written a second time, so the junk the
+ * simulated frames hold stays in the entries the mapper did not set. */
+static void paging_test_map_trusts_a_zeroing_source(void **state)
+{
+	vaddr_t va = 0x40000000ULL;
+	pte_t *pt;
+
+	(void)state;
+	sim.src.zeroed = true;
+	must_map(va, 0x5000, KERNEL_RW);
+	pt = slot(va, 0) - PT_INDEX(va, 0);
+	assert_int_equal(pt[PT_INDEX(va, 0) + 1], 0xa5a5a5a5a5a5a5a5ULL);
+}
+
 static void paging_test_map_into_existing_tables_needs_no_frame(void **state)
 {
 	struct paging_result r;
@@ -1148,6 +1163,7 @@ static void paging_test_every_error_has_its_own_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(paging_test_map_trusts_a_zeroing_source),
 		T(paging_test_map_into_existing_tables_needs_no_frame),
 		T(paging_test_map_null_source_uses_existing_tables),
 		T(paging_test_map_missing_table_failing_source_changes_nothing),
