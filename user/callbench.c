@@ -1,7 +1,8 @@
 /*
- * user/callbench.c - two system call figures, in TSC cycles, to compare
- * kernels under the same emulator: a getpid round trip and a sched_yield
- * ping-pong between two processes. The same binary runs on Keel (run by
+ * user/callbench.c - system call figures, in TSC cycles, to compare
+ * kernels under the same emulator: a getpid round trip, a write() whose
+ * buffer faults (a page fault on user memory that the kernel handles, as
+ * -EFAULT) and a sched_yield ping-pong between two processes. The same binary runs on Keel (run by
  * the benchmark user_callbench_pair, tests/kernel/user_bench.c) and on
  * Linux as /init of an initramfs (scripts/linux-bench.sh); which kernel it
  * is on is decided at run time from uname(), never by #ifdef.
@@ -23,12 +24,14 @@
  * printed (the median shows what interrupts and the host add).
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/reboot.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -39,6 +42,7 @@
 #define BATCHES		101
 #define GETPID_CALLS	1000	/* per batch */
 #define YIELD_CALLS	100	/* per batch */
+#define FAULT_CALLS	100	/* per batch */
 
 static int on_linux;
 
@@ -52,14 +56,21 @@ static inline uint64_t cycles(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-/* A system call without arguments; SYSCALL clobbers RCX and R11. */
-static inline long call0(long nr)
+/* A system call with up to three arguments; SYSCALL clobbers RCX and
+ * R11. */
+static inline long call3(long nr, long a0, long a1, long a2)
 {
 	long r;
 
-	__asm__ volatile("syscall" : "=a"(r) : "a"(nr)
+	__asm__ volatile("syscall" : "=a"(r)
+			 : "a"(nr), "D"(a0), "S"(a1), "d"(a2)
 			 : "rcx", "r11", "memory");
 	return r;
+}
+
+static inline long call0(long nr)
+{
+	return call3(nr, 0, 0, 0);
 }
 
 static int by_value(const void *a, const void *b)
@@ -69,9 +80,10 @@ static int by_value(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Run @calls of system call @nr per batch, BATCHES times; print the
- * fastest and the median batch's cycles per call. */
-static void measure(const char *name, long nr, int calls)
+/* Run @calls of system call @nr with @a0..@a2 per batch, BATCHES times;
+ * print the fastest and the median batch's cycles per call. */
+static void measure(const char *name, long nr, long a0, long a1, long a2,
+		    int calls)
 {
 	uint64_t per_call[BATCHES];
 
@@ -79,7 +91,7 @@ static void measure(const char *name, long nr, int calls)
 		uint64_t t = cycles();
 
 		for (int i = 0; i < calls; i++)
-			call0(nr);
+			call3(nr, a0, a1, a2);
 		per_call[b] = (cycles() - t) / calls;
 	}
 	qsort(per_call, BATCHES, sizeof(per_call[0]), by_value);
@@ -144,7 +156,7 @@ static void yields(const char *name)
 {
 	long before = on_linux ? switches() : 0;
 
-	measure(name, SYS_sched_yield, YIELD_CALLS);
+	measure(name, SYS_sched_yield, 0, 0, 0, YIELD_CALLS);
 	if (on_linux)
 		printf("callbench: %ld of %d yields gave the CPU away\n",
 		       switches() - before, BATCHES * YIELD_CALLS);
@@ -168,6 +180,29 @@ static void ping_pong(void)
 	waitpid(pid, NULL, 0);
 }
 
+/*
+ * A page fault on a user address that the kernel handles: write() from a
+ * page that was mapped and given back. The address passes the range check,
+ * the kernel's copy from user space faults, and the fault handler answers
+ * -EFAULT (Keel through its exception table, Linux through its own).
+ */
+static void user_fault(void)
+{
+	char *page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+
+	if (page == MAP_FAILED || munmap(page, 4096) != 0) {
+		printf("callbench: no page to give back\n");
+		return;
+	}
+	if (call3(SYS_write, 1, (long)page, 1) != -EFAULT) {
+		printf("callbench: write from an unmapped page is not -EFAULT\n");
+		return;
+	}
+	measure("write faulting on user memory (-EFAULT)", SYS_write, 1,
+		(long)page, 1, FAULT_CALLS);
+}
+
 int main(int argc, char **argv)
 {
 	struct utsname u;
@@ -177,7 +212,8 @@ int main(int argc, char **argv)
 	if (uname(&u) == 0)
 		on_linux = strcmp(u.sysname, "Linux") == 0;
 	printf("callbench: kernel %s %s\n", u.sysname, u.release);
-	measure("getpid round trip", SYS_getpid, GETPID_CALLS);
+	measure("getpid round trip", SYS_getpid, 0, 0, 0, GETPID_CALLS);
+	user_fault();
 	ping_pong();
 	printf("callbench: done\n");
 	fflush(stdout);

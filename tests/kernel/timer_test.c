@@ -159,7 +159,8 @@ KTEST_FLAGS(timer_tsc_window_agrees_with_short_windows, KTEST_TIMING)
 		hz = tsc_window_hz();
 	}
 	KT_ASSERT(hz > 0);
-	KT_ASSERT(within_percent(hz, tsc_measured_hz(), 1));
+	KT_ASSERT(within_percent(hz, tsc_measured_hz(),
+				 CALIBRATION_TOLERANCE_PERCENT));
 }
 
 /* Past 65536 PIT periods the count has wrapped: the elapsed time is no

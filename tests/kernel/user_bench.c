@@ -10,6 +10,7 @@
 #include "kernel/exec.h"
 #include "kernel/ktest.h"
 #include "kernel/module.h"
+#include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
 #include "kernel/sched.h"
@@ -113,9 +114,14 @@ KBENCH(user_callbench_pair)
 	}
 	partner = callbench_load(2, partner_argv);
 	lead = callbench_load(1, lead_argv);
-	if (partner && lead && process_start(partner) == 0) {
+	/* Both on this CPU, which waits meanwhile: each yield has exactly
+	 * the other process to switch to, as on Linux pinned to CPU 0. */
+	if (partner && lead &&
+	    process_start_on(partner, (int)this_cpu_index()) == 0) {
 		switches = sched_switch_count();
-		status = process_run(lead);
+		status = process_start_on(lead, (int)this_cpu_index());
+		if (status == 0)
+			status = process_wait(lead);
 		switches = sched_switch_count() - switches;
 		process_kill(partner);
 		process_wait(partner);
