@@ -24,6 +24,8 @@ global isr_stub_table
 %define MSR_GS_BASE	0xc0000101
 %define RFLAGS_AC	(1 << 18)
 
+%include "arch/x86_64/trap_frame.inc"
+
 section .text
 
 ; Exceptions that push an error code: #DF, #TS, #NP, #SS, #GP, #PF, #AC,
@@ -46,21 +48,7 @@ isr_stub_%1:
 %endrep
 
 isr_common:
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	push_registers
 	; Which GS base is loaded decides whether to swapgs to reach the
 	; kernel's struct cpu (kernel/percpu.h). R12 (callee-saved, its value
 	; already in the frame) remembers the swap, so that the exit puts
@@ -125,21 +113,7 @@ isr_common:
 	jz .gs_restored
 	swapgs
 .gs_restored:
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	pop_registers
 	add rsp, 16			; vector and error code
 	iretq
 

@@ -30,43 +30,9 @@ global syscall_iret_count
 global user_enter
 global user_iret_insn
 
+%include "arch/x86_64/trap_frame.inc"
+
 section .text
-
-%macro push_registers 0
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
-%endmacro
-
-%macro pop_registers 0
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
-%endmacro
 
 syscall_entry:
 	swapgs
