@@ -26,6 +26,7 @@
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/timer.h"
+#include "tests/kernel/ktest_sort.h"
 
 #define TOLERANCE_PERCENT 20	/* as tests/kernel/timer_test.c */
 
@@ -269,18 +270,6 @@ KTEST_FLAGS(apic_ioapic_delivers_serial_receive, KTEST_TIMING)
 
 #define SAMPLES 33
 
-static void sort(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++) {
-		uint64_t x = v[i];
-		int j = i;
-
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
-
 /* Wait for this CPU's next local APIC timer interrupt (false after 100
  * tick periods without one) and return its TSC time in *@at. */
 static bool next_lapic_tick(uint64_t period, uint64_t *at)
@@ -321,7 +310,7 @@ KTEST_FLAGS(apic_timer_ticks_at_configured_rate, KTEST_TIMING)
 			period[i - 1] = at - prev;
 		prev = at;
 	}
-	sort(period, SAMPLES - 1);
+	ktest_sort_u64(period, SAMPLES - 1);
 	if (!within_percent(period[(SAMPLES - 1) / 2], expected,
 			    TOLERANCE_PERCENT))
 		ktest_fail_at(t, __FILE__, __LINE__,

@@ -17,6 +17,7 @@
 #include "kernel/irq.h"
 #include "kernel/ktest.h"
 #include "kernel/timer.h"
+#include "tests/kernel/ktest_sort.h"
 
 #define TOLERANCE_PERCENT 20
 
@@ -182,19 +183,6 @@ KTEST(timer_tsc_window_refuses_a_short_window_and_a_second_read)
 
 #define SAMPLES 65
 
-/* Sort @n values in place (insertion sort: n is small). */
-static void sort(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++) {
-		uint64_t x = v[i];
-		int j = i;
-
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
-
 /*
  * Time SAMPLES - 1 tick periods with the TSC and compare the median with the
  * programmed period. The median ignores the few periods in which the host
@@ -221,7 +209,7 @@ KTEST_FLAGS(timer_ticks_at_configured_rate, KTEST_TIMING)
 			period[i - 1] = arch_cycles() - prev_at;
 		prev_at = arch_cycles();
 	}
-	sort(period, SAMPLES - 1);
+	ktest_sort_u64(period, SAMPLES - 1);
 	if (!within(period[(SAMPLES - 1) / 2], expected))
 		ktest_fail_at(t, __FILE__, __LINE__,
 			      "median tick period %llu cycles, expected %llu +- %d%%",
