@@ -258,16 +258,6 @@ struct thread *thread_current(void)
 	return this_cpu()->current;
 }
 
-/*
- * Until kernel/process.c exists, kernel threads are all there is and every
- * thread runs on the kernel's address space. The strong definition there
- * replaces this one at link time; then delete this.
- */
-__attribute__((weak)) void process_activate(struct process *p)
-{
-	(void)p;
-}
-
 unsigned int thread_count(void)
 {
 	return nthreads;

@@ -113,8 +113,8 @@ void sched_tick(void);
 
 /*
  * The hook that loads a process's address space when a thread of another
- * process is switched in (kernel/process.c provides it; a weak no-op in
- * kernel/thread.c stands in until then). Called with interrupts off.
+ * process is switched in (kernel/process.c; NULL loads the kernel's own
+ * tables, for a kernel thread). Called with interrupts off.
  */
 void process_activate(struct process *p);
 
