@@ -157,18 +157,23 @@ KTEST(thread_create_without_memory_returns_null)
 }
 
 /* "threads" lists each thread with its state: the caller running, a new
- * thread on the caller's CPU ready (it has not run yet: nothing yielded). */
+ * thread on the caller's CPU ready (it has not run yet: nothing yielded,
+ * and preemption is held off until the list is printed, so that the tick
+ * cannot run it to its end first). */
 KTEST(thread_print_all_lists_names_and_states)
 {
 	static char out[4096];
-	struct thread *th = thread_create_on(this_cpu()->index, "listed",
-					     set_flag, &(int){ 0 });
+	struct thread *th;
 	char row[64];
 
-	KT_ASSERT(th);
+	preempt_disable();
+	th = thread_create_on(this_cpu()->index, "listed", set_flag,
+			      &(int){ 0 });
 	console_capture(out, sizeof(out));
 	thread_print_all();
 	console_capture(NULL, 0);
+	preempt_enable();
+	KT_ASSERT(th);
 	thread_join(th, NULL);
 	snprintf(row, sizeof(row), "%4u  %-16s %-8s", thread_current()->id,
 		 "boot", "running");
