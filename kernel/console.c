@@ -50,13 +50,23 @@ static volatile int lock_cpu = NO_CPU;	/* read without the lock */
 static unsigned int lock_depth;
 static int open_line_cpu = NO_CPU;	/* whose last output ended mid-line */
 
+static uint64_t line_wait_us = LINE_WAIT_US;
+
+uint64_t console_set_line_wait_us(uint64_t us)
+{
+	uint64_t old = line_wait_us;
+
+	line_wait_us = us;
+	return old;
+}
+
 static bool line_wait_over(uint64_t start, unsigned int spins)
 {
 	uint64_t hz = timer_cycles_hz();
 
 	if (!hz)
 		return spins > LINE_WAIT_SPINS_EARLY;
-	return arch_cycles() - start > hz / 1000000 * LINE_WAIT_US;
+	return arch_cycles() - start > hz / 1000000 * line_wait_us;
 }
 
 void console_lock(void)

@@ -43,6 +43,12 @@ void console_write(const char *s, size_t len);
 void console_lock(void);
 void console_unlock(void);
 
+/* Set how long console_lock() waits for another CPU's unfinished line
+ * (20 ms unless changed), returning the old value. For tests that check
+ * the line rule itself on a host that may hold a virtual CPU off for
+ * longer. */
+uint64_t console_set_line_wait_us(uint64_t us);
+
 /* For panic() alone, once the other CPUs are stopped: take the console
  * lock on this CPU whoever held it. */
 void console_break_lock(void);
