@@ -29,8 +29,12 @@
 #include "kernel/vmm.h"
 
 #define STRESS_ROUNDS 100000
-/* A page of the self-test's scratch window, away from paging_test's. */
-#define SHOOTDOWN_VA (KTEST_SCRATCH + (64ULL << 30))
+/* A page of the self-test's scratch window, away from paging_test's. Its
+ * low bits are odd on purpose: a TLB indexed by the low bits of the page
+ * number (Bochs's is) would lose an entry at a 1 GiB boundary to the
+ * kernel's own pages at such boundaries, which the test's control needs
+ * to stay. */
+#define SHOOTDOWN_VA (KTEST_SCRATCH + (64ULL << 30) + 0x2d5000)
 
 /* The CPUs the runner started QEMU with (opt/keel/cpus), capped by the
  * smp= and nosmp options; 0 when the runner did not say. */
@@ -218,12 +222,15 @@ static paddr_t filled_frame(uint64_t v)
  * this CPU only, and CPU 1 still reads the old frame through its TLB, so
  * the emulator does keep stale entries and the second half can fail. Then
  * the same move through vmm_unmap()/vmm_map(), whose shootdown must leave
- * CPU 1 reading the new frame.
+ * CPU 1 reading the new frame. A CPU may drop a TLB entry whenever it
+ * likes (SDM vol. 3A, 4.10.4.4), so a control that sees the new frame is
+ * not a fault: the test then says it proved nothing, as a skip.
  */
 KTEST(smp_tlb_shootdown_reaches_other_cpus)
 {
 	const struct paging_tree *tree = vm_kernel_tree();
 	paddr_t a, b, c;
+	uint64_t control;
 
 	if (cpu_online_count() < 2) {
 		ktest_skip(t, "one CPU");
@@ -243,7 +250,8 @@ KTEST(smp_tlb_shootdown_reaches_other_cpus)
 		     PAGING_OK);
 	tlb_flush_local(SHOOTDOWN_VA);
 	KT_ASSERT_EQ(*(volatile uint64_t *)SHOOTDOWN_VA, 0xbbbb);
-	KT_ASSERT_EQ(read_on(1), 0xaaaa);	/* stale, as expected */
+	control = read_on(1);		/* stale, unless CPU 1 dropped it */
+	KT_ASSERT(control == 0xaaaa || control == 0xbbbb);
 
 	KT_ASSERT_EQ(vmm_unmap(SHOOTDOWN_VA), b);
 	KT_ASSERT_EQ(vmm_map(SHOOTDOWN_VA, c, VMM_WRITE), 0);
@@ -254,6 +262,9 @@ KTEST(smp_tlb_shootdown_reaches_other_cpus)
 	frame_free(a);
 	frame_free(b);
 	frame_free(c);
+	if (control != 0xaaaa)
+		ktest_skip(t, "CPU 1 dropped the stale entry by itself, so "
+			   "the shootdown was not needed to pass");
 }
 
 /* The shell's "cpus": a line for each CPU, with its APIC id and state. */
