@@ -188,7 +188,7 @@ static bool glob_match_n(const char *pattern, const char *s, size_t len)
 
 /* Whether ktest=@pattern runs @k: @pattern matches its name, the name's
  * prefix before the first '_', or its suite ("final" for the last ones). */
-static bool selected(const struct ktest *k, const char *pattern)
+static bool selected_by(const struct ktest *k, const char *pattern)
 {
 	const char *sep = strchr(k->name, '_');
 	const char *suite;
@@ -206,6 +206,30 @@ static bool selected(const struct ktest *k, const char *pattern)
 		return true;
 	suite = suite_of(k, &len);
 	return glob_match_n(pattern, suite, len);
+}
+
+/* ktest=A,B,...: @k runs when any of the comma-separated patterns would run
+ * it alone. */
+static bool selected(const struct ktest *k, const char *patterns)
+{
+	char one[64];
+
+	if (!patterns)
+		return selected_by(k, NULL);
+	for (const char *p = patterns; *p; ) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (len && len < sizeof(one)) {
+			memcpy(one, p, len);
+			one[len] = '\0';
+			if (selected_by(k, one))
+				return true;
+		}
+		p += len;
+		p += *p == ',';
+	}
+	return false;
 }
 
 /* Where @k's file comes among the files: the index of its first record. */

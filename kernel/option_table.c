@@ -24,12 +24,13 @@ static const char *check_baud(uint32_t rate)
 }
 
 const struct option_desc option_table[] = {
-	{ "ktest", OPTION_TEXT, .value = "[=SUITE\\|PATTERN]",
+	{ "ktest", OPTION_TEXT, .value = "[=SUITE\\|PATTERN,...]",
 	  .help = "run the in-kernel tests: all, one suite (`ktest=trap`; a "
 		  "suite is the name part before the first `_`, `final` the "
 		  "last checks) or those whose names or suites match a glob "
-		  "(`ktest=trap_page_*`); print KTAP, end QEMU with the "
-		  "result" },
+		  "(`ktest=trap_page_*`), or what any of a comma-separated "
+		  "list selects (`ktest=apic,smp`); print KTAP, end QEMU "
+		  "with the result" },
 	{ "bench", OPTION_FLAG,
 	  .help = "run the in-kernel benchmarks and print the boot's steps, "
 		  "then end QEMU" },

@@ -267,3 +267,19 @@ KTEST(shell_ktest_runs_tests_and_returns)
 	KT_ASSERT(run("ktest runner_*") != 0);
 	EXPECT_OUT("no test matches");
 }
+
+/* A comma-separated list runs what each of its patterns selects, and an
+ * empty item or one that matches nothing adds nothing. */
+KTEST(shell_ktest_takes_a_list_of_patterns)
+{
+	KT_ASSERT_EQ(run("ktest printf_integers_and_widths,,nothing_*,"
+			 "elf"), 0);
+	EXPECT_OUT("#   ok 2 elf_initial_stack_in_the_kernel_build\n");
+	EXPECT_OUT("# ok 1 elf\n");
+	EXPECT_OUT("#   ok 1 printf_integers_and_widths\n");
+	EXPECT_OUT("# ok 2 printf\n");
+	EXPECT_OUT("ktest: every test passed\n");
+	KT_ASSERT(strstr(out, "printf_never_writes_past_buffer") == NULL);
+	KT_ASSERT(run("ktest nothing_*,,") != 0);
+	EXPECT_OUT("no test matches");
+}
