@@ -391,7 +391,7 @@ for cfg in "bios pc 2 0x604" "bios q35 1 0x604" "uefi pc 1 0xb004" "uefi q35 2 0
 		--type 'ktest acpi_*\r' --type 'acpi\r' --type 'poweroff\r' \
 		--must-show '# ktest end: 5 passed, 0 failed, 0 skipped' \
 		--must-show '  DSDT at 0x' --must-show "  PM1a control: I/O $pm1a, 16 bits" \
-		--must-show "poweroff: \\_S5 sleep type 0/0 to PM1a control at $pm1a" \
+		--must-show "poweroff: \\_S5 sleep type 0/0 from DSDT 0 to PM1a control at $pm1a" \
 		--expect poweroff "$kernel"
 done
 step "reboot: the FADT's reset register (UEFI, q35) brings back GRUB and Keel" \

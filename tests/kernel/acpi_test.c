@@ -100,9 +100,11 @@ KTEST(acpi_pm1a_control_matches_machine)
 	KT_ASSERT_EQ(f->reset_supported, strcmp(machine, "q35") == 0);
 }
 
+/* QEMU's machines name \_S5 in the DSDT and give it no SSDT: the search
+ * stops at the DSDT (lib/acpi_sleep.c) and says so. */
 KTEST(acpi_s5_is_found)
 {
-	struct aml_sleep_type s5 = { 0xff, 0xff };
+	struct acpi_sleep_state s5 = { { 0xff, 0xff }, NULL, 99 };
 	char why[128];
 
 	KT_ASSERT(acpi_tables() != NULL);
@@ -111,6 +113,8 @@ KTEST(acpi_s5_is_found)
 		return;
 	}
 	/* QEMU's DSDTs give 0 for S5 (PIIX4 and ICH9 alike). */
-	KT_ASSERT_EQ(s5.slp_typa, 0);
-	KT_ASSERT_EQ(s5.slp_typb, 0);
+	KT_ASSERT_EQ(s5.type.slp_typa, 0);
+	KT_ASSERT_EQ(s5.type.slp_typb, 0);
+	KT_ASSERT(s5.table == acpi_find(acpi_tables(), "DSDT", 0));
+	KT_ASSERT_EQ(s5.index, 0);
 }
