@@ -246,6 +246,26 @@ static void acpi_sleep_test_bad_ssdt_skipped_for_next(void **state)
 	fake_free(&mc.m);
 }
 
+/* before: Method(_S5) in the DSDT read as "no \_S5" there, and the search
+ * took the SSDT's package; after: the DSDT decides (an OS would not load
+ * a second \_S5), and the error names the table and the Method. */
+static void acpi_sleep_test_dsdt_method_stops_search(void **state)
+{
+	static const char *const ssdts[] = { "ssdt-s5", NULL };
+	struct machine mc;
+	struct acpi_sleep_state s;
+	char why[160];
+
+	(void)state;
+	build(&mc, "dsdt-s5-method", ssdts);
+	scan(&mc);
+	assert_int_equal(acpi_find_sleep_state(&mc.t, S5, &s, why, sizeof(why)),
+			 -EINVAL);
+	assert_string_equal(why, "DSDT 0 at 0xc000: _S5_ is a Method, which this "
+			    "reader does not run");
+	fake_free(&mc.m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +276,7 @@ int main(void)
 		cmocka_unit_test(acpi_sleep_test_nowhere_says_what_was_searched),
 		cmocka_unit_test(acpi_sleep_test_bad_checksum_ssdt_is_not_searched),
 		cmocka_unit_test(acpi_sleep_test_bad_ssdt_skipped_for_next),
+		cmocka_unit_test(acpi_sleep_test_dsdt_method_stops_search),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
