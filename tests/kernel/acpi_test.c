@@ -2,7 +2,7 @@
  * tests/kernel/acpi_test.c - the ACPI tables Keel found agree with the
  * machine QEMU was started with. The runner names it through fw_cfg
  * (scripts/run-tests.sh: opt/keel/cpus, opt/keel/machine,
- * opt/keel/firmware), a path that goes through neither the firmware's
+ * opt/keel/firmware, opt/keel/hpet), a path that goes through neither the firmware's
  * tables nor GRUB; without fw_cfg (a real PC) the tests skip.
  */
 #include "kernel/ktest.h"
@@ -14,6 +14,8 @@
 
 /* QEMU's pc and q35 both put one IOAPIC at the usual address. */
 #define QEMU_IOAPIC_PHYS	0xfec00000
+/* ... and its HPET, when there is one, where Intel's chipsets put it. */
+#define QEMU_HPET_PHYS		0xfed00000
 
 static unsigned int decimal(const char *s)
 {
@@ -117,4 +119,26 @@ KTEST(acpi_s5_is_found)
 	KT_ASSERT_EQ(s5.type.slp_typb, 0);
 	KT_ASSERT(s5.table == acpi_find(acpi_tables(), "DSDT", 0));
 	KT_ASSERT_EQ(s5.index, 0);
+}
+
+/* QEMU describes its HPET in an HPET table exactly when the machine has
+ * one (-machine ...,hpet=off takes both away); the runner says which
+ * (opt/keel/hpet). Nothing in Keel uses the HPET, so a machine without one
+ * runs the whole self-test. */
+KTEST(acpi_hpet_matches_machine)
+{
+	const struct acpi_hpet *h = acpi_hpet();
+	char hpet[16];
+	bool present;
+
+	if (!read_fact(t, "opt/keel/hpet", hpet, sizeof(hpet)))
+		return;
+	KT_ASSERT(strcmp(hpet, "present") == 0 || strcmp(hpet, "absent") == 0);
+	present = strcmp(hpet, "present") == 0;
+	KT_ASSERT_EQ(acpi_find(acpi_tables(), "HPET", 0) != NULL, present);
+	KT_ASSERT_EQ(h != NULL, present);
+	if (!h)
+		return;
+	KT_ASSERT_EQ(h->base.space, ACPI_GAS_MEMORY);
+	KT_ASSERT_EQ(h->base.address, QEMU_HPET_PHYS);
 }
