@@ -6,7 +6,6 @@
 #include "lib/acpi_sleep.h"
 
 #include "lib/errno.h"
-#include "lib/string.h"
 #include "lib/vsnprintf.h"
 
 /* The definition blocks, in the order an OS loads them into the
@@ -40,9 +39,10 @@ static void say_not_found(const struct acpi_tables *t, unsigned int state,
 			     acpi_find(t, "DSDT", 0) ? "the DSDT and " : "",
 			     ssdts, ssdts == 1 ? "" : "s");
 	if (t->refused && n < why_len)
-		snprintf(why + n, why_len - n, "; %u refused table%s (bad "
-			 "checksum, length or signature) not searched",
-			 t->refused, t->refused == 1 ? "" : "s");
+		snprintf(why + n, why_len - n, "; %u table%s the parser "
+			 "refused %s not searched", t->refused,
+			 t->refused == 1 ? "" : "s",
+			 t->refused == 1 ? "was" : "were");
 }
 
 int acpi_find_sleep_state(const struct acpi_tables *t, unsigned int state,

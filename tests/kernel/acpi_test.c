@@ -2,8 +2,9 @@
  * tests/kernel/acpi_test.c - the ACPI tables Keel found agree with the
  * machine QEMU was started with. The runner names it through fw_cfg
  * (scripts/run-tests.sh: opt/keel/cpus, opt/keel/machine,
- * opt/keel/firmware, opt/keel/hpet), a path that goes through neither the firmware's
- * tables nor GRUB; without fw_cfg (a real PC) the tests skip.
+ * opt/keel/firmware, opt/keel/hpet), a path that goes through neither
+ * the firmware's tables nor GRUB; without fw_cfg (a real PC) the tests
+ * skip.
  */
 #include "kernel/ktest.h"
 
