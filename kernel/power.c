@@ -5,7 +5,7 @@
  */
 #include "kernel/power.h"
 
-#include "lib/aml.h"
+#include "lib/acpi_sleep.h"
 #include "lib/errno.h"
 #include "lib/vsnprintf.h"
 #include "kernel/acpi.h"
@@ -27,29 +27,15 @@
  * it did not: about a second at 1 GHz. */
 #define GRACE_CYCLES		1000000000ULL
 
-int power_find_s5(struct aml_sleep_type *s5, char *why, size_t why_len)
+int power_find_s5(struct acpi_sleep_state *s5, char *why, size_t why_len)
 {
-	static const char *const sigs[] = { "DSDT", "SSDT" };
 	const struct acpi_tables *t = acpi_tables();
-	int err = -ENOENT;
 
 	if (!t) {
 		snprintf(why, why_len, "no ACPI tables (%s)", acpi_missing_reason());
 		return -ENOENT;
 	}
-	for (size_t k = 0; k < 2; k++) {
-		const struct acpi_table *a;
-
-		for (unsigned int i = 0; (a = acpi_find(t, sigs[k], i)); i++) {
-			err = aml_find_sleep_type((const uint8_t *)a->data +
-						  ACPI_HEADER_LEN,
-						  a->length - ACPI_HEADER_LEN, S5,
-						  s5, why, why_len);
-			if (err != -ENOENT)
-				return err;
-		}
-	}
-	return err;
+	return acpi_find_sleep_state(t, S5, s5, why, why_len);
 }
 
 static void wait_cycles(uint64_t n)
@@ -95,7 +81,7 @@ static int write_sleep(const struct acpi_gas *cnt, uint8_t typ)
 int power_off(char *why, size_t why_len)
 {
 	const struct acpi_fadt *f = acpi_fadt();
-	struct aml_sleep_type s5;
+	struct acpi_sleep_state s5;
 	uint64_t irq;
 	int err;
 
@@ -107,14 +93,15 @@ int power_off(char *why, size_t why_len)
 	err = power_find_s5(&s5, why, why_len);
 	if (err)
 		return err;
-	kprintf("poweroff: \\_S5 sleep type %u/%u to PM1a control at %#llx%s\n",
-		s5.slp_typa, s5.slp_typb, (unsigned long long)f->pm1a_cnt.address,
+	kprintf("poweroff: \\_S5 sleep type %u/%u from %s %u to PM1a control "
+		"at %#llx%s\n", s5.type.slp_typa, s5.type.slp_typb,
+		s5.table->sig, s5.index, (unsigned long long)f->pm1a_cnt.address,
 		f->pm1b_cnt.address ? " and PM1b" : "");
 	console_flush();
 	enable_acpi_mode(f);
 	irq = arch_irq_save();
-	if (write_sleep(&f->pm1a_cnt, s5.slp_typa) ||
-	    (f->pm1b_cnt.address && write_sleep(&f->pm1b_cnt, s5.slp_typb))) {
+	if (write_sleep(&f->pm1a_cnt, s5.type.slp_typa) ||
+	    (f->pm1b_cnt.address && write_sleep(&f->pm1b_cnt, s5.type.slp_typb))) {
 		snprintf(why, why_len, "a PM1 control block is in an address "
 			 "space or width Keel cannot write");
 		err = -EINVAL;

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "lib/acpi.h"
-#include "lib/aml.h"
+#include "lib/acpi_sleep.h"
 
 /*
  * Enter S5 (soft off): the sleep type of \_S5 from the DSDT or an SSDT,
@@ -21,9 +21,10 @@
  */
 int power_off(char *why, size_t why_len);
 
-/* \_S5's sleep types, from the DSDT, else the first SSDT that has them.
+/* \_S5's sleep types and the table they came from: the DSDT, else the
+ * first SSDT that names \_S5 (acpi_find_sleep_state(), lib/acpi_sleep.h).
  * Returns 0, or -ENOENT / -EINVAL with the reason in @why. */
-int power_find_s5(struct aml_sleep_type *s5, char *why, size_t why_len);
+int power_find_s5(struct acpi_sleep_state *s5, char *why, size_t why_len);
 
 /*
  * Write the FADT's reset value to its reset register, when the FADT says

@@ -5,6 +5,8 @@
  */
 #include "lib/aml.h"
 
+#include <stdbool.h>
+
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "lib/vsnprintf.h"
@@ -133,6 +135,16 @@ static size_t match_name(const uint8_t *p, const uint8_t *end, const char *name)
 	return n + NAME_LEN;
 }
 
+/* Whether @p (a MethodOp) starts Method(@name, ...): 20.2.5.2, DefMethod
+ * is MethodOp PkgLength NameString MethodFlags TermList. */
+static bool method_named(const uint8_t *p, const uint8_t *end, const char *name)
+{
+	uint32_t pkg_len;
+	size_t n = pkg_length(p + 1, end, &pkg_len);
+
+	return n && match_name(p + 1 + n, end, name);
+}
+
 int aml_find_sleep_type(const void *aml, size_t len, unsigned int state,
 			struct aml_sleep_type *out, char *why, size_t why_len)
 {
@@ -143,12 +155,19 @@ int aml_find_sleep_type(const void *aml, size_t len, unsigned int state,
 
 	snprintf(name, sizeof(name), "_S%u_", state % 10);
 	snprintf(why, why_len, "no Name(%s, ...) in the AML", name);
-	/* A byte 0x08 followed by the name may also be a PkgLength or data:
-	 * a match that does not read as a package is remembered, and the
-	 * search goes on. */
+	/* A byte 0x08 followed by the name may also be a PkgLength or data
+	 * (and 0x14 data rather than a MethodOp): a match that does not read
+	 * as a package is remembered, and the search goes on, so a Name
+	 * anywhere in the stream still wins. */
 	for (const uint8_t *p = start; p < end; p++) {
 		size_t n;
 
+		if (*p == AML_METHOD_OP && method_named(p, end, name)) {
+			snprintf(why, why_len, "%s is a Method, which this "
+				 "reader does not run", name);
+			err = -EINVAL;
+			continue;
+		}
 		if (*p != AML_NAME_OP)
 			continue;
 		n = match_name(p + 1, end, name);

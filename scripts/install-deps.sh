@@ -43,6 +43,7 @@ needs=(
 	"command:python3 python3"
 	"file:/usr/share/consolefonts/Lat15-VGA16.psf.gz console-setup-linux"
 	"command:musl-gcc musl-tools"
+	"command:iasl acpica-tools"
 )
 if [ $with_clang = 1 ]; then
 	needs+=("command:clang clang" "command:ld.lld lld")

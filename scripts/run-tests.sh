@@ -203,22 +203,28 @@ if [ -n "$screen_at" ]; then
 	QEMU_ARGS+=(-vga std)
 fi
 # The machine QEMU builds, for the ACPI tests (tests/kernel/acpi_test.c):
-# its CPU count (-smp N or cpus=N, default 1) and its type (-machine TYPE or
-# type=TYPE, default pc), read from the arguments so far, which hold MACHINE
-# and QEMUFLAGS alike. "-machine i8042=off" names no type.
-qemu_cpus=1 qemu_machine=pc
+# its CPU count (-smp N or cpus=N, default 1), its type (-machine TYPE or
+# type=TYPE, default pc) and whether it has an HPET (pc and q35 do unless
+# a -machine option says hpet=off), read from the arguments so far, which
+# hold MACHINE and QEMUFLAGS alike. "-machine i8042=off" names no type.
+qemu_cpus=1 qemu_machine=pc qemu_hpet=present
 for ((k = 0; k + 1 < ${#QEMU_ARGS[@]}; k++)); do
 	v=${QEMU_ARGS[k + 1]}
 	case ${QEMU_ARGS[k]} in
 	-smp) v=${v#cpus=}; qemu_cpus=${v%%[!0-9]*} ;;
 	-machine|-M)
+		case ",$v," in
+		*,hpet=off,*) qemu_hpet=absent ;;
+		*,hpet=on,*) qemu_hpet=present ;;
+		esac
 		v=${v#type=}
 		v=${v%%,*}
 		[[ $v == *=* ]] || qemu_machine=$v ;;
 	esac
 done
 QEMU_ARGS+=(-fw_cfg "name=opt/keel/cpus,string=$qemu_cpus"
-	-fw_cfg "name=opt/keel/machine,string=$qemu_machine")
+	-fw_cfg "name=opt/keel/machine,string=$qemu_machine"
+	-fw_cfg "name=opt/keel/hpet,string=$qemu_hpet")
 # This runner answers the kernel's requests for the CPU (kernel/ktest_cpu.c).
 QEMU_ARGS+=(-fw_cfg "name=opt/keel/cpu-lock,string=1")
 

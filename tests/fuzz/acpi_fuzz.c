@@ -5,7 +5,8 @@
  *     (after its header) to the AML reader, checksum or not;
  *   - as physical memory from address 0, walked from an RSDP whose root
  *     pointers are the input's first bytes, so the walk follows pointers
- *     and lengths the input chose.
+ *     and lengths the input chose, and the \_S5 search (lib/acpi_sleep.c)
+ *     reads the definition blocks it found.
  * The input sits in a buffer of its exact size (libFuzzer's), so ASan
  * catches any read past it. Build and run: make acpi-fuzz (mk/acpi.mk).
  */
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "lib/acpi.h"
+#include "lib/acpi_sleep.h"
 #include "lib/aml.h"
 
 struct mem {
@@ -85,8 +87,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	decode_all(&t, &io);
 	make_rsdp(rsdp, data, size);
 	if (acpi_scan(rsdp, sizeof(rsdp), &io, &tables) == 0) {
+		struct acpi_sleep_state s5;
+		char why[128];
+
 		for (unsigned int i = 0; i < tables.count; i++)
 			decode_all(&tables.tables[i], &io);
+		acpi_find_sleep_state(&tables, 5, &s5, why, sizeof(why));
 	}
 	acpi_rsdp_check(data, size, &io);
 	return 0;

@@ -2,8 +2,9 @@
  * tests/kernel/acpi_test.c - the ACPI tables Keel found agree with the
  * machine QEMU was started with. The runner names it through fw_cfg
  * (scripts/run-tests.sh: opt/keel/cpus, opt/keel/machine,
- * opt/keel/firmware), a path that goes through neither the firmware's
- * tables nor GRUB; without fw_cfg (a real PC) the tests skip.
+ * opt/keel/firmware, opt/keel/hpet), a path that goes through neither
+ * the firmware's tables nor GRUB; without fw_cfg (a real PC) the tests
+ * skip.
  */
 #include "kernel/ktest.h"
 
@@ -14,6 +15,8 @@
 
 /* QEMU's pc and q35 both put one IOAPIC at the usual address. */
 #define QEMU_IOAPIC_PHYS	0xfec00000
+/* ... and its HPET, when there is one, where Intel's chipsets put it. */
+#define QEMU_HPET_PHYS		0xfed00000
 
 static unsigned int decimal(const char *s)
 {
@@ -100,9 +103,11 @@ KTEST(acpi_pm1a_control_matches_machine)
 	KT_ASSERT_EQ(f->reset_supported, strcmp(machine, "q35") == 0);
 }
 
+/* QEMU's machines name \_S5 in the DSDT and give it no SSDT: the search
+ * stops at the DSDT (lib/acpi_sleep.c) and says so. */
 KTEST(acpi_s5_is_found)
 {
-	struct aml_sleep_type s5 = { 0xff, 0xff };
+	struct acpi_sleep_state s5 = { { 0xff, 0xff }, NULL, 99 };
 	char why[128];
 
 	KT_ASSERT(acpi_tables() != NULL);
@@ -111,6 +116,30 @@ KTEST(acpi_s5_is_found)
 		return;
 	}
 	/* QEMU's DSDTs give 0 for S5 (PIIX4 and ICH9 alike). */
-	KT_ASSERT_EQ(s5.slp_typa, 0);
-	KT_ASSERT_EQ(s5.slp_typb, 0);
+	KT_ASSERT_EQ(s5.type.slp_typa, 0);
+	KT_ASSERT_EQ(s5.type.slp_typb, 0);
+	KT_ASSERT(s5.table == acpi_find(acpi_tables(), "DSDT", 0));
+	KT_ASSERT_EQ(s5.index, 0);
+}
+
+/* QEMU describes its HPET in an HPET table exactly when the machine has
+ * one (-machine ...,hpet=off takes both away); the runner says which
+ * (opt/keel/hpet). Nothing in Keel uses the HPET, so a machine without one
+ * runs the whole self-test. */
+KTEST(acpi_hpet_matches_machine)
+{
+	const struct acpi_hpet *h = acpi_hpet();
+	char hpet[16];
+	bool present;
+
+	if (!read_fact(t, "opt/keel/hpet", hpet, sizeof(hpet)))
+		return;
+	KT_ASSERT(strcmp(hpet, "present") == 0 || strcmp(hpet, "absent") == 0);
+	present = strcmp(hpet, "present") == 0;
+	KT_ASSERT_EQ(acpi_find(acpi_tables(), "HPET", 0) != NULL, present);
+	KT_ASSERT_EQ(h != NULL, present);
+	if (!h)
+		return;
+	KT_ASSERT_EQ(h->base.space, ACPI_GAS_MEMORY);
+	KT_ASSERT_EQ(h->base.address, QEMU_HPET_PHYS);
 }

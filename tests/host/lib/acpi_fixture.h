@@ -152,6 +152,49 @@ static inline void put_rsdp(uint8_t *p, uint32_t rsdt, uint64_t xsdt, uint8_t re
 
 /* --- Fixtures: tables dumped from firmware ----------------------------- */
 
+/* The whole file @path, in a heap buffer of its size; *@len its length.
+ * Aborts when it cannot be read (a missing table is a broken build). */
+static inline uint8_t *fake_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+
+	if (!f) {
+		fprintf(stderr, "cannot open %s\n", path);
+		abort();
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
+		abort();
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+#ifdef ACPI_AML_DIR
+/* Put the table iasl compiled from tests/fixtures/acpi/asl/@name.dsl at
+ * @phys; *@len (if not NULL) gets its length. Returns the copy. */
+static inline uint8_t *fake_put_aml(struct fake_mem *m, uint64_t phys,
+				    const char *name, size_t *len)
+{
+	char path[256];
+	size_t n;
+	uint8_t *buf, *p;
+
+	snprintf(path, sizeof(path), "%s/%s.aml", ACPI_AML_DIR, name);
+	buf = fake_read_file(path, &n);
+	p = fake_put(m, phys, buf, n);
+	free(buf);
+	if (len)
+		*len = n;
+	return p;
+}
+#endif
+
 /*
  * Load tests/fixtures/acpi/@name/: the file RSDP (its bytes) and one file
  * per table, named PHYS-SIG.bin with PHYS in hex, placed at PHYS. Returns
@@ -169,29 +212,19 @@ static inline int fake_load_fixture(struct fake_mem *m, const char *dir)
 		char path[512];
 		uint64_t phys;
 		uint8_t *buf;
-		long n;
-		FILE *f;
+		size_t n;
 
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.' || e->d_type == DT_DIR)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		f = fopen(path, "rb");
-		if (!f)
-			continue;
-		fseek(f, 0, SEEK_END);
-		n = ftell(f);
-		rewind(f);
-		buf = malloc((size_t)n + 1);
-		if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
-			abort();
-		fclose(f);
+		buf = fake_read_file(path, &n);
 		if (strcmp(e->d_name, "RSDP") == 0) {
 			m->rsdp = buf;
-			m->rsdp_len = (size_t)n;
+			m->rsdp_len = n;
 			continue;
 		}
 		if (sscanf(e->d_name, "%" SCNx64 "-", &phys) == 1) {
-			fake_put(m, phys, buf, (size_t)n);
+			fake_put(m, phys, buf, n);
 			tables++;
 		}
 		free(buf);

@@ -1,8 +1,9 @@
 /*
  * tests/host/lib/acpi_test.c - host tests of the ACPI parser (lib/acpi.c,
  * lib/acpi_madt.c, lib/acpi_fadt.c): tables built by hand, good and
- * hostile, in a pretend physical memory (acpi_fixture.h), and the tables
- * QEMU's firmware gives (tests/fixtures/acpi/).
+ * hostile, in a pretend physical memory (acpi_fixture.h), tables iasl
+ * compiles from tests/fixtures/acpi/asl/ (mk/acpi.mk), whole and damaged,
+ * and the tables QEMU's firmware gives (tests/fixtures/acpi/).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -454,6 +455,249 @@ static void fadt_test_short_revision_reads_zero(void **state)
 	fake_free(&m);
 }
 
+/* --- Tables compiled by iasl (tests/fixtures/acpi/asl/), then damaged -- */
+
+/* iasl's MADT (asl/madt.dsl) at MADT_PHYS, behind a version 1 RSDP and an
+ * RSDT that lists it. Returns the copy in pretend memory. */
+static uint8_t *put_iasl_madt(struct fake_mem *m, uint8_t *rsdp, size_t *len)
+{
+	uint64_t list[] = { MADT_PHYS };
+
+	fake_init(m);
+	put_rsdp(rsdp, RSDT_PHYS, 0, 0);
+	put_root(m, RSDT_PHYS, "RSDT", list, 1, 4);
+	return fake_put_aml(m, MADT_PHYS, "madt", len);
+}
+
+/* The MADT's entries, from offset 44: each one's offset, in @off. */
+static unsigned int madt_entries(const uint8_t *d, size_t len, uint32_t *off,
+				 unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (uint32_t o = 44; o + 2 <= len && d[o + 1] && n < max; o += d[o + 1])
+		off[n++] = o;
+	return n;
+}
+
+/* What asl/madt.dsl says, read back: a second source for the decoder. */
+static void madt_test_iasl_table_decodes(void **state)
+{
+	uint8_t rsdp[ACPI_RSDP_V2_LEN];
+	struct fake_mem m;
+	struct acpi_tables t;
+	struct acpi_madt madt;
+	size_t len;
+
+	(void)state;
+	put_iasl_madt(&m, rsdp, &len);
+	assert_int_equal(acpi_scan(rsdp, ACPI_RSDP_V1_LEN, &m.io, &t), 0);
+	assert_int_equal(t.count, 1);
+	assert_string_equal(t.tables[0].oem_table_id, "IASLMADT");
+	assert_int_equal(t.tables[0].length, len);
+	assert_int_equal(acpi_parse_madt(&t.tables[0], &m.io, &madt), 0);
+	assert_int_equal(madt.lapic_phys, 0xfee00000);
+	assert_true(madt.pcat_compat);
+	assert_int_equal(madt.cpu_count, 4);
+	assert_true(madt.cpus[2].enabled && !madt.cpus[3].enabled);
+	assert_int_equal(madt.cpus[3].apic_id, 3);
+	assert_int_equal(madt.ioapic_count, 1);
+	assert_int_equal(madt.ioapics[0].phys, 0xfec00000);
+	assert_int_equal(madt.override_count, 2);
+	assert_int_equal(madt.overrides[0].gsi, 2);
+	assert_int_equal(madt.overrides[1].irq, 9);
+	assert_int_equal(madt.overrides[1].polarity, ACPI_POLARITY_HIGH);
+	assert_int_equal(madt.overrides[1].trigger, ACPI_TRIGGER_LEVEL);
+	assert_int_equal(madt.lapic_nmi_count, 1);
+	assert_int_equal(madt.lapic_nmis[0].uid, ACPI_UID_ALL);
+	assert_int_equal(madt.lapic_nmis[0].lint, 1);
+	assert_int_equal(m.report_count, 0);
+	fake_free(&m);
+}
+
+/* Any one byte of the table changed (each bit 0 and bit 7 in turn), its
+ * checksum left alone: the scan refuses the table, by name or address,
+ * and keeps nothing of it, whichever field the byte was in. */
+static void madt_test_iasl_any_byte_changed_is_refused(void **state)
+{
+	static const uint8_t flips[] = { 0x01, 0x80 };
+	uint8_t rsdp[ACPI_RSDP_V2_LEN];
+	struct fake_mem m;
+	struct acpi_tables t;
+	uint8_t *d;
+	size_t len;
+
+	(void)state;
+	d = put_iasl_madt(&m, rsdp, &len);
+	for (size_t i = 0; i < len; i++) {
+		for (size_t f = 0; f < sizeof(flips); f++) {
+			m.reports[0] = '\0';
+			m.report_count = 0;
+			d[i] ^= flips[f];
+			assert_int_equal(acpi_scan(rsdp, ACPI_RSDP_V1_LEN, &m.io, &t), 0);
+			d[i] ^= flips[f];
+			if (t.count != 0 || t.refused != 1 || m.report_count != 1)
+				fail_msg("byte %zu ^ %#x: %u kept, %u refused: %s",
+					 i, flips[f], t.count, t.refused, m.reports);
+		}
+	}
+	fake_free(&m);
+}
+
+/* The header's own damage, the checksum made good again each time: a
+ * length one byte past the table, a length below the header's, and the
+ * checksum byte alone. Each is refused with its own reason. */
+static void madt_test_iasl_header_damage_says_why(void **state)
+{
+	static const struct {
+		int32_t length_delta;	/* added to the length field */
+		bool fix_sum;
+		const char *report;
+	} cases[] = {
+		{ 1, true, "APIC at 0x9000: length 115 runs past mapped memory" },
+		{ 35 - 114, true, "APIC at 0x9000: length 35 is impossible" },
+		{ 0, false, "APIC at 0x9000: bad checksum; skipped" },
+	};
+	uint8_t rsdp[ACPI_RSDP_V2_LEN];
+	struct fake_mem m;
+	struct acpi_tables t;
+	uint8_t *d;
+	size_t len;
+
+	(void)state;
+	d = put_iasl_madt(&m, rsdp, &len);
+	assert_int_equal(len, 114);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		put32(d + 4, (uint32_t)((int32_t)len + cases[i].length_delta));
+		if (cases[i].fix_sum)
+			fix_checksum(d, len);
+		else
+			d[9] ^= 0x55;
+		m.reports[0] = '\0';
+		assert_int_equal(acpi_scan(rsdp, ACPI_RSDP_V1_LEN, &m.io, &t), 0);
+		assert_int_equal(t.count, 0);
+		assert_non_null(strstr(m.reports, cases[i].report));
+		put32(d + 4, (uint32_t)len);
+		fix_checksum(d, len);
+	}
+	fake_free(&m);
+}
+
+/* Each of the eight entries in turn given length 0 (checksum made good):
+ * the walk stops at it, names its offset and type, and keeps exactly the
+ * entries before it. */
+static void madt_test_iasl_zero_length_entry_at_each_place(void **state)
+{
+	uint8_t rsdp[ACPI_RSDP_V2_LEN];
+	struct fake_mem m;
+	struct acpi_tables t;
+	struct acpi_madt madt;
+	uint32_t off[16];
+	unsigned int n;
+	char want[96];
+	uint8_t *d;
+	size_t len;
+
+	(void)state;
+	d = put_iasl_madt(&m, rsdp, &len);
+	n = madt_entries(d, len, off, 16);
+	assert_int_equal(n, 8);
+	for (unsigned int k = 0; k < n; k++) {
+		uint8_t saved = d[off[k] + 1];
+
+		d[off[k] + 1] = 0;
+		fix_checksum(d, len);
+		m.reports[0] = '\0';
+		assert_int_equal(acpi_scan(rsdp, ACPI_RSDP_V1_LEN, &m.io, &t), 0);
+		assert_int_equal(acpi_parse_madt(&t.tables[0], &m.io, &madt), 0);
+		/* Entries 0-3 are the CPUs, 4 the IOAPIC, 5-6 overrides,
+		 * 7 the LAPIC NMI. */
+		assert_int_equal(madt.cpu_count, k < 4 ? k : 4);
+		assert_int_equal(madt.ioapic_count, k > 4);
+		assert_int_equal(madt.override_count, k > 6 ? 2 : k > 5);
+		assert_int_equal(madt.lapic_nmi_count, 0);
+		snprintf(want, sizeof(want), "entry at offset %u (type %u) has length 0",
+			 off[k], d[off[k]]);
+		assert_non_null(strstr(m.reports, want));
+		d[off[k] + 1] = saved;
+	}
+	fix_checksum(d, len);
+	fake_free(&m);
+}
+
+/* The last entry (the 6-byte LAPIC NMI) claiming 7 bytes: one past the
+ * table's end. Refused; the seven entries before it kept. */
+static void madt_test_iasl_last_entry_past_end(void **state)
+{
+	uint8_t rsdp[ACPI_RSDP_V2_LEN];
+	struct fake_mem m;
+	struct acpi_tables t;
+	struct acpi_madt madt;
+	uint32_t off[16];
+	uint8_t *d;
+	size_t len;
+	unsigned int n;
+
+	(void)state;
+	d = put_iasl_madt(&m, rsdp, &len);
+	n = madt_entries(d, len, off, 16);
+	assert_int_equal(off[n - 1] + d[off[n - 1] + 1], len);
+	d[off[n - 1] + 1]++;
+	fix_checksum(d, len);
+	assert_int_equal(acpi_scan(rsdp, ACPI_RSDP_V1_LEN, &m.io, &t), 0);
+	assert_int_equal(acpi_parse_madt(&t.tables[0], &m.io, &madt), 0);
+	assert_int_equal(madt.cpu_count, 4);
+	assert_int_equal(madt.override_count, 2);
+	assert_int_equal(madt.lapic_nmi_count, 0);
+	assert_non_null(strstr(m.reports, "entry at offset 108 (type 4) has length 7, "
+				"past the table's end"));
+	fake_free(&m);
+}
+
+/* iasl's revision 6 FADT (asl/facp.dsl) read back, then cut to 244 bytes
+ * (revision 3's size) with the revision left at 6: reported, the fields
+ * it still holds decoded, none read past it (ASan). */
+static void fadt_test_iasl_revision_6_and_cut_short(void **state)
+{
+	struct fake_mem m;
+	struct acpi_table t;
+	struct acpi_fadt f;
+	uint8_t *d;
+	size_t len;
+
+	(void)state;
+	fake_init(&m);
+	d = fake_put_aml(&m, FADT_PHYS, "facp", &len);
+	t = (struct acpi_table){ "FACP", "KEELTS", "IASLFADT", 6, (uint32_t)len,
+				 FADT_PHYS, d };
+	assert_int_equal(len, 276);
+	assert_int_equal(acpi_parse_fadt(&t, &m.io, &f), 0);
+	assert_int_equal(f.revision, 6);
+	assert_int_equal(f.dsdt, 0xc000);
+	assert_int_equal(f.conflicts, 0);
+	assert_int_equal(f.sci_irq, 9);
+	assert_int_equal(f.smi_cmd, 0xb2);
+	assert_int_equal(f.acpi_enable, 0xf1);
+	assert_int_equal(f.pm1a_cnt.space, ACPI_GAS_IO);
+	assert_int_equal(f.pm1a_cnt.address, 0x604);
+	assert_int_equal(f.pm1a_cnt.bit_width, 16);
+	assert_int_equal(f.pm1b_cnt.address, 0);
+	assert_int_equal(f.pm_timer.address, 0x608);
+	assert_true(f.reset_supported);
+	assert_int_equal(f.reset_reg.address, 0xcf9);
+	assert_int_equal(f.reset_value, 0x0f);
+	assert_true(f.has_8042);
+	assert_int_equal(f.century, 0x32);
+	assert_false(f.hw_reduced);
+	assert_int_equal(m.report_count, 0);
+	t.length = 244;
+	assert_int_equal(acpi_parse_fadt(&t, &m.io, &f), 0);
+	assert_non_null(strstr(m.reports, "revision 6 is 244 bytes, short of the 276"));
+	assert_int_equal(f.pm1a_cnt.address, 0x604);
+	assert_int_equal(f.dsdt, 0xc000);
+	fake_free(&m);
+}
+
 /* --- The firmware's own tables (tests/fixtures/acpi/, -smp 2) ----------- */
 
 /* What each fixture holds, as iasl -d (ACPICA's disassembler) reads the
@@ -620,6 +864,12 @@ int main(void)
 		cmocka_unit_test(fadt_test_revision_1_uses_32_bit_fields),
 		cmocka_unit_test(fadt_test_x_fields_win),
 		cmocka_unit_test(fadt_test_short_revision_reads_zero),
+		cmocka_unit_test(madt_test_iasl_table_decodes),
+		cmocka_unit_test(madt_test_iasl_any_byte_changed_is_refused),
+		cmocka_unit_test(madt_test_iasl_header_damage_says_why),
+		cmocka_unit_test(madt_test_iasl_zero_length_entry_at_each_place),
+		cmocka_unit_test(madt_test_iasl_last_entry_past_end),
+		cmocka_unit_test(fadt_test_iasl_revision_6_and_cut_short),
 		cmocka_unit_test(fixture_test_qemu_tables_decode),
 		cmocka_unit_test(fixture_test_truncated_tables_are_refused),
 	};

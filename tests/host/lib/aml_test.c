@@ -1,7 +1,8 @@
 /*
  * tests/host/lib/aml_test.c - host tests of lib/aml.c: \_S5 in the DSDTs
- * of the fixtures (tests/fixtures/acpi/), and crafted byte strings in
- * heap buffers of their exact size, so ASan catches a read past the end.
+ * of the fixtures (tests/fixtures/acpi/), in tables iasl compiles from
+ * tests/fixtures/acpi/asl/ (mk/acpi.mk), and crafted byte strings in heap
+ * buffers of their exact size, so ASan catches a read past the end.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -124,6 +125,30 @@ static void aml_test_unreadable_forms_say_why(void **state)
 	assert_string_equal(why, "_S5_ is a Method, which this reader does not run");
 }
 
+/* before: Method(_S5) { Return (Package () {...}) }, as iasl compiles it
+ * (MethodOp, a PkgLength of 0x10, the name), read as "no Name(_S5_, ...)",
+ * so a caller went on looking elsewhere; after: the Method is named. The
+ * same with a 2-byte PkgLength and a root prefix. */
+static void aml_test_method_is_named(void **state)
+{
+	static const uint8_t wide[] = { 0x14, 0x41, 0x01, '\\', '_', 'S', '5',
+					'_', 0x00, 0xa4, 0x00 };
+	struct aml_sleep_type s;
+	char path[256], why[128];
+	uint8_t *aml;
+	size_t len;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/dsdt-s5-method.aml", ACPI_AML_DIR);
+	aml = fake_read_file(path, &len);
+	assert_true(len > 36);
+	assert_int_equal(find_s5(aml + 36, len - 36, &s, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "_S5_ is a Method, which this reader does not run");
+	free(aml);
+	assert_int_equal(find_s5(wide, sizeof(wide), &s, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "_S5_ is a Method, which this reader does not run");
+}
+
 /* Every prefix of a good stream: no read past the end (ASan), and no
  * result before the whole package (its first 17 bytes) is there. */
 static void aml_test_every_prefix_is_safe(void **state)
@@ -151,6 +176,7 @@ int main(void)
 		cmocka_unit_test(aml_test_fixture_dsdts_have_s5_zero),
 		cmocka_unit_test(aml_test_forms_firmware_writes),
 		cmocka_unit_test(aml_test_unreadable_forms_say_why),
+		cmocka_unit_test(aml_test_method_is_named),
 		cmocka_unit_test(aml_test_every_prefix_is_safe),
 	};
 
