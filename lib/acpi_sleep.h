@@ -20,8 +20,9 @@ struct acpi_sleep_state {
 
 /*
  * Look for Name(_Sn_, Package(){...}) (@state is n) in the DSDT of @t
- * (as acpi_scan() filled it), then in each of its SSDTs. Only tables that passed the parser's checks
- * are searched: one refused at boot (a bad checksum, say) is not there.
+ * (as acpi_scan() filled it), then in each of its SSDTs. Only tables that
+ * passed the parser's checks are searched: one refused at boot (a bad
+ * checksum, say) is not there.
  * The first table that names the object decides: 0 with *@out filled, or
  * -EINVAL when it does so in a form lib/aml.c does not read (a Method, a
  * named element, ...). -ENOENT when no table names it. On an error @why
