@@ -44,6 +44,9 @@ needs=(
 	"file:/usr/share/consolefonts/Lat15-VGA16.psf.gz console-setup-linux"
 	"command:musl-gcc musl-tools"
 	"command:iasl acpica-tools"
+	"command:bochs bochs"
+	"file:/usr/share/bochs/BIOS-bochs-latest bochsbios"
+	"file:/usr/share/vgabios/vgabios.bin vgabios"
 )
 if [ $with_clang = 1 ]; then
 	needs+=("command:clang clang" "command:ld.lld lld")
