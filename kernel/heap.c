@@ -34,6 +34,23 @@
 /* The heap's one lock: every call below takes it (before the page tables'
  * and the frame allocator's, which grow() takes inside it). */
 static struct spinlock heap_lock = SPINLOCK_INIT("kernel heap");
+/* Times heap_lock was taken, counted under it (so in the lock's own
+ * traffic): what the per-CPU caches keep off the shared path. */
+static uint64_t lock_count;
+
+static void lock_heap(void)
+{
+	spin_lock(&heap_lock);
+	lock_count++;
+}
+
+static uint64_t lock_heap_irqsave(void)
+{
+	uint64_t flags = spin_lock_irqsave(&heap_lock);
+
+	lock_count++;
+	return flags;
+}
 static struct heap kernel_heap;
 static vaddr_t heap_end = HEAP_START;	/* first unmapped heap address */
 
@@ -144,7 +161,7 @@ static void *cache_pop(struct cpu_cache *cc, unsigned int c)
 /* Give @n blocks of list @c back to the heap (interrupts are off). */
 static void cache_drain(struct cpu_cache *cc, unsigned int c, unsigned int n)
 {
-	spin_lock(&heap_lock);
+	lock_heap();
 	while (n-- && cc->head[c])
 		heap_free_from(&kernel_heap, cache_pop(cc, c), NULL);
 	spin_unlock(&heap_lock);
@@ -153,7 +170,7 @@ static void cache_drain(struct cpu_cache *cc, unsigned int c, unsigned int n)
 /* Fill list @c with up to CACHE_BATCH blocks of @bs bytes. */
 static void cache_refill(struct cpu_cache *cc, unsigned int c, size_t bs)
 {
-	spin_lock(&heap_lock);
+	lock_heap();
 	for (int i = 0; i < CACHE_BATCH; i++) {
 		void *p = heap_alloc(&kernel_heap, bs - HEAP_ALIGN);
 		unsigned int got;
@@ -189,7 +206,7 @@ static void *cache_alloc(size_t size)
 		p = cache_pop(cc, c);
 	} else {
 		/* Out of memory, or every block came out larger. */
-		spin_lock(&heap_lock);
+		lock_heap();
 		p = heap_alloc(&kernel_heap, size);
 		spin_unlock(&heap_lock);
 	}
@@ -239,6 +256,11 @@ static size_t cached_bytes(void)
 	return n;
 }
 
+uint64_t kheap_lock_count(void)
+{
+	return __atomic_load_n(&lock_count, __ATOMIC_RELAXED);
+}
+
 void kheap_set_cpu_caches(bool on)
 {
 	caches_on = on;
@@ -259,7 +281,7 @@ void kheap_init(void)
 
 #define LOCKED(expr)                                                   \
 	({                                                             \
-		uint64_t flags_ = spin_lock_irqsave(&heap_lock);       \
+		uint64_t flags_ = lock_heap_irqsave();                 \
 		__typeof__(expr) r_ = (expr);                          \
 		spin_unlock_irqrestore(&heap_lock, flags_);            \
 		r_;                                                    \
@@ -271,7 +293,7 @@ void kheap_set_debug(bool on)
 
 	/* Debug mode sees every call: nothing may sit in a cache. */
 	kheap_set_cpu_caches(!on);
-	flags = spin_lock_irqsave(&heap_lock);
+	flags = lock_heap_irqsave();
 	heap_set_debug(&kernel_heap, on);
 	spin_unlock_irqrestore(&heap_lock, flags);
 }
@@ -310,14 +332,14 @@ void kfree(void *p)
 
 	if (caches_on && p && cache_free(p, __builtin_return_address(0)))
 		return;
-	flags = spin_lock_irqsave(&heap_lock);
+	flags = lock_heap_irqsave();
 	heap_free_from(&kernel_heap, p, __builtin_return_address(0));
 	spin_unlock_irqrestore(&heap_lock, flags);
 }
 
 void kheap_stats(struct heap_stats *st)
 {
-	uint64_t flags = spin_lock_irqsave(&heap_lock);
+	uint64_t flags = lock_heap_irqsave();
 	size_t cached;
 
 	heap_get_stats(&kernel_heap, st);

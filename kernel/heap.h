@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct heap_stats;
 
@@ -37,6 +38,10 @@ void kheap_stats(struct heap_stats *st);
 /* Use the per-CPU caches of small blocks (on at boot, off in debug mode);
  * turning them off gives every cached block back, on every CPU. */
 void kheap_set_cpu_caches(bool on);
+
+/* How many times the heap's lock has been taken since boot: a kmalloc or
+ * kfree served by this CPU's cache does not take it. */
+uint64_t kheap_lock_count(void);
 
 /* Validate the whole heap; returns the number of problems (reported). */
 unsigned int kheap_check(void);

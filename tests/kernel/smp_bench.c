@@ -311,6 +311,7 @@ struct timing {
 	uint64_t alone;		/* median batch, each CPU alone: the mean */
 	uint64_t alone_whole;	/* whole loop, each CPU alone: the mean */
 	uint64_t together_whole; /* whole loop, all at once: the mean */
+	uint64_t locks_per_k;	/* heap lock taken, all at once, per 1,000 calls */
 };
 
 /* @fn on each CPU in turn, the others idle: the mean of their median
@@ -336,12 +337,17 @@ static uint64_t each_alone(void (*fn)(void *), uint64_t *whole)
 
 static struct timing best_of(void (*fn)(void *))
 {
-	struct timing best = { UINT64_MAX, UINT64_MAX, UINT64_MAX };
+	struct timing best = { UINT64_MAX, UINT64_MAX, UINT64_MAX, 0 };
+	uint64_t locks = 0, calls = 0;
 
 	pooled = 0;
 	for (int i = 0; i < REPEATS; i++) {
 		uint64_t whole, alone = each_alone(fn, &whole);
+		uint64_t before = kheap_lock_count();
 		unsigned int n = run_everywhere(fn);
+
+		locks += kheap_lock_count() - before;
+		calls += 2ULL * HEAP_ROUNDS * n;
 
 		if (alone < best.alone)
 			best.alone = alone;
@@ -351,6 +357,7 @@ static struct timing best_of(void (*fn)(void *))
 			best.together_whole = mean_cycles(n);
 		pool_together(n);
 	}
+	best.locks_per_k = calls ? locks * 1000 / calls : 0;
 	return best;
 }
 
@@ -442,6 +449,9 @@ static void heap_figures(const char *what)
 	report_pct("kmalloc/kfree %s, %u CPUs at once, whole loops over 1 "
 		   "(host's turns count)", what, n,
 		   pct(heap.together_whole, heap.alone_whole));
+	snprintf(name, sizeof(name), "kmalloc/kfree %s, %u CPUs at once: the "
+		 "heap lock taken per 1,000 calls", what, n);
+	kbench_report(name, heap.locks_per_k, "times");
 }
 
 /* The control's figures, measured as the heap's: how much of them is the

@@ -3,13 +3,14 @@
  * test's debug mode turned off for the length of each test (debug mode
  * bypasses the caches): a freed small block comes back to the same CPU,
  * every CPU allocating at once keeps every block intact, and the heap
- * checks clean after.
+ * checks clean after; calls the caches serve do not take the heap lock.
  */
 #include "lib/heap.h"
 #include "kernel/arch.h"
 #include "kernel/heap.h"
 #include "kernel/ktest.h"
 #include "kernel/percpu.h"
+#include "kernel/printk.h"
 #include "kernel/smp.h"
 #include "tests/kernel/ktest_random.h"
 
@@ -102,6 +103,69 @@ KTEST(smp_heap_every_cpu_allocating_keeps_blocks_intact)
 	KT_ASSERT_EQ(others + 1, cpu_online_count());
 	KT_ASSERT_EQ(after.in_use, before.in_use);
 	KT_ASSERT_EQ(kheap_check(), 0);
+}
+
+/*
+ * Every CPU at once: after a warm-up, kmalloc+kfree pairs of one small size
+ * are served by each CPU's own cache, so the shared lock is (almost) never
+ * taken: what makes the cost per call with several CPUs that of one, on a
+ * host with a core for each. Other kernel work (a tick's wake-up, say) may
+ * take it a few times meanwhile; with the caches off it is taken on every
+ * call, which the bound below would not allow.
+ */
+#define FAST_ROUNDS 10000
+#define FAST_WARMUP 100
+
+static volatile unsigned int fast_ready, fast_go, fast_done;
+
+static void pairs(int n)
+{
+	for (int r = 0; r < n; r++) {
+		void *p = kmalloc(64);
+
+		*(volatile char *)p = 1;
+		kfree(p);
+	}
+}
+
+static void fast_path(void *arg)
+{
+	(void)arg;
+	pairs(FAST_WARMUP);
+	__atomic_fetch_add(&fast_ready, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&fast_go, __ATOMIC_ACQUIRE))
+		arch_relax();
+	pairs(FAST_ROUNDS);
+	__atomic_fetch_add(&fast_done, 1, __ATOMIC_RELEASE);
+}
+
+KTEST(smp_heap_cached_calls_leave_the_lock_alone)
+{
+	unsigned int others = 0, cpus;
+	uint64_t before, taken, calls;
+
+	caches_on();
+	fast_ready = fast_go = fast_done = 0;
+	for (unsigned int i = 1; i < MAX_CPUS; i++)
+		if ((smp_ready_mask() & (1ULL << i)) &&
+		    smp_call_async(i, fast_path, NULL) == 0)
+			others++;
+	cpus = others + 1;
+	pairs(FAST_WARMUP);
+	while (__atomic_load_n(&fast_ready, __ATOMIC_ACQUIRE) < others)
+		arch_relax();
+	before = kheap_lock_count();
+	__atomic_store_n(&fast_go, 1, __ATOMIC_RELEASE);
+	pairs(FAST_ROUNDS);
+	while (__atomic_load_n(&fast_done, __ATOMIC_ACQUIRE) < others)
+		arch_relax();
+	taken = kheap_lock_count() - before;
+	caches_off();
+	calls = 2ULL * FAST_ROUNDS * cpus;
+	kprintf("# smp: %u CPUs, %llu cached calls: the heap lock taken %llu "
+		"times\n", cpus, (unsigned long long)calls,
+		(unsigned long long)taken);
+	KT_ASSERT(taken * 1000 <= calls);	/* at most 1 in 1,000 calls */
 }
 
 /* A second kfree() of a block in a cache: reported, the kernel panics. */
