@@ -45,6 +45,7 @@ needs=(
 	"command:musl-gcc musl-tools"
 	"command:iasl acpica-tools"
 	"command:bochs bochs"
+	"file:/usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so bochs-term"
 	"file:/usr/share/bochs/BIOS-bochs-latest bochsbios"
 	"file:/usr/share/vgabios/vgabios.bin vgabios"
 )
