@@ -17,14 +17,16 @@
 #                       long mode, NX, TSC-deadline, no x2APIC;
 #                       corei7_haswell_4770 adds the x2APIC)
 #     --cpus N          processors (default 1)
+#     --name NAME       keep this boot's files in $BUILD/bochs/NAME (default:
+#                       $BUILD/bochs), so that boots can run side by side
 #
 # Bochs has no isa-debug-exit device, so the script watches COM1 (written to
 # a file) and stops Bochs itself. The display is Bochs's VNC server (rfb),
 # started without waiting for a viewer: no window, X server or terminal is
 # needed. (Its terminal display, inside a pseudo-terminal, stopped the
-# machine whenever the terminal stopped taking output.) Files
-# go to $BUILD/bochs/: bochsrc, com1.txt, bochs.log. The last line is
-# "N passed, N failed", as scripts/run-tests.sh prints it: the KTAP report's
+# machine whenever the terminal stopped taking output.) Files go to
+# $BUILD/bochs/ (or $BUILD/bochs/NAME): bochsrc, com1.txt, bochs.log. The last
+# line is "N passed, N failed", as scripts/run-tests.sh prints it: the KTAP report's
 # tests as scripts/ktap.py counts them (a boot without a report counts as one
 # test, passed when the text was seen). Exit status: 0 when the text was seen,
 # every --must-show text appeared and the report (if any) is complete and
@@ -39,6 +41,7 @@ must_show=()
 ips=50000000
 cpu=corei7_sandy_bridge_2600k
 cpus=1
+name=
 while [ $# -gt 1 ]; do
 	case $1 in
 	--cmdline) cmdline=$2; shift 2 ;;
@@ -48,6 +51,7 @@ while [ $# -gt 1 ]; do
 	--ips) ips=$2; shift 2 ;;
 	--cpu) cpu=$2; shift 2 ;;
 	--cpus) cpus=$2; shift 2 ;;
+	--name) name=$2; shift 2 ;;
 	*) echo "run-bochs.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -61,7 +65,7 @@ for f in /usr/bin/bochs /usr/share/bochs/BIOS-bochs-latest /usr/share/vgabios/vg
 	}
 done
 
-dir=${BUILD:-build}/bochs
+dir=${BUILD:-build}/bochs${name:+/$name}
 mkdir -p "$dir"
 iso=$dir/keel.iso
 serial=$dir/com1.txt

@@ -223,10 +223,16 @@ step "SMP: a block freed twice into a CPU's heap cache panics" env \
 # run-bochs.sh). Its clock follows the instruction count: the host's load
 # does not move its timing tests.
 step "Bochs, Haswell, 2 CPUs: x2APIC and TSC-deadline, the whole self-test" \
-	"$here/run-bochs.sh" --cpu corei7_haswell_4770 --cpus 2 --timeout 400 \
+	"$here/run-bochs.sh" --name haswell-2 --cpu corei7_haswell_4770 --cpus 2 \
+	--timeout 400 \
 	--must-show "interrupts: 1 IOAPIC, 24 pins; x2APIC, id 0; 8259 masked" \
 	--must-show "Hz tick (local APIC, TSC deadline)" \
 	--must-show "smp: 2 of 2 CPUs online" "$kernel"
+step "Bochs, Sandy Bridge, 1 CPU: xAPIC and TSC-deadline, the apic and timer suites" \
+	"$here/run-bochs.sh" --name sandy-bridge-1 --cpu corei7_sandy_bridge_2600k \
+	--cmdline "ktest=apic,timer" \
+	--must-show "interrupts: 1 IOAPIC, 24 pins; xAPIC, id 0; 8259 masked" \
+	--must-show "Hz tick (local APIC, TSC deadline)" "$kernel"
 step --host "host unit tests" "$here/run-host-tests.sh" "$@"
 step --host "KTAP parser (scripts/ktap.py) on crafted logs" python3 \
 	"$here/../tests/host/ktap_test.py"

@@ -84,6 +84,7 @@ void lapic_write(uint32_t reg, uint32_t value);
 #define LAPIC_REG_EOI		0x0b0
 #define LAPIC_REG_SVR		0x0f0
 #define LAPIC_REG_ESR		0x280
+#define LAPIC_ESR_ILLEGAL_REGISTER (1u << 7) /* figure 11-9 */
 #define LAPIC_REG_ICR_LOW	0x300
 #define LAPIC_REG_ICR_HIGH	0x310
 #define LAPIC_REG_LVT_TIMER	0x320
