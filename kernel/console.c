@@ -102,15 +102,15 @@ void console_lock(void)
 
 void console_unlock(void)
 {
-	uint64_t flags;
+	/* Interrupts off from the count to the release: a handler that came
+	 * between them would find this CPU the holder at depth 0, nest, and
+	 * release the lock under this unlock. */
+	uint64_t flags = arch_irq_save();
 
-	if (--lock_depth) {
-		preempt_enable();
-		return;
+	if (--lock_depth == 0) {
+		lock_cpu = NO_CPU;
+		spin_unlock(&console_spin);
 	}
-	flags = arch_irq_save();
-	lock_cpu = NO_CPU;
-	spin_unlock(&console_spin);
 	arch_irq_restore(flags);
 	preempt_enable();	/* may switch to a thread the tick chose */
 }
