@@ -12,6 +12,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/timer.h"
 #include "lib/vsnprintf.h"
+#include "tests/kernel/ktest_smp.h"
 #include "tests/kernel/ktest_sort.h"
 
 #define IPI_ROUNDS 2000
@@ -82,18 +83,17 @@ KBENCH(smp_spinlock_uncontended)
 		      ns((arch_cycles() - start) / LOCK_ROUNDS), "ns");
 }
 
-/* Run @fn on every ready CPU at once (this one too); returns how many. */
+/* Run @fn on every ready CPU at once (this one too); returns how many,
+ * and leaves in ran_mask which ones ran it. */
 static volatile unsigned int go, done;
+static uint64_t ran_mask;
 
 static unsigned int run_everywhere(void (*fn)(void *))
 {
-	unsigned int others = 0;
+	unsigned int others;
 
 	go = done = 0;
-	for (unsigned int i = 1; i < MAX_CPUS; i++)
-		if ((smp_ready_mask() & (1ULL << i)) &&
-		    smp_call_async(i, fn, NULL) == 0)
-			others++;
+	others = ktest_start_on_others(fn, &ran_mask);
 	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
 	fn(NULL);
 	while (__atomic_load_n(&done, __ATOMIC_ACQUIRE) < others + 1)
@@ -127,12 +127,14 @@ static void fight(void *arg)
 	__atomic_fetch_add(&done, 1, __ATOMIC_RELEASE);
 }
 
+/* The mean of per_cpu_cycles[] over the @n CPUs of ran_mask. */
 static uint64_t mean_cycles(unsigned int n)
 {
 	uint64_t sum = 0;
 
-	for (unsigned int i = 0; i < n; i++)
-		sum += per_cpu_cycles[i];
+	for (unsigned int i = 0; i < MAX_CPUS; i++)
+		if (ran_mask & (1ULL << i))
+			sum += per_cpu_cycles[i];
 	return n ? sum / n : 0;
 }
 
@@ -223,25 +225,31 @@ static bool ran_at(unsigned int cpu, uint64_t t, uint64_t limit)
 	return false;
 }
 
-/* Pool the whole batches of a run on the @n CPUs 0..n-1, each with the
+static bool ran(unsigned int cpu)
+{
+	return ran_mask & (1ULL << cpu);
+}
+
+/* Pool the whole batches of a run on the CPUs of ran_mask, each with the
  * count of CPUs that ran at its midpoint. */
-static void pool_together(unsigned int n)
+static void pool_together(void)
 {
 	uint64_t limit[MAX_CPUS];
 
-	for (unsigned int c = 0; c < n; c++)
-		limit[c] = 2 * median_of(c);
-	for (unsigned int c = 0; c < n; c++) {
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		limit[c] = ran(c) ? 2 * median_of(c) : 0;
+	for (unsigned int c = 0; c < MAX_CPUS; c++) {
 		const struct batch *b = batches_of(c);
 
-		for (int i = 0; i < HEAP_BATCHES; i++) {
+		for (int i = 0; ran(c) && i < HEAP_BATCHES; i++) {
 			uint64_t mid = b[i].start + length(&b[i]) / 2;
 			unsigned int running = 1;
 
 			if (length(&b[i]) > limit[c])
 				continue;
-			for (unsigned int o = 0; o < n; o++)
-				running += o != c && ran_at(o, mid, limit[o]);
+			for (unsigned int o = 0; o < MAX_CPUS; o++)
+				running += o != c && ran(o) &&
+					   ran_at(o, mid, limit[o]);
 			lengths[pooled] = length(&b[i]);
 			levels[pooled++] = (uint8_t)running;
 		}
@@ -355,7 +363,7 @@ static struct timing best_of(void (*fn)(void *))
 			best.alone_whole = whole;
 		if (mean_cycles(n) < best.together_whole)
 			best.together_whole = mean_cycles(n);
-		pool_together(n);
+		pool_together();
 	}
 	best.locks_per_k = calls ? locks * 1000 / calls : 0;
 	return best;
@@ -481,7 +489,7 @@ KBENCH(smp_heap_kmalloc_kfree)
 
 	batches = kmalloc(sizeof(*batches) * HEAP_BATCHES * rows);
 	lengths = kmalloc(sizeof(*lengths) * slots);
-	levels = kmalloc(slots);
+	levels = kmalloc(slots / 2);	/* a level for each pooled length */
 	if (batches && lengths && levels) {
 		heap_figures("with per-CPU caches");
 		kheap_set_cpu_caches(false);

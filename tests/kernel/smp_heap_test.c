@@ -13,6 +13,7 @@
 #include "kernel/printk.h"
 #include "kernel/smp.h"
 #include "tests/kernel/ktest_random.h"
+#include "tests/kernel/ktest_smp.h"
 
 #define CHURN_ROUNDS 20000
 #define CHURN_SLOTS 32
@@ -89,10 +90,7 @@ KTEST(smp_heap_every_cpu_allocating_keeps_blocks_intact)
 	caches_on();
 	kheap_stats(&before);
 	churn_go = churn_done = churn_bad = 0;
-	for (unsigned int i = 1; i < MAX_CPUS; i++)
-		if ((smp_ready_mask() & (1ULL << i)) &&
-		    smp_call_async(i, churn, NULL) == 0)
-			others++;
+	others = ktest_start_on_others(churn, NULL);
 	__atomic_store_n(&churn_go, 1, __ATOMIC_RELEASE);
 	churn(NULL);
 	while (__atomic_load_n(&churn_done, __ATOMIC_ACQUIRE) < others + 1)
@@ -141,15 +139,12 @@ static void fast_path(void *arg)
 
 KTEST(smp_heap_cached_calls_leave_the_lock_alone)
 {
-	unsigned int others = 0, cpus;
+	unsigned int others, cpus;
 	uint64_t before, taken, calls;
 
 	caches_on();
 	fast_ready = fast_go = fast_done = 0;
-	for (unsigned int i = 1; i < MAX_CPUS; i++)
-		if ((smp_ready_mask() & (1ULL << i)) &&
-		    smp_call_async(i, fast_path, NULL) == 0)
-			others++;
+	others = ktest_start_on_others(fast_path, NULL);
 	cpus = others + 1;
 	pairs(FAST_WARMUP);
 	while (__atomic_load_n(&fast_ready, __ATOMIC_ACQUIRE) < others)
@@ -161,6 +156,7 @@ KTEST(smp_heap_cached_calls_leave_the_lock_alone)
 		arch_relax();
 	taken = kheap_lock_count() - before;
 	caches_off();
+	KT_ASSERT_EQ(cpus, cpu_online_count());
 	calls = 2ULL * FAST_ROUNDS * cpus;
 	kprintf("# smp: %u CPUs, %llu cached calls: the heap lock taken %llu "
 		"times\n", cpus, (unsigned long long)calls,

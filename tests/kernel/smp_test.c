@@ -27,6 +27,7 @@
 #include "kernel/smp.h"
 #include "kernel/spinlock.h"
 #include "kernel/vmm.h"
+#include "tests/kernel/ktest_smp.h"
 
 #define STRESS_ROUNDS 100000
 /* A page of the self-test's scratch window, away from paging_test's. Its
@@ -152,18 +153,6 @@ static void stress(void *arg)
 	__atomic_fetch_add(&stress_done, 1, __ATOMIC_RELEASE);
 }
 
-/* Start @fn on every other ready CPU; returns how many took it. */
-static unsigned int start_on_others(void (*fn)(void *))
-{
-	unsigned int n = 0;
-
-	for (unsigned int i = 1; i < MAX_CPUS; i++)
-		if ((smp_ready_mask() & (1ULL << i)) &&
-		    smp_call_async(i, fn, NULL) == 0)
-			n++;
-	return n;
-}
-
 KTEST(smp_spinlock_stress_gives_the_exact_total)
 {
 	unsigned int others;
@@ -171,7 +160,7 @@ KTEST(smp_spinlock_stress_gives_the_exact_total)
 	stress_counter = 0;
 	stress_go = 0;
 	stress_done = 0;
-	others = start_on_others(stress);
+	others = ktest_start_on_others(stress, NULL);
 	__atomic_store_n(&stress_go, 1, __ATOMIC_RELEASE);
 	stress(NULL);
 	while (__atomic_load_n(&stress_done, __ATOMIC_ACQUIRE) < others + 1)
@@ -362,10 +351,7 @@ KTEST(smp_printk_lines_never_mix)
 	wait_us = console_set_line_wait_us(2000000);
 	line_go = line_done = 0;
 	console_capture(line_out, sizeof(line_out));
-	for (unsigned int i = 1; i < MAX_CPUS; i++)
-		if ((smp_ready_mask() & (1ULL << i)) &&
-		    smp_call_async(i, print_lines, NULL) == 0)
-			others++;
+	others = ktest_start_on_others(print_lines, NULL);
 	__atomic_store_n(&line_go, 1, __ATOMIC_RELEASE);
 	print_lines(NULL);
 	while (__atomic_load_n(&line_done, __ATOMIC_ACQUIRE) < others + 1)
