@@ -101,7 +101,8 @@ int power_off(char *why, size_t why_len)
 	enable_acpi_mode(f);
 	irq = arch_irq_save();
 	if (write_sleep(&f->pm1a_cnt, s5.type.slp_typa) ||
-	    (f->pm1b_cnt.address && write_sleep(&f->pm1b_cnt, s5.type.slp_typb))) {
+	    (f->pm1b_cnt.address &&
+	     write_sleep(&f->pm1b_cnt, s5.type.slp_typb))) {
 		snprintf(why, why_len, "a PM1 control block is in an address "
 			 "space or width Keel cannot write");
 		err = -EINVAL;

@@ -5,6 +5,7 @@
  */
 #include "lib/acpi_sleep.h"
 
+#include "lib/align.h"
 #include "lib/errno.h"
 #include "lib/vsnprintf.h"
 
@@ -33,7 +34,8 @@ static void say_not_found(const struct acpi_tables *t, unsigned int state,
 
 	while (acpi_find(t, "SSDT", ssdts))
 		ssdts++;
-	n = (size_t)snprintf(why, why_len, "%sno Name(_S%u_, ...) in %s%u SSDT%s",
+	n = (size_t)snprintf(why, why_len,
+			     "%sno Name(_S%u_, ...) in %s%u SSDT%s",
 			     acpi_find(t, "DSDT", 0) ? "" : "no DSDT, and ",
 			     state % 10,
 			     acpi_find(t, "DSDT", 0) ? "the DSDT and " : "",
@@ -45,28 +47,41 @@ static void say_not_found(const struct acpi_tables *t, unsigned int state,
 			 t->refused == 1 ? "was" : "were");
 }
 
+/* The tables of signature @sig in order: the first that names the object
+ * decides, as below. -ENOENT when none does. */
+static int search_sig(const struct acpi_tables *t, const char *sig,
+		      unsigned int state, struct acpi_sleep_state *out,
+		      char *why, size_t why_len)
+{
+	char aml_why[AML_WHY_LEN];
+	const struct acpi_table *a;
+
+	for (unsigned int i = 0; (a = acpi_find(t, sig, i)); i++) {
+		int err = search_table(a, state, &out->type, aml_why,
+				       sizeof(aml_why));
+
+		if (err == -ENOENT)
+			continue;
+		out->table = a;
+		out->index = i;
+		if (err)
+			snprintf(why, why_len, "%s %u at %#llx: %s", sig, i,
+				 (unsigned long long)a->phys, aml_why);
+		return err;
+	}
+	return -ENOENT;
+}
+
 int acpi_find_sleep_state(const struct acpi_tables *t, unsigned int state,
 			  struct acpi_sleep_state *out, char *why,
 			  size_t why_len)
 {
-	char aml_why[AML_WHY_LEN];
+	for (size_t k = 0; k < ARRAY_SIZE(block_sigs); k++) {
+		int err = search_sig(t, block_sigs[k], state, out, why,
+				     why_len);
 
-	for (size_t k = 0; k < sizeof(block_sigs) / sizeof(block_sigs[0]); k++) {
-		const struct acpi_table *a;
-
-		for (unsigned int i = 0; (a = acpi_find(t, block_sigs[k], i)); i++) {
-			int err = search_table(a, state, &out->type, aml_why,
-					       sizeof(aml_why));
-
-			if (err == -ENOENT)
-				continue;
-			out->table = a;
-			out->index = i;
-			if (err)
-				snprintf(why, why_len, "%s %u at %#llx: %s", a->sig,
-					 i, (unsigned long long)a->phys, aml_why);
+		if (err != -ENOENT)
 			return err;
-		}
 	}
 	say_not_found(t, state, why, why_len);
 	return -ENOENT;

@@ -22,7 +22,8 @@ static inline void ktest_sort_u64(uint64_t *v, int n)
 
 /* The median of @n values (the upper one of an even count), found by
  * partitioning @v in place around a pivot until the middle is in place:
- * linear on the whole, for the thousands of samples a benchmark keeps. */
+ * linear on average (quadratic at worst), for the thousands of samples a
+ * benchmark keeps, where sorting them by insertion would not do. */
 static inline uint64_t ktest_median_u64(uint64_t *v, int n)
 {
 	int lo = 0, hi = n - 1, k = n / 2;
