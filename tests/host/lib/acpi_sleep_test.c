@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "lib/acpi_sleep.h"
+#include "lib/align.h"
 #include "lib/errno.h"
 #include "tests/host/lib/acpi_fixture.h"
 
@@ -98,7 +99,7 @@ static void acpi_sleep_test_fixtures_find_s5_in_dsdt(void **state)
 					    "ovmf-pc", "ovmf-q35" };
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		struct machine mc;
 		struct acpi_sleep_state s = { { 9, 9 }, NULL, 9 };
 		char path[256], why[160];
@@ -115,85 +116,70 @@ static void acpi_sleep_test_fixtures_find_s5_in_dsdt(void **state)
 	}
 }
 
-/* The DSDT comes first, whatever an SSDT says. */
-static void acpi_sleep_test_dsdt_before_ssdt(void **state)
-{
-	static const char *const ssdts[] = { "ssdt-s5", NULL };
-	struct machine mc;
-	struct acpi_sleep_state s;
-	char why[160];
+/* A set of tables and what the search must say of it: where \_S5 was
+ * found and its sleep types, or the error and its whole reason. */
+struct search_case {
+	const char *name;
+	const char *dsdt;			/* NULL: no DSDT */
+	const char *ssdts[MAX_SSDTS + 1];	/* ends with NULL */
+	int err;
+	const char *sig;			/* found (err 0): where */
+	unsigned int index;
+	uint64_t phys;
+	uint8_t a, b;
+	const char *why;			/* not found: the reason */
+};
 
-	(void)state;
-	build(&mc, "dsdt-s5", ssdts);
-	scan(&mc);
-	assert_int_equal(acpi_find_sleep_state(&mc.t, S5, &s, why, sizeof(why)), 0);
-	check_found(&s, "DSDT", 0, DSDT_PHYS, 0, 0);
-	fake_free(&mc.m);
-}
-
-/* before: the SSDT search was in kernel/power.c and never ran on a table
- * with \_S5 outside the DSDT; after: found in SSDT 0, a=7 and b=3 (the
- * order asl/ssdt-s5.dsl writes them). */
-static void acpi_sleep_test_found_in_ssdt(void **state)
-{
-	static const char *const ssdts[] = { "ssdt-s5", NULL };
-	struct machine mc;
-	struct acpi_sleep_state s;
-	char why[160];
-
-	(void)state;
-	build(&mc, "dsdt-no-s5", ssdts);
-	scan(&mc);
-	assert_int_equal(acpi_find_sleep_state(&mc.t, S5, &s, why, sizeof(why)), 0);
-	check_found(&s, "SSDT", 0, ssdt_phys(0), 7, 3);
-	fake_free(&mc.m);
-}
-
-static void acpi_sleep_test_found_in_second_ssdt(void **state)
-{
-	static const char *const ssdts[] = { "ssdt-cpus", "ssdt-s5", NULL };
-	struct machine mc;
-	struct acpi_sleep_state s;
-	char why[160];
-
-	(void)state;
-	build(&mc, "dsdt-no-s5", ssdts);
-	scan(&mc);
-	assert_int_equal(acpi_find_sleep_state(&mc.t, S5, &s, why, sizeof(why)), 0);
-	check_found(&s, "SSDT", 1, ssdt_phys(1), 7, 3);
-	fake_free(&mc.m);
-}
-
-/* Nowhere: -ENOENT, saying what was searched. */
-static void acpi_sleep_test_nowhere_says_what_was_searched(void **state)
-{
-	static const char *const ssdts[] = { "ssdt-cpus", NULL };
-	static const char *const none[] = { NULL };
-	struct machine mc;
-	struct acpi_sleep_state s;
-	char why[160];
-
-	(void)state;
-	build(&mc, "dsdt-no-s5", ssdts);
-	scan(&mc);
-	assert_int_equal(acpi_find_sleep_state(&mc.t, S5, &s, why, sizeof(why)),
-			 -ENOENT);
-	assert_string_equal(why, "no Name(_S5_, ...) in the DSDT and 1 SSDT");
-	fake_free(&mc.m);
+static const struct search_case search_cases[] = {
+	/* The DSDT comes first, whatever an SSDT says. */
+	{ "DSDT before SSDT", "dsdt-s5", { "ssdt-s5" }, 0, "DSDT", 0,
+	  DSDT_PHYS, 0, 0, NULL },
+	/* before: the SSDT search was in kernel/power.c and never ran on a
+	 * table with \_S5 outside the DSDT; after: found in SSDT 0, a=7 and
+	 * b=3 (the order asl/ssdt-s5.dsl writes them). */
+	{ "in SSDT 0", "dsdt-no-s5", { "ssdt-s5" }, 0, "SSDT", 0,
+	  SSDT_PHYS, 7, 3, NULL },
+	{ "in SSDT 1", "dsdt-no-s5", { "ssdt-cpus", "ssdt-s5" }, 0, "SSDT", 1,
+	  SSDT_PHYS + 0x1000, 7, 3, NULL },
+	/* Nowhere: -ENOENT, saying what was searched. */
+	{ "nowhere", "dsdt-no-s5", { "ssdt-cpus" }, -ENOENT, NULL, 0, 0, 0, 0,
+	  "no Name(_S5_, ...) in the DSDT and 1 SSDT" },
 	/* No DSDT at all (the FADT points at empty memory). */
-	build(&mc, NULL, ssdts);
-	scan(&mc);
-	assert_int_equal(acpi_find_sleep_state(&mc.t, S5, &s, why, sizeof(why)),
-			 -ENOENT);
-	assert_string_equal(why, "no DSDT, and no Name(_S5_, ...) in 1 SSDT; 1 "
-			    "table the parser refused was not searched");
-	fake_free(&mc.m);
-	build(&mc, "dsdt-no-s5", none);
-	scan(&mc);
-	assert_int_equal(acpi_find_sleep_state(&mc.t, S5, &s, why, sizeof(why)),
-			 -ENOENT);
-	assert_string_equal(why, "no Name(_S5_, ...) in the DSDT and 0 SSDTs");
-	fake_free(&mc.m);
+	{ "no DSDT", NULL, { "ssdt-cpus" }, -ENOENT, NULL, 0, 0, 0, 0,
+	  "no DSDT, and no Name(_S5_, ...) in 1 SSDT; 1 table the parser "
+	  "refused was not searched" },
+	{ "no SSDT", "dsdt-no-s5", { NULL }, -ENOENT, NULL, 0, 0, 0, 0,
+	  "no Name(_S5_, ...) in the DSDT and 0 SSDTs" },
+	/* before: Method(_S5) in the DSDT read as "no \_S5" there, and the
+	 * search took the SSDT's package; after: the DSDT decides (an OS
+	 * would not load a second \_S5), and the error names the table and
+	 * the Method. */
+	{ "Method in the DSDT", "dsdt-s5-method", { "ssdt-s5" }, -EINVAL,
+	  NULL, 0, 0, 0, 0,
+	  "DSDT 0 at 0xc000: _S5_ is a Method, which this reader does not "
+	  "run" },
+};
+
+static void acpi_sleep_test_search_cases(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(search_cases); i++) {
+		const struct search_case *c = &search_cases[i];
+		struct machine mc;
+		struct acpi_sleep_state s = { { 9, 9 }, NULL, 9 };
+		char why[160];
+
+		print_message("case: %s\n", c->name);
+		build(&mc, c->dsdt, c->ssdts);
+		scan(&mc);
+		assert_int_equal(acpi_find_sleep_state(&mc.t, S5, &s, why,
+						       sizeof(why)), c->err);
+		if (c->err)
+			assert_string_equal(why, c->why);
+		else
+			check_found(&s, c->sig, c->index, c->phys, c->a, c->b);
+		fake_free(&mc.m);
+	}
 }
 
 /* The SSDT with \_S5 has a bad checksum (its 7 became a 6): the parser
@@ -244,37 +230,13 @@ static void acpi_sleep_test_bad_ssdt_skipped_for_next(void **state)
 	fake_free(&mc.m);
 }
 
-/* before: Method(_S5) in the DSDT read as "no \_S5" there, and the search
- * took the SSDT's package; after: the DSDT decides (an OS would not load
- * a second \_S5), and the error names the table and the Method. */
-static void acpi_sleep_test_dsdt_method_stops_search(void **state)
-{
-	static const char *const ssdts[] = { "ssdt-s5", NULL };
-	struct machine mc;
-	struct acpi_sleep_state s;
-	char why[160];
-
-	(void)state;
-	build(&mc, "dsdt-s5-method", ssdts);
-	scan(&mc);
-	assert_int_equal(acpi_find_sleep_state(&mc.t, S5, &s, why, sizeof(why)),
-			 -EINVAL);
-	assert_string_equal(why, "DSDT 0 at 0xc000: _S5_ is a Method, which this "
-			    "reader does not run");
-	fake_free(&mc.m);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(acpi_sleep_test_fixtures_find_s5_in_dsdt),
-		cmocka_unit_test(acpi_sleep_test_dsdt_before_ssdt),
-		cmocka_unit_test(acpi_sleep_test_found_in_ssdt),
-		cmocka_unit_test(acpi_sleep_test_found_in_second_ssdt),
-		cmocka_unit_test(acpi_sleep_test_nowhere_says_what_was_searched),
+		cmocka_unit_test(acpi_sleep_test_search_cases),
 		cmocka_unit_test(acpi_sleep_test_bad_checksum_ssdt_is_not_searched),
 		cmocka_unit_test(acpi_sleep_test_bad_ssdt_skipped_for_next),
-		cmocka_unit_test(acpi_sleep_test_dsdt_method_stops_search),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
