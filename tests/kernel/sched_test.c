@@ -166,10 +166,15 @@ static void wait_for_flag(void *arg)
 	wait_event(&wq, wq_flag);
 }
 
-/* Yield until @th has blocked (or give up after many tries). */
+/* Yield until @th has blocked, for up to 5 s of uptime rather than a
+ * count of yields: with 4 guest CPUs on a loaded 2-core host, 1,000 yields
+ * once ran out before the waiter blocked. */
 static bool wait_until_blocked(struct thread *th)
 {
-	for (int i = 0; i < 1000 && th->state != THREAD_BLOCKED; i++)
+	uint64_t start = timer_uptime_ns();
+
+	while (th->state != THREAD_BLOCKED &&
+	       timer_uptime_ns() - start < 5000000000ULL)
 		thread_yield();
 	return th->state == THREAD_BLOCKED;
 }
