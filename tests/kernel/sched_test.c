@@ -166,27 +166,23 @@ static void wait_for_flag(void *arg)
 	wait_event(&wq, wq_flag);
 }
 
-/* Yield until @th has blocked, for up to 5 s of uptime rather than a
- * count of yields: with 4 guest CPUs on a loaded 2-core host, 1,000 yields
- * once ran out before the waiter blocked. */
+/* Yield until @th has blocked (or give up after many tries). */
 static bool wait_until_blocked(struct thread *th)
 {
-	uint64_t start = timer_uptime_ns();
-
-	while (th->state != THREAD_BLOCKED &&
-	       timer_uptime_ns() - start < 5000000000ULL)
+	for (int i = 0; i < 1000 && th->state != THREAD_BLOCKED; i++)
 		thread_yield();
 	return th->state == THREAD_BLOCKED;
 }
 
 KTEST(wait_wake_all_wakes_every_waiter)
 {
-	struct thread *a = create_here("waiter", wait_for_flag, NULL);
-	struct thread *b = create_here("waiter", wait_for_flag, NULL);
+	struct thread *a, *b;
 	bool blocked;
 	unsigned int woken;
 
-	wq_flag = 0;
+	wq_flag = 0;	/* before the waiters exist: the tick may run them */
+	a = create_here("waiter", wait_for_flag, NULL);
+	b = create_here("waiter", wait_for_flag, NULL);
 	blocked = wait_until_blocked(a) && wait_until_blocked(b);
 	wq_flag = 1;
 	woken = wake_all(&wq);
@@ -205,10 +201,14 @@ KTEST(wait_wake_without_waiters_does_nothing)
 /* A wake-up without the condition true leaves the waiter waiting. */
 KTEST(wait_spurious_wake_rechecks_the_condition)
 {
-	struct thread *th = create_here("waiter", wait_for_flag, NULL);
+	struct thread *th;
 	bool blocked_first, blocked_again;
 
+	/* Before the waiter exists: a tick between its creation and this
+	 * store ran it with the last test's flag still 1, and it ended
+	 * without ever blocking. */
 	wq_flag = 0;
+	th = create_here("waiter", wait_for_flag, NULL);
 	blocked_first = wait_until_blocked(th);
 	wake_one(&wq);			/* the flag is still 0 */
 	blocked_again = wait_until_blocked(th);
