@@ -31,8 +31,9 @@
 /* Grow in steps of at least this much, to keep page-table work rare. */
 #define HEAP_GROW_MIN (64 * 1024)
 
-/* The heap's one lock: every call below takes it (before the page tables'
- * and the frame allocator's, which grow() takes inside it). */
+/* The heap's one lock: every call below takes it unless its CPU's cache
+ * serves it (before the page tables' and the frame allocator's, which
+ * grow() takes inside it). */
 static struct spinlock heap_lock = SPINLOCK_INIT("kernel heap");
 /* Times heap_lock was taken, counted under it (so in the lock's own
  * traffic): what the per-CPU caches keep off the shared path. */

@@ -209,8 +209,8 @@ static bool selected_by(const struct ktest *k, const char *pattern)
 }
 
 /* ktest=A,B,...: @k runs when any of the comma-separated patterns would run
- * it alone. An item of 64 bytes or more matches nothing, as glob_match_n()
- * matches no name that long. */
+ * it alone. An item of 64 bytes or more is left out: no test's name is that
+ * long (glob_match_n() takes names below 64 bytes). */
 static bool selected(const struct ktest *k, const char *patterns)
 {
 	char one[64];
