@@ -126,14 +126,28 @@ KTEST(timer_reported_frequency_needs_the_pit_to_agree)
 }
 
 /* Whatever the CPU reports, the calibration agrees with the PIT's own
- * measurement (the reported figure is taken only when they agree). */
+ * measurement (the reported figure is taken only when they agree). A
+ * fresh measurement is a few short PIT windows, which a host that holds
+ * the emulator off for a moment skews; the boot's figure must agree with
+ * one of up to FRESH_TRIES of them (a wrong boot figure agrees with none). */
+#define FRESH_TRIES 5
+
 KTEST_FLAGS(timer_calibration_agrees_with_a_fresh_measurement, KTEST_TIMING)
 {
-	uint64_t measured = tsc_measured_hz();
+	uint64_t measured = 0;
+	bool agreed = false;
 
-	KT_ASSERT(measured > 0);
-	KT_ASSERT(within_percent(timer_cycles_hz(), measured,
-				 TSC_AGREE_PERCENT + 1));
+	for (int i = 0; i < FRESH_TRIES && !agreed; i++) {
+		measured = tsc_measured_hz();
+		KT_ASSERT(measured > 0);
+		agreed = within_percent(timer_cycles_hz(), measured,
+					TSC_AGREE_PERCENT + 1);
+	}
+	if (!agreed)
+		ktest_fail_at(t, __FILE__, __LINE__, "calibrated %llu Hz, the "
+			      "last of %d fresh measurements %llu Hz",
+			      (unsigned long long)timer_cycles_hz(),
+			      FRESH_TRIES, (unsigned long long)measured);
 }
 
 /* Spin @us microseconds by the calibrated TSC. */
