@@ -336,13 +336,18 @@ KTEST_FLAGS(apic_timer_ticks_at_configured_rate, KTEST_TIMING)
 }
 
 /*
- * Periodic mode: the count rate calibrated at boot agrees with a fresh
- * measurement (the timer restarts after it).
+ * Periodic mode: the count rate calibrated at boot agrees with one of up
+ * to FRESH_TRIES fresh measurements (the timer restarts after them). Each
+ * is a short window, which a host holding the emulator off skews; a wrong
+ * boot figure agrees with none.
  */
+#define FRESH_TRIES 5
+
 KTEST_FLAGS(apic_timer_count_rate_is_stable, KTEST_TIMING)
 {
 	uint64_t boot_hz = lapic_timer_count_hz();
-	uint64_t now_hz;
+	uint64_t now_hz = 0;
+	bool agreed = false;
 
 	if (!need_apic(t))
 		return;
@@ -350,11 +355,18 @@ KTEST_FLAGS(apic_timer_count_rate_is_stable, KTEST_TIMING)
 		ktest_skip(t, "the tick uses TSC deadlines: no count rate");
 		return;
 	}
-	irq_disable();
-	now_hz = lapic_timer_measure_hz(timer_cycles_hz());
-	lapic_timer_start_cpu();
-	irq_enable();
-	KT_ASSERT(within_percent(now_hz, boot_hz, 2));
+	for (int i = 0; i < FRESH_TRIES && !agreed; i++) {
+		irq_disable();
+		now_hz = lapic_timer_measure_hz(timer_cycles_hz());
+		lapic_timer_start_cpu();
+		irq_enable();
+		agreed = within_percent(now_hz, boot_hz, 2);
+	}
+	if (!agreed)
+		ktest_fail_at(t, __FILE__, __LINE__, "boot %llu Hz, the last of "
+			      "%d fresh measurements %llu Hz",
+			      (unsigned long long)boot_hz, FRESH_TRIES,
+			      (unsigned long long)now_hz);
 }
 
 /* How long the local APIC timer's set-up took at boot (its calibration in
